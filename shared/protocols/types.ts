@@ -5,6 +5,9 @@
 
 export type Protocol = 'dsmr' | 'dlms' | 'mbus';
 
+/** Where OBIS-keyed values can come from: a wire protocol, or a gateway that already publishes on MQTT. */
+export type ObisProtocol = 'dsmr' | 'dlms' | 'mqtt';
+
 export type DecodeErrorKind = 'crc' | 'truncated' | 'decrypt' | 'unsupported' | 'syntax';
 
 export interface DecodeError {
@@ -41,13 +44,13 @@ export interface MeterInfo {
   /** DLMS system title (hex), from the ciphering header or the HDLC/M-Bus link. */
   systemTitle?: string;
   encrypted?: boolean;
-  /** The link the message came over: 'p1', 'hdlc', 'mbus', 'raw'. */
+  /** The link or gateway format the message came over: 'p1', 'hdlc', 'mbus', 'raw', 'tasmota', 'datacollector', 'rl-dsp'. */
   transport?: string;
 }
 
-/** A decoded DSMR telegram or DLMS/COSEM push. */
+/** A decoded DSMR telegram or DLMS/COSEM push, or a gateway's MQTT message read into OBIS terms. */
 export interface ObisMessage {
-  protocol: 'dsmr' | 'dlms';
+  protocol: ObisProtocol;
   meterId?: string;
   /** Unix seconds from the meter clock (DSMR 0-0:1.0.0, DLMS data-notification date-time or clock object). */
   timestamp?: number;

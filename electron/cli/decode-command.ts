@@ -1,0 +1,130 @@
+/**
+ * `smartmeter-bridge decode`: bytes as captured from the wire in, one NDJSON line per message out.
+ * The contract other tools and our corpus checks rely on (docs/decode.md).
+ */
+import { parseArgs } from 'node:util';
+import { toDecodeLine } from '../../shared/decode-line.ts';
+import { createDecoder, PROTOCOLS, type ProtocolChoice } from '../../shared/protocols/decode.ts';
+import { parseHex } from '../../shared/protocols/hex.ts';
+import { decodeError, type DecodeOutput, type DecoderOptions } from '../../shared/protocols/types.ts';
+import type { CliIo } from './io.ts';
+
+export const DECODE_USAGE = `usage: smartmeter-bridge decode [--protocol auto|dsmr|dlms|mbus] [--key HEX] [--auth-key HEX] [--hex]
+                                [--tz ZONE] [--family NAME] [FILE|-]
+
+Decodes DSMR P1 telegrams, DLMS/COSEM pushes (HDLC, wired M-Bus, bare APDUs, AES-GCM encrypted) and EN 13757-3
+M-Bus frames from FILE (default: standard input) and prints one JSON line per message.
+  --protocol  the dialect, or auto (default) to recognise it
+  --key       AES-128 encryption key (GUEK), 32 hex digits
+  --auth-key  AES-128 authentication key (GAK), 32 hex digits
+  --hex       the input is hex text (whitespace, ':' and 0x prefixes allowed) instead of raw bytes
+  --tz        time zone for meter clocks that carry no UTC offset (default: this machine's zone)
+  --family    DLMS meter-family table to use instead of recognising it
+Exit status: 0 when every message decoded, 1 when any failed, 2 for usage errors.`;
+
+class UsageError extends Error {}
+
+function parseKey(name: string, text: string | undefined): Uint8Array | undefined {
+  if (text === undefined) return undefined;
+  const hex = parseHex(text);
+  if (!hex.ok) throw new UsageError(`--${name}: ${hex.message}`);
+  if (hex.bytes.length !== 16) throw new UsageError(`--${name}: an AES-128 key has 32 hex digits, got ${hex.bytes.length * 2}`);
+  return hex.bytes;
+}
+
+function parseZone(zone: string | undefined): string | undefined {
+  if (zone === undefined) return undefined;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone;
+  } catch {
+    throw new UsageError(`--tz: unknown time zone '${zone}' (use an IANA name such as Europe/Zurich)`);
+  }
+}
+
+interface DecodeRequest {
+  protocol: ProtocolChoice;
+  options: DecoderOptions;
+  hex: boolean;
+  input: string;
+}
+
+function parseRequest(args: string[]): DecodeRequest {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        protocol: { type: 'string', default: 'auto' },
+        key: { type: 'string' },
+        'auth-key': { type: 'string' },
+        hex: { type: 'boolean', default: false },
+        tz: { type: 'string' },
+        family: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const protocol = values.protocol;
+  if (protocol !== 'auto' && !PROTOCOLS.includes(protocol as never)) {
+    throw new UsageError(`--protocol: expected auto, ${PROTOCOLS.join(', ')}; got '${protocol}'`);
+  }
+  if (positionals.length > 1) throw new UsageError(`one input at a time, got ${positionals.length}`);
+  const options: DecoderOptions = {};
+  const key = parseKey('key', values.key);
+  const authKey = parseKey('auth-key', values['auth-key']);
+  const timeZone = parseZone(values.tz);
+  if (key) options.key = key;
+  if (authKey) options.authKey = authKey;
+  if (timeZone) options.timeZone = timeZone;
+  if (values.family) options.family = values.family;
+  return { protocol: protocol as ProtocolChoice, options, hex: values.hex, input: positionals[0] ?? '-' };
+}
+
+/** Hex is a paste or capture format, so it is read whole; raw bytes are decoded as they arrive (a live pipe). */
+async function* inputChunks(io: CliIo, request: DecodeRequest): AsyncGenerator<Uint8Array | DecodeOutput> {
+  if (!request.hex) {
+    yield* io.open(request.input);
+    return;
+  }
+  const parts: string[] = [];
+  const text = new TextDecoder();
+  for await (const chunk of io.open(request.input)) parts.push(text.decode(chunk, { stream: true }));
+  const hex = parseHex(parts.join('') + text.decode());
+  yield hex.ok ? hex.bytes : { ok: false, error: decodeError('syntax', `the input is not hex: ${hex.message}`) };
+}
+
+export async function decodeCommand(args: string[], io: CliIo): Promise<number> {
+  let request: DecodeRequest;
+  try {
+    request = parseRequest(args);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`decode: ${e.message}\n${DECODE_USAGE}`);
+    return 2;
+  }
+  const decoder = createDecoder(request.protocol, request.options);
+  let decoded = 0;
+  let failed = 0;
+  const emit = (outputs: DecodeOutput[]) => {
+    for (const output of outputs) {
+      if (output.ok) decoded++;
+      else failed++;
+      io.out(JSON.stringify(toDecodeLine(output)));
+    }
+  };
+  try {
+    for await (const chunk of inputChunks(io, request)) {
+      emit(chunk instanceof Uint8Array ? decoder.push(chunk) : [chunk]);
+    }
+  } catch (e) {
+    io.err(`decode: cannot read ${request.input === '-' ? 'standard input' : request.input}: ${(e as Error).message}`);
+    return 2;
+  }
+  emit(decoder.end());
+  if (decoded + failed === 0) emit([{ ok: false, error: decodeError('truncated', 'no complete message in the input') }]);
+  return failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,18 @@
+import { createReadStream } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+
+/** What a command may touch of the outside world, so tests can run commands in-process. */
+export interface CliIo {
+  /** A byte stream for a path, or for `-` the standard input. */
+  open(path: string): AsyncIterable<Uint8Array>;
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export function nodeIo(stdin: Readable = process.stdin, stdout: Writable = process.stdout, stderr: Writable = process.stderr): CliIo {
+  return {
+    open: (path) => (path === '-' ? stdin : createReadStream(path)),
+    out: (line) => stdout.write(`${line}\n`),
+    err: (line) => stderr.write(`${line}\n`),
+  };
+}

@@ -1,0 +1,31 @@
+/** The `smartmeter-bridge` command line: one entry for every subcommand, with injectable I/O for tests. */
+import { decodeCommand, DECODE_USAGE } from './decode-command.ts';
+import type { CliIo } from './io.ts';
+
+export { nodeIo } from './io.ts';
+
+const USAGE = `usage: smartmeter-bridge <command> [options]
+
+Commands:
+  decode     decode captured meter bytes (DSMR, DLMS/COSEM, M-Bus) to JSON lines
+  help       show this text, or 'help <command>'
+
+${DECODE_USAGE}`;
+
+const commands: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  decode: decodeCommand,
+};
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.out(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.err(`unknown command '${name}'\n${USAGE}`);
+    return 2;
+  }
+  return command(args, io);
+}

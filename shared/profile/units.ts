@@ -1,0 +1,100 @@
+/**
+ * Profile units and the one place that converts what a meter sends into them. Every published number is in one of
+ * these units; a value whose unit cannot be converted to its quantity's unit is not published.
+ */
+
+/** `''` is dimensionless (power factor). Volumes are written `m3` (ASCII), as DSMR and EN 13757-3 tools write them. */
+export type ProfileUnit = 'W' | 'Wh' | 'var' | 'varh' | 'VA' | 'VAh' | 'V' | 'A' | 'Hz' | 'm3' | 'm3/h' | '°C' | 'K' | '';
+
+export const PROFILE_UNITS: readonly ProfileUnit[] = [
+  'W',
+  'Wh',
+  'var',
+  'varh',
+  'VA',
+  'VAh',
+  'V',
+  'A',
+  'Hz',
+  'm3',
+  'm3/h',
+  '°C',
+  'K',
+  '',
+];
+
+const WH_PER_JOULE = 1 / 3600;
+
+/** Source unit → [profile unit, factor]. Heat energy is published in Wh like electricity: 1 GJ = 277 777.78 Wh. */
+const CONVERSIONS: Readonly<Record<string, readonly [ProfileUnit, number]>> = {
+  W: ['W', 1],
+  kW: ['W', 1e3],
+  MW: ['W', 1e6],
+  Wh: ['Wh', 1],
+  kWh: ['Wh', 1e3],
+  MWh: ['Wh', 1e6],
+  GWh: ['Wh', 1e9],
+  J: ['Wh', WH_PER_JOULE],
+  kJ: ['Wh', 1e3 * WH_PER_JOULE],
+  MJ: ['Wh', 1e6 * WH_PER_JOULE],
+  GJ: ['Wh', 1e9 * WH_PER_JOULE],
+  var: ['var', 1],
+  kvar: ['var', 1e3],
+  Mvar: ['var', 1e6],
+  varh: ['varh', 1],
+  kvarh: ['varh', 1e3],
+  Mvarh: ['varh', 1e6],
+  VA: ['VA', 1],
+  kVA: ['VA', 1e3],
+  MVA: ['VA', 1e6],
+  VAh: ['VAh', 1],
+  kVAh: ['VAh', 1e3],
+  MVAh: ['VAh', 1e6],
+  V: ['V', 1],
+  kV: ['V', 1e3],
+  mV: ['V', 1e-3],
+  A: ['A', 1],
+  mA: ['A', 1e-3],
+  Hz: ['Hz', 1],
+  m3: ['m3', 1],
+  'm³': ['m3', 1],
+  l: ['m3', 1e-3],
+  'm3/h': ['m3/h', 1],
+  'm³/h': ['m3/h', 1],
+  'l/h': ['m3/h', 1e-3],
+  '°C': ['°C', 1],
+  degC: ['°C', 1],
+  K: ['K', 1],
+  '%': ['', 0.01],
+};
+
+/**
+ * Meters disagree on case (`KWH`, `kVArh`), so units also match case-insensitively, except where case is the
+ * prefix: `MW` (mega) and `mW` (milli) must never be confused, so M/m-prefixed units only match exactly.
+ */
+const CASELESS = new Map(
+  Object.entries(CONVERSIONS)
+    .filter(([unit]) => !/^[mM][a-zA-Z]/.test(unit))
+    .map(([unit, conversion]) => [unit.toLowerCase(), conversion] as const),
+);
+
+/**
+ * `value` (in `unit` as the meter states it; null = the frame states none) in the profile unit of the same dimension,
+ * or null when the unit is unknown. A value without a unit is dimensionless: it only fits dimensionless quantities.
+ */
+export function toProfileUnit(value: number, unit: string | null): { value: number; unit: ProfileUnit } | null {
+  if (unit === null || unit.trim() === '') return { value, unit: '' };
+  const key = unit.trim();
+  const conversion = CONVERSIONS[key] ?? CASELESS.get(key.toLowerCase());
+  return conversion ? { value: value * conversion[1], unit: conversion[0] } : null;
+}
+
+/**
+ * Deterministic rounding for every published number: 12 significant digits. That removes binary float noise
+ * (0.1 + 0.2, 0.338 kW × 1000) yet keeps every digit a meter sends (a 0.001 kWh step on a 100 GWh counter is still
+ * exact). Negative zero becomes 0.
+ */
+export function roundValue(value: number): number {
+  const rounded = Number(value.toPrecision(12));
+  return rounded === 0 ? 0 : rounded;
+}

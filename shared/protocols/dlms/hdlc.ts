@@ -1,0 +1,79 @@
+/**
+ * HDLC frames of IEC 62056-46 (frame format type 3): `7E | A<S><len:11> | dest | src | control | HCS | info | FCS | 7E`.
+ * The length counts every byte between the flags; HCS and FCS are CRC-16/X.25, least significant byte first.
+ * Addresses are 1, 2 or 4 bytes, each address ending at the byte whose least significant bit is 1.
+ */
+import { decodeError, type DecodeError } from '../types.ts';
+import { crc16x25 } from './crc16.ts';
+
+export const HDLC_FLAG = 0x7e;
+
+export interface HdlcFrame {
+  /** The segmentation bit: more frames carry the rest of this information field. */
+  segmented: boolean;
+  destination: Uint8Array;
+  source: Uint8Array;
+  control: number;
+  info: Uint8Array;
+}
+
+export type HdlcParse =
+  | { status: 'need-more' }
+  /** `consumed` stops before the closing flag, which may open the next frame. */
+  | { status: 'frame'; frame: HdlcFrame; consumed: number }
+  | { status: 'error'; error: DecodeError; consumed: number }
+  /** Not a frame after all: skip the opening flag and look further. */
+  | { status: 'garbage' };
+
+const MIN_LENGTH = 7; // format(2) + dest(1) + src(1) + control(1) + FCS(2)
+
+/** True when `bytes[at]` opens a type 3 frame (the format field's first nibble is 0xA). */
+export function looksLikeHdlcStart(bytes: Uint8Array, at: number): boolean {
+  return bytes[at] === HDLC_FLAG && (at + 1 >= bytes.length || (bytes[at + 1]! & 0xf0) === 0xa0);
+}
+
+function addressEnd(bytes: Uint8Array, from: number, limit: number): number {
+  for (let i = from; i < Math.min(from + 4, limit); i++) if (bytes[i]! & 1) return i + 1;
+  return -1;
+}
+
+const crcOk = (bytes: Uint8Array, start: number, end: number): boolean =>
+  crc16x25(bytes, start, end) === (bytes[end]! | (bytes[end + 1]! << 8));
+
+/** Parses the frame whose opening flag is at `start`. */
+export function parseHdlcFrame(bytes: Uint8Array, start: number): HdlcParse {
+  if (start + 3 > bytes.length) return { status: 'need-more' };
+  const format = (bytes[start + 1]! << 8) | bytes[start + 2]!;
+  const length = format & 0x7ff;
+  if (format >> 12 !== 0xa || length < MIN_LENGTH) return { status: 'garbage' };
+  const first = start + 1;
+  const end = first + length; // index of the closing flag
+  if (end >= bytes.length) return { status: 'need-more' };
+
+  const destEnd = addressEnd(bytes, first + 2, end);
+  const srcEnd = destEnd < 0 ? -1 : addressEnd(bytes, destEnd, end);
+  if (srcEnd < 0 || srcEnd + 1 + 2 > end) return { status: 'garbage' };
+  const control = bytes[srcEnd]!;
+  const headerEnd = srcEnd + 1;
+  const hasInfo = end - 2 > headerEnd;
+  const hcsOk = !hasInfo || (headerEnd + 2 <= end - 2 && crcOk(bytes, first, headerEnd));
+
+  if (bytes[end] !== HDLC_FLAG) {
+    if (!hcsOk) return { status: 'garbage' };
+    const error = decodeError('truncated', `HDLC frame of ${length} bytes ended early: check the serial line`);
+    return { status: 'error', error, consumed: 1 };
+  }
+  if (!hcsOk || !crcOk(bytes, first, end - 2)) {
+    const which = hcsOk ? 'FCS' : 'HCS';
+    const error = decodeError('crc', `HDLC ${which} mismatch: the frame was corrupted on the line and is dropped`);
+    return { status: 'error', error, consumed: end - start };
+  }
+  const frame: HdlcFrame = {
+    segmented: (format & 0x0800) !== 0,
+    destination: bytes.slice(first + 2, destEnd),
+    source: bytes.slice(destEnd, srcEnd),
+    control,
+    info: hasInfo ? bytes.slice(headerEnd + 2, end - 2) : new Uint8Array(0),
+  };
+  return { status: 'frame', frame, consumed: end - start };
+}

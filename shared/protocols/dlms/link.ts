@@ -1,0 +1,215 @@
+/**
+ * The link layer of a DLMS push stream: bytes in arbitrary chunks → whole APDUs (plus the transport that carried
+ * them) or typed errors. Recognises HDLC (with segment reassembly), wired M-Bus long frames (with segment
+ * reassembly) and bare APDUs; once one transport delivered data, only that transport is looked for, so stray
+ * bytes of another kind cannot hold up the stream. Garbage between frames is skipped; the buffer is bounded.
+ */
+import { decodeError, type DecodeError } from '../types.ts';
+import { cipheredApduLength, isCipheredApdu } from './ciphering.ts';
+import { GBT_TAG, parseGbtBlock } from './gbt.ts';
+import { looksLikeHdlcStart, parseHdlcFrame, type HdlcParse } from './hdlc.ts';
+import { looksLikeMbusStart, parseMbusFrame, type MbusParse } from './mbus-frame.ts';
+import { DATA_NOTIFICATION_TAG, parseDataNotification } from './notification.ts';
+import { concat, MAX_APDU_BYTES, SequenceAssembler } from './sequence.ts';
+
+export type Transport = 'hdlc' | 'mbus' | 'raw';
+
+export interface LinkUnit {
+  transport: Transport;
+  apdu: Uint8Array;
+}
+
+export type LinkOutput = { ok: true; unit: LinkUnit } | { ok: false; error: DecodeError };
+
+/** What one position of the buffer holds. */
+type Step =
+  | { kind: 'need-more' }
+  | { kind: 'skip' }
+  | { kind: 'consumed'; count: number; outputs: LinkOutput[]; transport: Transport };
+
+/** The largest buffer kept while waiting for the rest of a frame or bare APDU. */
+const MAX_BUFFER = MAX_APDU_BYTES + 256;
+
+export class LinkReader {
+  private buffer = new Uint8Array(0);
+  private locked: Transport | null = null;
+  /** Memo of frameFollows within one scan: -1 unknown, Infinity none. */
+  private nextFrameAt = -1;
+  private hdlcParts: Uint8Array[] = [];
+  private hdlcSize = 0;
+  private readonly mbus = new SequenceAssembler('M-Bus segment', 0, (n) => (n + 1) & 0x0f);
+
+  push(chunk: Uint8Array): LinkOutput[] {
+    this.append(chunk);
+    return this.scan(false);
+  }
+
+  end(): LinkOutput[] {
+    const out = this.scan(true);
+    this.buffer = new Uint8Array(0);
+    if (this.hdlcParts.length > 0) {
+      out.push(fail('truncated', 'the stream ended inside a segmented HDLC message: its last frame never came'));
+      this.hdlcParts = [];
+      this.hdlcSize = 0;
+    }
+    for (const error of this.mbus.end()) out.push({ ok: false, error });
+    return out;
+  }
+
+  private append(chunk: Uint8Array): void {
+    const joined = new Uint8Array(this.buffer.length + chunk.length);
+    joined.set(this.buffer);
+    joined.set(chunk, this.buffer.length);
+    this.buffer = joined;
+  }
+
+  private scan(ending: boolean): LinkOutput[] {
+    const out: LinkOutput[] = [];
+    const b = this.buffer;
+    this.nextFrameAt = -1;
+    let reported = false;
+    let pos = 0;
+    while (pos < b.length) {
+      const step = this.step(b, pos);
+      if (step.kind === 'skip') {
+        pos++;
+        continue;
+      }
+      if (step.kind === 'need-more') {
+        if (!ending && b.length - pos <= MAX_BUFFER) break;
+        if (ending && !reported && b.length - pos > 1) {
+          out.push(fail('truncated', `the stream ended inside a ${describe(b[pos]!)}: it is incomplete`));
+          reported = true;
+        }
+        pos++; // the frame cannot complete: resynchronise after its first byte
+        continue;
+      }
+      this.locked = step.transport;
+      out.push(...step.outputs);
+      pos += step.count;
+    }
+    this.buffer = b.slice(pos);
+    return out;
+  }
+
+  private step(b: Uint8Array, pos: number): Step {
+    const allow = (t: Transport): boolean => this.locked === null || this.locked === t;
+    if (allow('hdlc') && looksLikeHdlcStart(b, pos)) {
+      const step = this.hdlc(parseHdlcFrame(b, pos));
+      if (step.kind !== 'skip') return step;
+    }
+    if (allow('mbus') && looksLikeMbusStart(b, pos)) {
+      const step = this.mbusStep(parseMbusFrame(b, pos));
+      if (step.kind !== 'skip') return step;
+    }
+    if (allow('raw')) {
+      const step = this.raw(b, pos);
+      // Before the transport is known, a bare-APDU start that waits for more bytes must not hide a frame behind it.
+      if (step.kind === 'need-more' && this.locked === null && this.frameFollows(b, pos + 1)) return { kind: 'skip' };
+      return step;
+    }
+    return { kind: 'skip' };
+  }
+
+  /** Whether a complete frame starts at or after `from`; remembered per scan, as positions only grow. */
+  private frameFollows(b: Uint8Array, from: number): boolean {
+    if (this.nextFrameAt === Infinity) return false;
+    if (this.nextFrameAt >= from) return true;
+    this.nextFrameAt = Infinity;
+    for (let i = from; i < b.length; i++) {
+      const hdlc = looksLikeHdlcStart(b, i) && parseHdlcFrame(b, i).status === 'frame';
+      if (hdlc || (looksLikeMbusStart(b, i) && parseMbusFrame(b, i).status === 'segment')) {
+        this.nextFrameAt = i;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private hdlc(parsed: HdlcParse): Step {
+    switch (parsed.status) {
+      case 'need-more':
+        return { kind: 'need-more' };
+      case 'garbage':
+        return { kind: 'skip' };
+      case 'error':
+        return { kind: 'consumed', count: parsed.consumed, outputs: [{ ok: false, error: parsed.error }], transport: 'hdlc' };
+    }
+    const { frame } = parsed;
+    const outputs: LinkOutput[] = [];
+    if (frame.info.length > 0) {
+      if (this.hdlcSize + frame.info.length > MAX_APDU_BYTES) {
+        outputs.push(fail('syntax', `segmented HDLC message exceeds ${MAX_APDU_BYTES} bytes: it is dropped`));
+        this.hdlcParts = [];
+        this.hdlcSize = 0;
+      } else {
+        this.hdlcParts.push(frame.info);
+        this.hdlcSize += frame.info.length;
+      }
+      if (!frame.segmented && this.hdlcParts.length > 0) {
+        outputs.push({ ok: true, unit: { transport: 'hdlc', apdu: concat(this.hdlcParts, this.hdlcSize) } });
+        this.hdlcParts = [];
+        this.hdlcSize = 0;
+      }
+    }
+    return { kind: 'consumed', count: parsed.consumed, outputs, transport: 'hdlc' };
+  }
+
+  private mbusStep(parsed: MbusParse): Step {
+    switch (parsed.status) {
+      case 'need-more':
+        return { kind: 'need-more' };
+      case 'garbage':
+        return { kind: 'skip' };
+      case 'error':
+        return { kind: 'consumed', count: parsed.consumed, outputs: [{ ok: false, error: parsed.error }], transport: 'mbus' };
+    }
+    const { segment } = parsed;
+    const result = this.mbus.push({ number: segment.sequence, last: segment.final, data: segment.data });
+    const outputs: LinkOutput[] = result.errors.map((error) => ({ ok: false, error }));
+    if (result.complete) outputs.push({ ok: true, unit: { transport: 'mbus', apdu: result.complete } });
+    return { kind: 'consumed', count: parsed.consumed, outputs, transport: 'mbus' };
+  }
+
+  /** A bare APDU, optionally behind an LLC header: its length comes from its own structure. */
+  private raw(b: Uint8Array, pos: number): Step {
+    const llc = b[pos] === 0xe6 && (b[pos + 1] === 0xe7 || b[pos + 1] === 0xe6) && b[pos + 2] === 0x00 ? 3 : 0;
+    if (llc > 0 && pos + 3 >= b.length) return { kind: 'need-more' };
+    const start = pos + llc;
+    const apdu = b.subarray(start);
+    const length = bareApduLength(apdu);
+    if (length === null) return { kind: 'need-more' };
+    if (length === 0) return { kind: 'skip' };
+    const unit: LinkUnit = { transport: 'raw', apdu: b.slice(start, start + length) };
+    return { kind: 'consumed', count: llc + length, outputs: [{ ok: true, unit }], transport: 'raw' };
+  }
+}
+
+/** Length of the bare APDU at the start of `apdu`; null while more bytes are needed, 0 when it is none. */
+function bareApduLength(apdu: Uint8Array): number | null {
+  const tag = apdu[0];
+  if (tag === DATA_NOTIFICATION_TAG) {
+    const parsed = parseDataNotification(apdu);
+    if (parsed.ok) return parsed.end;
+    return parsed.error.kind === 'truncated' ? null : 0;
+  }
+  if (tag === GBT_TAG) {
+    const parsed = parseGbtBlock(apdu);
+    if (parsed.ok) return parsed.end;
+    return parsed.error.kind === 'truncated' ? null : 0;
+  }
+  if (isCipheredApdu(apdu)) {
+    const length = cipheredApduLength(apdu);
+    if (length === null || length > apdu.length) return length === null || length <= MAX_APDU_BYTES ? null : 0;
+    return length;
+  }
+  return 0;
+}
+
+function describe(first: number): string {
+  return first === 0x7e ? 'HDLC frame' : first === 0x68 ? 'M-Bus frame' : 'APDU';
+}
+
+function fail(kind: DecodeError['kind'], message: string): LinkOutput {
+  return { ok: false, error: decodeError(kind, message) };
+}

@@ -1,0 +1,52 @@
+/**
+ * The data-notification APDU (IEC 62056-5-3, tag 0x0F): long-invoke-id-and-priority (4 bytes), an optional
+ * date-time, then the notification body as tagged A-XDR data. Meters write the date-time as 0x00 (absent),
+ * 0x0C + 12 bytes (its length, the usual form), 0x01 0x0C + 12 bytes (present flag first) or a tagged octet-string
+ * 0x09 0x0C + 12 bytes (Kaifa).
+ */
+import { decodeError, type DecodeError } from '../types.ts';
+import { AxdrReader, readAxdr, TAG, type DlmsData } from './axdr.ts';
+
+export const DATA_NOTIFICATION_TAG = 0x0f;
+
+export interface DataNotification {
+  invokeId: number;
+  dateTime: Uint8Array | null;
+  body: DlmsData;
+  /** The body used the Czech untagged attribute descriptors. */
+  descriptors: boolean;
+}
+
+export type NotificationResult = { ok: true; value: DataNotification; end: number } | { ok: false; error: DecodeError };
+
+function readDateTime(r: AxdrReader): Uint8Array | null {
+  const first = r.u8('data-notification date-time');
+  if (first === 0) return null;
+  if (first === 12) return r.take(12, 'data-notification date-time');
+  if ((first === 1 || first === TAG.octetString) && r.u8('data-notification date-time') === 12) {
+    return r.take(12, 'data-notification date-time');
+  }
+  return r.fail('syntax', 'data-notification date-time is neither absent nor 12 bytes');
+}
+
+function read(apdu: Uint8Array, descriptors: boolean): NotificationResult {
+  const result = readAxdr(apdu, 0, { descriptors }, (r) => {
+    if (r.u8('APDU tag') !== DATA_NOTIFICATION_TAG) r.fail('syntax', 'not a data-notification APDU');
+    const invokeId = r.u32('long-invoke-id-and-priority');
+    const dateTime = readDateTime(r);
+    const body = r.data();
+    return { invokeId, dateTime, body, descriptors };
+  });
+  return result;
+}
+
+/**
+ * Decodes a data-notification. A body that is not valid tagged A-XDR is read again in the Czech dialect
+ * (an untagged attribute descriptor before each value); the strict reading is kept when both fail.
+ */
+export function parseDataNotification(apdu: Uint8Array): NotificationResult {
+  const strict = read(apdu, false);
+  if (strict.ok) return strict;
+  const dialect = read(apdu, true);
+  return dialect.ok ? dialect : strict;
+}

@@ -1,0 +1,57 @@
+/**
+ * The text syntax of a telegram body: `OBIS(group)(group)...` lines, where a line that starts with `(` continues the
+ * line before it (DSMR 2.2/3 put the gas reading on the next line), and a group may carry a unit as `value*unit`.
+ */
+import { normalizeObis } from '../obis.ts';
+
+export interface CosemLine {
+  /** Canonical `A-B:C.D.E[*F]`. */
+  obis: string;
+  /** Group contents without the parentheses, in order. */
+  groups: string[];
+}
+
+export interface GroupValue {
+  text: string;
+  unit: string | null;
+}
+
+const GROUP = /\(([^()]*)\)?/g;
+
+/** Splits the body into logical lines; lines without a valid OBIS code (blank, damaged) are left out. */
+export function splitCosemLines(body: string): CosemLine[] {
+  const lines: CosemLine[] = [];
+  for (const raw of body.split('\n')) {
+    const text = raw.replace(/\r$/, '').trim();
+    if (text === '') continue;
+    const previous = lines[lines.length - 1];
+    if (text.startsWith('(')) {
+      previous?.groups.push(...groupsOf(text));
+      continue;
+    }
+    const open = text.indexOf('(');
+    const obis = normalizeObis(open < 0 ? text : text.slice(0, open).trim());
+    if (obis) lines.push({ obis, groups: open < 0 ? [] : groupsOf(text.slice(open)) });
+  }
+  return lines;
+}
+
+function groupsOf(text: string): string[] {
+  return Array.from(text.matchAll(GROUP), (m) => m[1]!.trim());
+}
+
+const UNIT = /^[A-Za-z°%][A-Za-z0-9°%/]{0,7}$/;
+
+/** `000123.456*kWh` → text `000123.456`, unit `kWh`; a group without `*unit` has unit null. */
+export function splitUnit(group: string): GroupValue {
+  const star = group.lastIndexOf('*');
+  if (star >= 0 && UNIT.test(group.slice(star + 1))) return { text: group.slice(0, star), unit: group.slice(star + 1) };
+  return { text: group, unit: null };
+}
+
+const DECIMAL = /^[-+]?\d+(\.\d+)?$/;
+
+/** The number a group's text states, or null when it is not a plain decimal. */
+export function parseDecimal(text: string): number | null {
+  return DECIMAL.test(text) ? Number(text) : null;
+}

@@ -1,0 +1,90 @@
+/**
+ * EN 13757-2 link layer framing over a byte stream: long frames `68 L L 68 C A CI … CS 16`, short frames
+ * `10 C A CS 16` and the single character `E5`. Garbage between frames is skipped byte by byte until something
+ * frame-shaped appears; the buffer never holds more than one maximal frame.
+ */
+import { decodeError, type DecodeError } from '../types.ts';
+
+const START_LONG = 0x68;
+const START_SHORT = 0x10;
+const SINGLE_CHARACTER = 0xe5;
+const STOP = 0x16;
+/** A long frame is at most 4 header bytes + 255 (C, A, CI, data) + checksum + stop. */
+export const MAX_FRAME = 4 + 255 + 2;
+
+export interface LongFrame {
+  control: number;
+  address: number;
+  ci: number;
+  /** The bytes after the CI field, up to the checksum. */
+  body: Uint8Array;
+}
+
+export type LinkEvent = { frame: LongFrame } | { error: DecodeError };
+
+/** Arithmetic sum modulo 256, the M-Bus checksum. */
+export function checksum(bytes: Uint8Array): number {
+  let sum = 0;
+  for (const b of bytes) sum = (sum + b) & 0xff;
+  return sum;
+}
+
+type Scan = { consumed: number; event?: LinkEvent } | { wait: true };
+
+/** Looks at the bytes from `buf[0]`: a whole frame, a frame still arriving, or one byte of garbage. */
+function scan(buf: Uint8Array): Scan {
+  const first = buf[0];
+  if (first === SINGLE_CHARACTER) return { consumed: 1 }; // acknowledgement, carries nothing
+  if (first === START_SHORT) {
+    if (buf.length < 5) return { wait: true };
+    const ok = buf[4] === STOP && checksum(buf.subarray(1, 3)) === buf[3];
+    return { consumed: ok ? 5 : 1 }; // a short frame is a master's request: nothing to decode
+  }
+  if (first !== START_LONG) return { consumed: 1 };
+  if (buf.length < 4) return { wait: true };
+  const length = buf[1]!;
+  if (buf[2] !== length || buf[3] !== START_LONG || length < 3) return { consumed: 1 };
+  const total = length + 6;
+  if (buf.length < total) return { wait: true };
+  if (buf[total - 1] !== STOP) return { consumed: 1 }; // not a frame after all: resynchronise on the next byte
+  const user = buf.subarray(4, 4 + length);
+  const sum = buf[4 + length]!;
+  if (checksum(user) !== sum) {
+    const message = `M-Bus long frame checksum mismatch (frame says 0x${hex2(sum)}, bytes sum to 0x${hex2(checksum(user))}): the frame was damaged on the line, check wiring and baud rate`;
+    return { consumed: total, event: { error: decodeError('crc', message) } };
+  }
+  return { consumed: total, event: { frame: { control: user[0]!, address: user[1]!, ci: user[2]!, body: user.subarray(3) } } };
+}
+
+const hex2 = (b: number) => b.toString(16).toUpperCase().padStart(2, '0');
+
+/** A stateful framer: push chunks, get link events; `end()` reports a frame cut off by the end of the stream. */
+export class MbusFramer {
+  private pending = new Uint8Array(0);
+
+  push(chunk: Uint8Array): LinkEvent[] {
+    const buf = new Uint8Array(this.pending.length + chunk.length);
+    buf.set(this.pending);
+    buf.set(chunk, this.pending.length);
+    const events: LinkEvent[] = [];
+    let pos = 0;
+    while (pos < buf.length) {
+      const result = scan(buf.subarray(pos));
+      if ('wait' in result) break;
+      pos += result.consumed;
+      if (result.event) events.push(result.event);
+    }
+    // Copy, so a caller's large chunk is not kept alive by a view into it; at most MAX_FRAME - 1 bytes remain.
+    this.pending = buf.slice(pos);
+    return events;
+  }
+
+  end(): LinkEvent[] {
+    const left = this.pending;
+    this.pending = new Uint8Array(0);
+    if (left.length === 0) return [];
+    const expected = left[0] === START_LONG && left.length >= 2 ? `${left[1]! + 6} bytes` : 'a complete frame';
+    const message = `the stream ended inside an M-Bus frame (${left.length} bytes received, ${expected} expected)`;
+    return [{ error: decodeError('truncated', message) }];
+  }
+}

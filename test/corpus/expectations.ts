@@ -1,0 +1,154 @@
+/**
+ * The corpus README's comparison rules, as one checker: returns the list of mismatches (empty when the case passes),
+ * so a failing case says every value it got wrong at once.
+ */
+import type { CorpusCase, ExpectedRecord, ExpectedValue } from './manifest.ts';
+
+/** A decoded line as the `decode` command prints it. */
+export interface DecodedLine {
+  protocol?: string;
+  meterId?: string;
+  device?: Record<string, string | number>;
+  values?: { obis?: string | null; value: number | string; unit: string | null; function?: string; [k: string]: unknown }[];
+  error?: { kind: string; message: string };
+}
+
+const K_UNITS = new Set(['kw', 'kwh', 'kvar', 'kvarh', 'kva', 'kvah']);
+
+/** A number in a base unit: k-prefixes undone, litres as m3, names lower-cased. */
+function toBase(value: number, unit: string | null): { value: number; unit: string | null } {
+  if (unit === null) return { value, unit };
+  const u = unit.trim().toLowerCase().replace('â°', '°').replace('m³', 'm3');
+  if (K_UNITS.has(u)) return { value: value * 1000, unit: u.slice(1) };
+  if (u === 'l') return { value: value / 1000, unit: 'm3' };
+  return { value, unit: u };
+}
+
+function close(a: number, b: number): boolean {
+  if (a === b) return true;
+  return Math.abs(a - b) <= 1e-6 * Math.max(Math.abs(a), Math.abs(b));
+}
+
+function asciiOfHex(text: string): string | null {
+  if (!/^([0-9a-f]{2})+$/i.test(text)) return null;
+  const chars = text.match(/../g)!.map((h) => parseInt(h, 16));
+  return chars.every((c) => c >= 0x20 && c < 0x7f) ? String.fromCharCode(...chars) : null;
+}
+
+export function sameText(a: string, b: string): boolean {
+  const norm = (s: string) => s.trim().toLowerCase();
+  const forms = (s: string) => [norm(s), norm(asciiOfHex(s.trim()) ?? s)];
+  return forms(a).some((x) => forms(b).includes(x));
+}
+
+function numberMatches(got: { value: number; unit: string | null }, want: { value: number; unit: string | null }): boolean {
+  const g = toBase(got.value, got.unit);
+  if (want.unit === null) {
+    // The frame stated no unit: the number as given, or once its k-prefix is undone.
+    return close(got.value, want.value) || close(g.value, want.value);
+  }
+  const w = toBase(want.value, want.unit);
+  return g.unit === w.unit && close(g.value, w.value);
+}
+
+type Reading = { value: number | string; unit: string | null };
+
+function valueMatches(got: Reading, want: ExpectedValue): boolean {
+  // The unscaled register is accepted without a unit only: 2347 V is wrong, 234.7 V or a bare 2347 are right.
+  if (want.raw !== undefined && got.unit === null && typeof got.value === 'number' && close(got.value, want.raw)) return true;
+  return [want, ...(want.alternatives ?? [])].some((w) =>
+    typeof w.value === 'string'
+      ? typeof got.value === 'string' && sameText(got.value, w.value)
+      : typeof got.value === 'number' && numberMatches({ value: got.value, unit: got.unit }, { value: w.value, unit: w.unit }),
+  );
+}
+
+function describe(v: { obis?: string | null; value: unknown; unit: string | null }): string {
+  return `${v.obis ?? '(no obis)'}=${JSON.stringify(v.value)}${v.unit ? ` ${v.unit}` : ''}`;
+}
+
+function checkValues(line: DecodedLine, wanted: ExpectedValue[]): string[] {
+  const problems: string[] = [];
+  const values = line.values ?? [];
+  for (const want of wanted) {
+    const candidates = want.obis === null ? values : values.filter((v) => v.obis === want.obis);
+    if (!candidates.some((v) => valueMatches(v, want))) {
+      const seen = candidates.slice(0, 3).map(describe).join(', ') || 'nothing';
+      problems.push(`expected ${describe(want)}, got ${seen}`);
+    }
+  }
+  return problems;
+}
+
+function checkMeterId(line: DecodedLine, c: CorpusCase): string[] {
+  const { meterId, meterIdAlternatives = [] } = c.expected;
+  if (meterId === undefined) return [];
+  const ok = [meterId, ...meterIdAlternatives].some((id) => line.meterId !== undefined && sameText(line.meterId, id));
+  return ok ? [] : [`expected meterId ${meterId}, got ${JSON.stringify(line.meterId)}`];
+}
+
+const SPECIAL_RECORDS = new Set(['manufacturer-specific', 'more-records-follow', 'idle-filler']);
+
+/** "2000-00-00" and the like mean "no date": any rendering passes. */
+const NO_DATE = /^(\d{4})-00-00|^(1900|2000)-0?1-00/;
+
+function recordValueMatches(got: NonNullable<DecodedLine['values']>[number], want: ExpectedRecord): boolean {
+  if (typeof want.value === 'string') {
+    if (NO_DATE.test(want.value)) return true;
+    if (typeof got.value !== 'string') return false;
+    if (SPECIAL_RECORDS.has(want.function)) {
+      const bytes = (s: string) => s.replace(/\s+/g, '').toLowerCase();
+      const reversed = (s: string) => (bytes(s).match(/../g) ?? []).reverse().join('');
+      return bytes(got.value) === bytes(want.value) || reversed(got.value) === bytes(want.value);
+    }
+    return sameText(got.value, want.value);
+  }
+  return typeof got.value === 'number' && numberMatches({ value: got.value, unit: got.unit }, { value: want.value, unit: want.unit ?? null });
+}
+
+function checkRecords(line: DecodedLine, c: CorpusCase): string[] {
+  const problems: string[] = [];
+  const device = line.device ?? {};
+  for (const [field, want] of Object.entries(c.expected.device ?? {})) {
+    const got = device[field];
+    const same = typeof want === 'string' ? typeof got === 'string' && sameText(got, want) : got === want;
+    if (!same) problems.push(`device.${field}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+  }
+  const records = line.values ?? [];
+  const data = records.filter((r) => !SPECIAL_RECORDS.has(String(r.function)));
+  let next = 0;
+  for (const want of c.expected.records ?? []) {
+    if (SPECIAL_RECORDS.has(want.function)) {
+      if (!records.some((r) => r.function === want.function && recordValueMatches(r, want))) {
+        problems.push(`record ${want.record}: no ${want.function} record with data ${JSON.stringify(want.value)}`);
+      }
+      continue;
+    }
+    const got = data[next++];
+    const fields = ['function', 'storage', 'tariff', 'subunit'] as const;
+    const wrong = got
+      ? fields.filter((f) => want[f] !== undefined && got[f] !== want[f]).map((f) => `${f} ${JSON.stringify(got[f])}≠${JSON.stringify(want[f])}`)
+      : ['missing'];
+    if (got && !recordValueMatches(got, want)) wrong.push(`value ${JSON.stringify(got.value)} ${got.unit ?? ''}≠${JSON.stringify(want.value)} ${want.unit ?? ''}`);
+    if (wrong.length) problems.push(`record ${want.record} (${want.quantity ?? '?'}): ${wrong.join(', ')}`);
+  }
+  return problems;
+}
+
+/** Every mismatch between what `decode` printed for a case and what the manifest expects. */
+export function checkCase(c: CorpusCase, lines: DecodedLine[]): string[] {
+  const decoded = lines.filter((l) => !l.error);
+  const errors = lines.filter((l) => l.error).map((l) => l.error!);
+  if (c.expected.outcome === 'error') {
+    const kinds = c.expected.errorKinds ?? [];
+    if (decoded.length) return [`expected no message to decode, ${decoded.length} did`];
+    return errors.some((e) => kinds.includes(e.kind)) ? [] : [`expected an error of kind ${kinds.join('|')}, got ${JSON.stringify(errors)}`];
+  }
+  const want = c.expected.messages ?? 1;
+  if (decoded.length !== want) {
+    return [`expected ${want} decoded message(s), got ${decoded.length}; errors: ${JSON.stringify(errors.slice(0, 3))}`];
+  }
+  if (c.protocol === 'mbus') return checkRecords(decoded[0]!, c);
+  const perMessage = c.expected.perMessage ?? [{ values: c.expected.values ?? [] }];
+  return perMessage.flatMap((m, i) => [...checkValues(decoded[i]!, m.values), ...checkMeterId(decoded[i]!, c)]);
+}

@@ -1,0 +1,62 @@
+/**
+ * A pair of connected pseudo-terminals made by socat (Debian package `socat`): the bridge opens one end with the real
+ * `serialport` binding, the test writes meter bytes into the other. Remove and recreate it to simulate an unplug.
+ * Note (GUIDE): these ptys refuse parity and 7-bit settings after the first open; make a fresh pair per test.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface PtyPair {
+  /** The end the bridge opens, like /dev/ttyUSB0. */
+  device: string;
+  /** The end the test (meter) writes to. */
+  meter: string;
+  /** Kills socat: both links disappear, as when an adapter is unplugged. */
+  unplug(): Promise<void>;
+  /** Creates the pair again under the same names. */
+  replug(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export async function createPtyPair(): Promise<PtyPair> {
+  const dir = mkdtempSync(join(tmpdir(), 'smb-pty-'));
+  const device = join(dir, 'ttyBRIDGE');
+  const meter = join(dir, 'ttyMETER');
+  let child: ChildProcess | null = null;
+
+  const pair: PtyPair = {
+    device,
+    meter,
+    async replug() {
+      if (child) return;
+      child = spawn('socat', [`pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${meter}`], { stdio: 'ignore' });
+      await waitFor(() => existsSync(device) && existsSync(meter), 5000, 'socat ptys');
+    },
+    async unplug() {
+      const running = child;
+      if (!running) return;
+      child = null;
+      await new Promise<void>((resolve) => {
+        running.once('exit', () => resolve());
+        running.kill('SIGTERM');
+      });
+      await waitFor(() => !existsSync(device) && !existsSync(meter), 5000, 'socat links to go');
+    },
+    async dispose() {
+      await pair.unplug();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await pair.replug();
+  return pair;
+}
