@@ -1,0 +1,167 @@
+/**
+ * Reads, validates and resolves the config file. A bad config names the key, the value and what is expected, and
+ * nothing starts half-configured: the caller gets either a whole config or the list of problems.
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { configSchema, type BridgeConfig, type SecretRef } from '../../../shared/config/schema.ts';
+import { baseTopicError } from '../../../shared/profile/index.ts';
+import { parseHex } from '../../../shared/protocols/hex.ts';
+import { Secret } from './secret.ts';
+
+/** The config with every secret read and wrapped, key strings turned into bytes, and relative paths made absolute. */
+export interface ResolvedConfig extends Omit<BridgeConfig, 'broker' | 'embeddedBroker' | 'sources' | 'meters'> {
+  broker: Omit<BridgeConfig['broker'], 'password'> & { password?: Secret };
+  embeddedBroker: Omit<BridgeConfig['embeddedBroker'], 'password'> & { enabled: boolean; password?: Secret };
+  sources: ResolvedSource[];
+  meters: Record<string, { alias?: string; key?: Secret<Uint8Array>; authKey?: Secret<Uint8Array> }>;
+}
+
+type SourceConfig = BridgeConfig['sources'][number];
+export type ResolvedSource = SourceConfig extends infer S
+  ? S extends SourceConfig
+    ? Omit<S, 'key' | 'authKey' | 'password'> & { id: string; key?: Secret<Uint8Array>; authKey?: Secret<Uint8Array>; password?: Secret }
+    : never
+  : never;
+
+export type ConfigResult = { ok: true; config: ResolvedConfig } | { ok: false; problems: string[] };
+
+const SECRET_FIELDS = /(password|key|authKey)$/i;
+
+function describePath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('') || '(top level)';
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = describePath(issue.path);
+  const secret = issue.path.some((p) => typeof p === 'string' && SECRET_FIELDS.test(p));
+  const got = 'input' in issue && issue.input !== undefined && issue.code !== 'unrecognized_keys' ? ` (got ${secret ? '***' : JSON.stringify(issue.input)})` : '';
+  return `${where}: ${issue.message}${got}`;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+interface Resolver {
+  problems: string[];
+  baseDir: string;
+  env: NodeJS.ProcessEnv;
+}
+
+function readSecret(ref: SecretRef | undefined, where: string, r: Resolver): string | undefined {
+  if (ref === undefined) return undefined;
+  if (typeof ref === 'string') return ref;
+  if ('env' in ref) {
+    const value = r.env[ref.env];
+    if (value === undefined || value === '') r.problems.push(`${where}: environment variable ${ref.env} is not set`);
+    return value || undefined;
+  }
+  const path = isAbsolute(ref.file) ? ref.file : resolve(r.baseDir, ref.file);
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (e) {
+    r.problems.push(`${where}: cannot read secret file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    return undefined;
+  }
+}
+
+function readKey(ref: SecretRef | undefined, where: string, r: Resolver): Secret<Uint8Array> | undefined {
+  const text = readSecret(ref, where, r);
+  if (text === undefined) return undefined;
+  const hex = parseHex(text);
+  if (!hex.ok || hex.bytes.length !== 16) {
+    r.problems.push(`${where}: expected an AES-128 key of 32 hex digits`);
+    return undefined;
+  }
+  return new Secret(hex.bytes);
+}
+
+function wrap(text: string | undefined): Secret | undefined {
+  return text === undefined ? undefined : new Secret(text);
+}
+
+function resolveConfig(config: BridgeConfig, r: Resolver): ResolvedConfig {
+  const broker = { ...config.broker, password: wrap(readSecret(config.broker.password, 'broker.password', r)) };
+  for (const file of ['ca', 'cert', 'key'] as const) {
+    const path = broker[file];
+    if (path !== undefined) broker[file] = isAbsolute(path) ? path : resolve(r.baseDir, path);
+  }
+  const embedded = config.embeddedBroker;
+  const embeddedBroker = {
+    ...embedded,
+    enabled: embedded.enabled ?? config.broker.url === undefined,
+    password: wrap(readSecret(embedded.password, 'embeddedBroker.password', r)),
+  };
+  if (embeddedBroker.enabled && !isLoopback(embedded.host) && !(embedded.username && embeddedBroker.password)) {
+    r.problems.push(
+      `embeddedBroker.host: listening on ${embedded.host} (not loopback) requires embeddedBroker.username and embeddedBroker.password`,
+    );
+  }
+  if (!embeddedBroker.enabled && config.broker.url === undefined) {
+    r.problems.push('broker.url: no broker to publish to: set broker.url or enable embeddedBroker');
+  }
+  if (!isLoopback(config.ui.host)) {
+    r.problems.push(`ui.host: the UI has no login yet, so it listens on loopback only (got ${JSON.stringify(config.ui.host)})`);
+  }
+  const topicError = baseTopicError(config.profile.baseTopic);
+  if (topicError) r.problems.push(`profile.baseTopic: ${topicError}`);
+  if (config.timeZone !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: config.timeZone });
+    } catch {
+      r.problems.push(`timeZone: unknown time zone ${JSON.stringify(config.timeZone)} (expected an IANA name such as Europe/Zurich)`);
+    }
+  }
+  const ids = new Set<string>();
+  const sources = config.sources.map((source, i): ResolvedSource => {
+    const where = `sources[${i}]`;
+    const id = source.id ?? `${source.type}${i + 1}`;
+    if (ids.has(id)) r.problems.push(`${where}.id: ${JSON.stringify(id)} is used twice`);
+    ids.add(id);
+    if (source.type === 'mqtt') {
+      return { ...source, id, password: wrap(readSecret(source.password, `${where}.password`, r)) } as ResolvedSource;
+    }
+    const { key, authKey, ...rest } = source;
+    return { ...rest, id, key: readKey(key, `${where}.key`, r), authKey: readKey(authKey, `${where}.authKey`, r) } as ResolvedSource;
+  });
+  const meters = Object.fromEntries(
+    Object.entries(config.meters).map(([id, m]) => [
+      id,
+      { alias: m.alias, key: readKey(m.key, `meters.${id}.key`, r), authKey: readKey(m.authKey, `meters.${id}.authKey`, r) },
+    ]),
+  );
+  return { ...config, broker, embeddedBroker, sources, meters };
+}
+
+/** Validates an already parsed config object (from a file, the UI or the api). */
+export function validateConfig(input: unknown, baseDir: string, env: NodeJS.ProcessEnv = process.env): ConfigResult {
+  const parsed = configSchema.safeParse(input ?? {}, { reportInput: true });
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map(describeIssue) };
+  const resolver: Resolver = { problems: [], baseDir, env };
+  const config = resolveConfig(parsed.data, resolver);
+  return resolver.problems.length ? { ok: false, problems: resolver.problems } : { ok: true, config };
+}
+
+/** Reads a YAML or JSON config file; no path means the defaults (embedded broker, no sources yet). */
+export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): ConfigResult {
+  if (path === undefined) return validateConfig({}, process.cwd(), env);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return { ok: false, problems: [`cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`] };
+  }
+  let input: unknown;
+  try {
+    input = parseYaml(text);
+  } catch (e) {
+    return { ok: false, problems: [`${path}: not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`] };
+  }
+  return validateConfig(input, dirname(resolve(path)), env);
+}

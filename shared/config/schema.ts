@@ -1,0 +1,130 @@
+/**
+ * The bridge's configuration: one schema for the config file, the UI's settings form and the api. Every field has a
+ * default that does something useful, so an empty config runs an embedded broker on loopback and publishes there.
+ */
+import { z } from 'zod';
+
+/** A secret given literally, or by reference so that it need not sit in the config file. */
+export const secretSchema = z.union([
+  z.string().min(1),
+  z.strictObject({ env: z.string().min(1) }),
+  z.strictObject({ file: z.string().min(1) }),
+]);
+export type SecretRef = z.infer<typeof secretSchema>;
+
+const hexKey = z.union([
+  z
+    .string()
+    .transform((s) => s.replace(/[\s:-]/g, ''))
+    .pipe(z.string().regex(/^[0-9a-fA-F]{32}$/, 'expected an AES-128 key of 32 hex digits')),
+  z.strictObject({ env: z.string().min(1) }),
+  z.strictObject({ file: z.string().min(1) }),
+]);
+
+const port = z.number().int().min(1).max(65535);
+const protocolChoice = z.enum(['auto', 'dsmr', 'dlms', 'mbus']);
+
+const lineSettings = z.strictObject({
+  baudRate: z.number().int().positive(),
+  dataBits: z.union([z.literal(7), z.literal(8)]).default(8),
+  parity: z.enum(['none', 'even', 'odd']).default('none'),
+  stopBits: z.union([z.literal(1), z.literal(2)]).default(1),
+});
+
+const meterKeys = { key: hexKey.optional(), authKey: hexKey.optional() };
+
+const serialSource = z.strictObject({
+  type: z.literal('serial'),
+  id: z.string().min(1).optional(),
+  /** /dev/ttyUSB0, /dev/serial/by-id/..., COM3 */
+  port: z.string().min(1),
+  /** `auto` tries the known line settings in turn (see docs/adapters.md). */
+  settings: z.union([z.literal('auto'), lineSettings]).default('auto'),
+  protocol: protocolChoice.default('auto'),
+  family: z.string().optional(),
+  ...meterKeys,
+});
+
+const tcpSource = z.strictObject({
+  type: z.literal('tcp'),
+  id: z.string().min(1).optional(),
+  host: z.string().min(1),
+  port,
+  protocol: protocolChoice.default('auto'),
+  family: z.string().optional(),
+  ...meterKeys,
+});
+
+const mqttSource = z.strictObject({
+  type: z.literal('mqtt'),
+  id: z.string().min(1).optional(),
+  gateway: z.enum(['tasmota', 'datacollector', 'rl-dsp']),
+  /** The broker the gateway publishes to; absent: the bridge's own output broker. */
+  url: z.string().min(1).optional(),
+  username: z.string().optional(),
+  password: secretSchema.optional(),
+  /** Tasmota topic, datacollector meter id or RL-DSP group; absent: every device of that gateway. */
+  topic: z.string().min(1).optional(),
+  /** gPlug scripts send power in W (older) or kW (newer); `auto` decides per message. */
+  powerUnit: z.enum(['auto', 'W', 'kW']).default('auto'),
+});
+
+export const sourceSchema = z.discriminatedUnion('type', [serialSource, tcpSource, mqttSource]);
+export type SourceConfig = z.infer<typeof sourceSchema>;
+
+const brokerSchema = z.strictObject({
+  /** mqtt://, mqtts://, ws://, wss://; absent: the embedded broker. */
+  url: z.string().regex(/^(mqtts?|wss?):\/\/.+/, 'expected an mqtt://, mqtts://, ws:// or wss:// URL').optional(),
+  username: z.string().optional(),
+  password: secretSchema.optional(),
+  clientId: z.string().min(1).optional(),
+  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
+  ca: z.string().optional(),
+  cert: z.string().optional(),
+  key: z.string().optional(),
+  /** Only for a broker with a self-signed certificate you cannot add to `ca`. */
+  rejectUnauthorized: z.boolean().default(true),
+});
+
+const embeddedBrokerSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  host: z.string().default('127.0.0.1'),
+  port: port.default(1883),
+  username: z.string().optional(),
+  password: secretSchema.optional(),
+});
+
+const meterSchema = z.strictObject({
+  alias: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1 to 64 letters, digits, "_" or "-" (it becomes a topic level)')
+    .optional(),
+  ...meterKeys,
+});
+
+export const configSchema = z.strictObject({
+  broker: brokerSchema.prefault({}),
+  embeddedBroker: embeddedBrokerSchema.prefault({}),
+  ui: z.strictObject({ host: z.string().default('127.0.0.1'), port: port.default(8099) }).prefault({}),
+  profile: z
+    .strictObject({
+      baseTopic: z.string().default('smartmeter'),
+      homeAssistant: z
+        .strictObject({ enabled: z.boolean().default(true), prefix: z.string().default('homeassistant') })
+        .prefault({}),
+      rlDsp: z.strictObject({ enabled: z.boolean().default(false), group: z.string().default('smartmeter') }).prefault({}),
+      /** A meter is `offline` after this many of its own push intervals without a message. */
+      offlineAfterMissed: z.number().int().min(1).default(3),
+    })
+    .prefault({}),
+  queue: z
+    .strictObject({ maxMessages: z.number().int().positive().default(100_000), dir: z.string().optional() })
+    .prefault({}),
+  /** IANA zone for meter clocks without an offset; absent: the machine's zone. */
+  timeZone: z.string().optional(),
+  sources: z.array(sourceSchema).default([]),
+  /** Per meter ID (as decoded): an alias for topics and the keys of encrypted meters. */
+  meters: z.record(z.string(), meterSchema).default({}),
+});
+
+export type BridgeConfig = z.infer<typeof configSchema>;

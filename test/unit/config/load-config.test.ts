@@ -1,0 +1,92 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, validateConfig } from '../../../electron/core/config/load-config.ts';
+
+const KEY = '5C3161625F4F4D2A9876F8A3E1C0B2D4';
+const dir = mkdtempSync(join(tmpdir(), 'smb-config-'));
+
+function write(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('config', () => {
+  it('with no file at all runs an embedded broker on loopback and the UI on loopback', () => {
+    const r = loadConfig(undefined);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.embeddedBroker).toMatchObject({ enabled: true, host: '127.0.0.1', port: 1883 });
+    expect(r.config.ui.host).toBe('127.0.0.1');
+    expect(r.config.profile.baseTopic).toBe('smartmeter');
+  });
+
+  it('reads YAML with sources, keys in hex and defaults filled in', () => {
+    const path = write(
+      'ok.yaml',
+      `sources:\n  - type: serial\n    port: /dev/ttyUSB0\n    key: "${KEY.match(/../g)!.join(' ')}"\n  - type: tcp\n    host: 192.0.2.7\n    port: 2001\n`,
+    );
+    const r = loadConfig(path);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const [serial, tcp] = r.config.sources;
+    expect(serial).toMatchObject({ id: 'serial1', settings: 'auto', protocol: 'auto' });
+    expect(serial!.type === 'serial' && serial.key?.reveal()).toEqual(Uint8Array.from(Buffer.from(KEY, 'hex')));
+    expect(tcp).toMatchObject({ id: 'tcp2', host: '192.0.2.7', port: 2001 });
+  });
+
+  it('names the key, the value and what is expected for every problem at once', () => {
+    const r = validateConfig({ sources: [{ type: 'serial', port: 3 }], broker: { url: 'http://example' }, colour: 'red' }, dir);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^sources\[0\]\.port: .*expected string.*\(got 3\)$/),
+        expect.stringMatching(/^broker\.url: expected an mqtt:\/\/.*\(got "http:\/\/example"\)$/),
+        expect.stringMatching(/^\(top level\): Unrecognized key: "colour"$/),
+      ]),
+    );
+  });
+
+  it('never shows a secret, not even a wrong one, in a problem or a log line', () => {
+    const r = validateConfig({ meters: { LGZ1: { key: 'not-a-key-but-secret' } } }, dir);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems.join('\n')).not.toContain('not-a-key-but-secret');
+    const ok = validateConfig({ broker: { url: 'mqtt://h', password: 'hunter2' } }, dir);
+    expect(ok.ok).toBe(true);
+    if (!ok.ok) return;
+    expect(JSON.stringify(ok.config)).not.toContain('hunter2');
+    expect(inspect(ok.config, { depth: 9 })).not.toContain('hunter2');
+    expect(ok.config.broker.password?.reveal()).toBe('hunter2');
+  });
+
+  it('takes secrets from environment variables and secret files, and says which one is missing', () => {
+    write('gak.txt', `${KEY}\n`);
+    const r = validateConfig(
+      { broker: { url: 'mqtts://h', password: { env: 'SMB_TEST_PW' } }, meters: { M1: { authKey: { file: 'gak.txt' } } } },
+      dir,
+      { SMB_TEST_PW: 'from-env' },
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.broker.password?.reveal()).toBe('from-env');
+    expect(r.config.meters.M1!.authKey?.reveal()).toHaveLength(16);
+    const missing = validateConfig({ broker: { url: 'mqtt://h', password: { env: 'SMB_UNSET' } } }, dir, {});
+    expect(missing).toEqual({ ok: false, problems: ['broker.password: environment variable SMB_UNSET is not set'] });
+  });
+
+  it('refuses an embedded broker on a public interface without credentials', () => {
+    const r = validateConfig({ embeddedBroker: { host: '0.0.0.0' } }, dir);
+    expect(r).toMatchObject({ ok: false, problems: [expect.stringContaining('requires embeddedBroker.username')] });
+    expect(validateConfig({ embeddedBroker: { host: '0.0.0.0', username: 'u', password: 'p' } }, dir).ok).toBe(true);
+  });
+
+  it('reports unreadable files and broken YAML as problems, not exceptions', () => {
+    expect(loadConfig(join(dir, 'missing.yaml'))).toEqual({ ok: false, problems: [expect.stringContaining('ENOENT')] });
+    expect(loadConfig(write('bad.yaml', 'sources: [\n'))).toMatchObject({ ok: false, problems: [expect.stringContaining('not valid YAML')] });
+  });
+});
