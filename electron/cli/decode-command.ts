@@ -7,6 +7,7 @@ import { toDecodeLine } from '../../shared/decode-line.ts';
 import { createDecoder, PROTOCOLS, type ProtocolChoice } from '../../shared/protocols/decode.ts';
 import { parseHex } from '../../shared/protocols/hex.ts';
 import { decodeError, type DecodeOutput, type DecoderOptions } from '../../shared/protocols/types.ts';
+import { parseKey, UsageError } from './args.ts';
 import type { CliIo } from './io.ts';
 
 export const DECODE_USAGE = `usage: smartmeter-bridge decode [--protocol auto|dsmr|dlms|mbus] [--key HEX] [--auth-key HEX] [--hex]
@@ -21,16 +22,6 @@ M-Bus frames from FILE (default: standard input) and prints one JSON line per me
   --tz        time zone for meter clocks that carry no UTC offset (default: this machine's zone)
   --family    DLMS meter-family table to use instead of recognising it
 Exit status: 0 when every message decoded, 1 when any failed, 2 for usage errors.`;
-
-class UsageError extends Error {}
-
-function parseKey(name: string, text: string | undefined): Uint8Array | undefined {
-  if (text === undefined) return undefined;
-  const hex = parseHex(text);
-  if (!hex.ok) throw new UsageError(`--${name}: ${hex.message}`);
-  if (hex.bytes.length !== 16) throw new UsageError(`--${name}: an AES-128 key has 32 hex digits, got ${hex.bytes.length * 2}`);
-  return hex.bytes;
-}
 
 function parseZone(zone: string | undefined): string | undefined {
   if (zone === undefined) return undefined;

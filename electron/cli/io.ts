@@ -7,12 +7,20 @@ export interface CliIo {
   open(path: string): AsyncIterable<Uint8Array>;
   out(line: string): void;
   err(line: string): void;
+  /** Standard output as a byte stream, for commands that write binary data. */
+  stdout: Writable;
+  /** Aborted when the user stops the program (Ctrl-C, SIGTERM): long-running commands finish cleanly. */
+  signal?: AbortSignal;
 }
 
 export function nodeIo(stdin: Readable = process.stdin, stdout: Writable = process.stdout, stderr: Writable = process.stderr): CliIo {
+  const stop = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
   return {
     open: (path) => (path === '-' ? stdin : createReadStream(path)),
     out: (line) => stdout.write(`${line}\n`),
     err: (line) => stderr.write(`${line}\n`),
+    stdout,
+    signal: stop.signal,
   };
 }

@@ -1,5 +1,6 @@
 /** The `smartmeter-bridge` command line: one entry for every subcommand, with injectable I/O for tests. */
 import { decodeCommand, DECODE_USAGE } from './decode-command.ts';
+import { simulateCommand, SIMULATE_USAGE } from './simulate-command.ts';
 import type { CliIo } from './io.ts';
 
 export { nodeIo } from './io.ts';
@@ -8,12 +9,16 @@ const USAGE = `usage: smartmeter-bridge <command> [options]
 
 Commands:
   decode     decode captured meter bytes (DSMR, DLMS/COSEM, M-Bus) to JSON lines
+  simulate   play a realistic meter (DSMR 5, Iskra AM550, L+G E450/E360, ...) for demos and tests
   help       show this text, or 'help <command>'
 
-${DECODE_USAGE}`;
+${DECODE_USAGE}
+
+${SIMULATE_USAGE}`;
 
 const commands: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   decode: decodeCommand,
+  simulate: simulateCommand,
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

@@ -1,5 +1,6 @@
 /** Runs the real `decode` command in-process and collects the NDJSON it prints. */
 import { createReadStream } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { runCli } from '../../electron/cli/main.ts';
 import type { DecodedLine } from './expectations.ts';
 import { CORPUS_DIR, type CorpusCase } from './manifest.ts';
@@ -17,6 +18,7 @@ export async function runDecode(args: string[]): Promise<DecodeRun> {
     open: (path) => createReadStream(path),
     out: (line) => out.push(line),
     err: (line) => stderr.push(line),
+    stdout: new PassThrough(),
   });
   return { code, lines: out.map((l) => JSON.parse(l) as DecodedLine), stderr };
 }
