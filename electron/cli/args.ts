@@ -8,7 +8,8 @@ export function parseKey(name: string, text: string | undefined): Uint8Array | u
   if (text === undefined) return undefined;
   const hex = parseHex(text);
   if (!hex.ok) throw new UsageError(`--${name}: ${hex.message}`);
-  if (hex.bytes.length !== 16) throw new UsageError(`--${name}: an AES-128 key has 32 hex digits, got ${hex.bytes.length * 2}`);
+  if (hex.bytes.length !== 16)
+    throw new UsageError(`--${name}: an AES-128 key has 32 hex digits, got ${hex.bytes.length * 2}`);
   return hex.bytes;
 }
 

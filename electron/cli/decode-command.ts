@@ -116,6 +116,7 @@ export async function decodeCommand(args: string[], io: CliIo): Promise<number> 
     return 2;
   }
   emit(decoder.end());
-  if (decoded + failed === 0) emit([{ ok: false, error: decodeError('truncated', 'no complete message in the input') }]);
+  if (decoded + failed === 0)
+    emit([{ ok: false, error: decodeError('truncated', 'no complete message in the input') }]);
   return failed > 0 ? 1 : 0;
 }

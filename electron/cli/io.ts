@@ -13,7 +13,11 @@ export interface CliIo {
   signal?: AbortSignal;
 }
 
-export function nodeIo(stdin: Readable = process.stdin, stdout: Writable = process.stdout, stderr: Writable = process.stderr): CliIo {
+export function nodeIo(
+  stdin: Readable = process.stdin,
+  stdout: Writable = process.stdout,
+  stderr: Writable = process.stderr,
+): CliIo {
   const stop = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
   return {

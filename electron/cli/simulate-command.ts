@@ -22,7 +22,8 @@ Plays a meter with a plausible household behind it (a day curve, PV export at no
 
 async function openSink(target: string, meter: SimulatedMeter, stdout: Writable): Promise<WireSink | MqttSink> {
   if (/^(mqtts?|wss?):\/\//.test(target)) {
-    if (meter.kind !== 'mqtt') throw new UsageError(`--to: ${meter.model} is a wire meter: send it to serial:, tcp: or -`);
+    if (meter.kind !== 'mqtt')
+      throw new UsageError(`--to: ${meter.model} is a wire meter: send it to serial:, tcp: or -`);
     return mqttSink(target);
   }
   if (meter.kind !== 'wire') throw new UsageError(`--to: ${meter.model} publishes on MQTT: give an mqtt:// URL`);
@@ -50,12 +51,14 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     });
     if (values.list) {
       const keys = { key: new Uint8Array(16) };
-      for (const [name, make] of Object.entries(SIMULATED_METERS)) io.out(`${name.padEnd(16)} ${make(keys).description}`);
+      for (const [name, make] of Object.entries(SIMULATED_METERS))
+        io.out(`${name.padEnd(16)} ${make(keys).description}`);
       return 0;
     }
     if (!values.meter) throw new UsageError('--meter is required (--list shows the models)');
     const make = SIMULATED_METERS[values.meter];
-    if (!make) throw new UsageError(`--meter: unknown model '${values.meter}' (${Object.keys(SIMULATED_METERS).join(', ')})`);
+    if (!make)
+      throw new UsageError(`--meter: unknown model '${values.meter}' (${Object.keys(SIMULATED_METERS).join(', ')})`);
     let meter: SimulatedMeter;
     try {
       meter = make({ key: parseKey('key', values.key), authKey: parseKey('auth-key', values['auth-key']) });

@@ -74,7 +74,10 @@ export type SourceConfig = z.infer<typeof sourceSchema>;
 
 const brokerSchema = z.strictObject({
   /** mqtt://, mqtts://, ws://, wss://; absent: the embedded broker. */
-  url: z.string().regex(/^(mqtts?|wss?):\/\/.+/, 'expected an mqtt://, mqtts://, ws:// or wss:// URL').optional(),
+  url: z
+    .string()
+    .regex(/^(mqtts?|wss?):\/\/.+/, 'expected an mqtt://, mqtts://, ws:// or wss:// URL')
+    .optional(),
   username: z.string().optional(),
   password: secretSchema.optional(),
   clientId: z.string().min(1).optional(),
@@ -112,7 +115,9 @@ export const configSchema = z.strictObject({
       homeAssistant: z
         .strictObject({ enabled: z.boolean().default(true), prefix: z.string().default('homeassistant') })
         .prefault({}),
-      rlDsp: z.strictObject({ enabled: z.boolean().default(false), group: z.string().default('smartmeter') }).prefault({}),
+      rlDsp: z
+        .strictObject({ enabled: z.boolean().default(false), group: z.string().default('smartmeter') })
+        .prefault({}),
       /** A meter is `offline` after this many of its own push intervals without a message. */
       offlineAfterMissed: z.number().int().min(1).default(3),
     })

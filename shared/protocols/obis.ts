@@ -12,7 +12,10 @@ const OBIS_TEXT = /^(\d{1,3})-(\d{1,3}):(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:[*&](\
 export function parseObis(text: string): number[] | null {
   const m = OBIS_TEXT.exec(text);
   if (!m) return null;
-  const parts = m.slice(1).filter((p): p is string => p !== undefined).map(Number);
+  const parts = m
+    .slice(1)
+    .filter((p): p is string => p !== undefined)
+    .map(Number);
   return parts.every((p) => p <= 255) ? parts : null;
 }
 

@@ -49,7 +49,10 @@ export async function startMosquitto(extraConfig: string[] = []): Promise<Mosqui
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'smb-mosquitto-'));
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', ...extraConfig, ''].join('\n'));
+  writeFileSync(
+    conf,
+    [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', ...extraConfig, ''].join('\n'),
+  );
   let child: ChildProcess | null = null;
 
   const broker: Mosquitto = {

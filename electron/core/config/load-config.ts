@@ -23,7 +23,12 @@ export interface ResolvedConfig extends Omit<BridgeConfig, 'broker' | 'embeddedB
 type SourceConfig = BridgeConfig['sources'][number];
 export type ResolvedSource = SourceConfig extends infer S
   ? S extends SourceConfig
-    ? Omit<S, 'key' | 'authKey' | 'password'> & { id: string; key?: Secret<Uint8Array>; authKey?: Secret<Uint8Array>; password?: Secret }
+    ? Omit<S, 'key' | 'authKey' | 'password'> & {
+        id: string;
+        key?: Secret<Uint8Array>;
+        authKey?: Secret<Uint8Array>;
+        password?: Secret;
+      }
     : never
   : never;
 
@@ -32,13 +37,19 @@ export type ConfigResult = { ok: true; config: ResolvedConfig } | { ok: false; p
 const SECRET_FIELDS = /(password|key|authKey)$/i;
 
 function describePath(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('') || '(top level)';
+  return (
+    path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('') ||
+    '(top level)'
+  );
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const where = describePath(issue.path);
   const secret = issue.path.some((p) => typeof p === 'string' && SECRET_FIELDS.test(p));
-  const got = 'input' in issue && issue.input !== undefined && issue.code !== 'unrecognized_keys' ? ` (got ${secret ? '***' : JSON.stringify(issue.input)})` : '';
+  const got =
+    'input' in issue && issue.input !== undefined && issue.code !== 'unrecognized_keys'
+      ? ` (got ${secret ? '***' : JSON.stringify(issue.input)})`
+      : '';
   return `${where}: ${issue.message}${got}`;
 }
 
@@ -66,7 +77,9 @@ function readSecret(ref: SecretRef | undefined, where: string, r: Resolver): str
   try {
     return readFileSync(path, 'utf8').trim();
   } catch (e) {
-    r.problems.push(`${where}: cannot read secret file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    r.problems.push(
+      `${where}: cannot read secret file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
     return undefined;
   }
 }
@@ -107,7 +120,9 @@ function resolveConfig(config: BridgeConfig, r: Resolver): ResolvedConfig {
     r.problems.push('broker.url: no broker to publish to: set broker.url or enable embeddedBroker');
   }
   if (!isLoopback(config.ui.host)) {
-    r.problems.push(`ui.host: the UI has no login yet, so it listens on loopback only (got ${JSON.stringify(config.ui.host)})`);
+    r.problems.push(
+      `ui.host: the UI has no login yet, so it listens on loopback only (got ${JSON.stringify(config.ui.host)})`,
+    );
   }
   const topicError = baseTopicError(config.profile.baseTopic);
   if (topicError) r.problems.push(`profile.baseTopic: ${topicError}`);
@@ -115,7 +130,9 @@ function resolveConfig(config: BridgeConfig, r: Resolver): ResolvedConfig {
     try {
       new Intl.DateTimeFormat('en', { timeZone: config.timeZone });
     } catch {
-      r.problems.push(`timeZone: unknown time zone ${JSON.stringify(config.timeZone)} (expected an IANA name such as Europe/Zurich)`);
+      r.problems.push(
+        `timeZone: unknown time zone ${JSON.stringify(config.timeZone)} (expected an IANA name such as Europe/Zurich)`,
+      );
     }
   }
   const ids = new Set<string>();
@@ -128,12 +145,21 @@ function resolveConfig(config: BridgeConfig, r: Resolver): ResolvedConfig {
       return { ...source, id, password: wrap(readSecret(source.password, `${where}.password`, r)) } as ResolvedSource;
     }
     const { key, authKey, ...rest } = source;
-    return { ...rest, id, key: readKey(key, `${where}.key`, r), authKey: readKey(authKey, `${where}.authKey`, r) } as ResolvedSource;
+    return {
+      ...rest,
+      id,
+      key: readKey(key, `${where}.key`, r),
+      authKey: readKey(authKey, `${where}.authKey`, r),
+    } as ResolvedSource;
   });
   const meters = Object.fromEntries(
     Object.entries(config.meters).map(([id, m]) => [
       id,
-      { alias: m.alias, key: readKey(m.key, `meters.${id}.key`, r), authKey: readKey(m.authKey, `meters.${id}.authKey`, r) },
+      {
+        alias: m.alias,
+        key: readKey(m.key, `meters.${id}.key`, r),
+        authKey: readKey(m.authKey, `meters.${id}.authKey`, r),
+      },
     ]),
   );
   return { ...config, broker, embeddedBroker, sources, meters };
@@ -155,7 +181,10 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    return { ok: false, problems: [`cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`] };
+    return {
+      ok: false,
+      problems: [`cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`],
+    };
   }
   let input: unknown;
   try {

@@ -33,7 +33,10 @@ export async function serialSink(path: string, line: LineSettings): Promise<Wire
   await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
   return {
     describe: `${path} at ${line.baudRate} ${line.dataBits}${line.parity[0]!.toUpperCase()}${line.stopBits}`,
-    write: (bytes) => new Promise((resolve, reject) => port.write(Buffer.from(bytes), (e) => (e ? reject(e) : port.drain(() => resolve())))),
+    write: (bytes) =>
+      new Promise((resolve, reject) =>
+        port.write(Buffer.from(bytes), (e) => (e ? reject(e) : port.drain(() => resolve()))),
+      ),
     close: () => new Promise((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())),
   };
 }

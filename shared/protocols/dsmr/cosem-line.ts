@@ -16,8 +16,6 @@ export interface GroupValue {
   unit: string | null;
 }
 
-const GROUP = /\(([^()]*)\)?/g;
-
 /** Splits the body into logical lines; lines without a valid OBIS code (blank, damaged) are left out. */
 export function splitCosemLines(body: string): CosemLine[] {
   const lines: CosemLine[] = [];
@@ -36,8 +34,16 @@ export function splitCosemLines(body: string): CosemLine[] {
   return lines;
 }
 
+/** `(a)(b*u)` → `a`, `b*u`; an unclosed last group runs to the end of the line. */
 function groupsOf(text: string): string[] {
-  return Array.from(text.matchAll(GROUP), (m) => m[1]!.trim());
+  const groups: string[] = [];
+  for (let open = text.indexOf('('); open >= 0;) {
+    const close = text.indexOf(')', open + 1);
+    const end = close < 0 ? text.length : close;
+    groups.push(text.slice(open + 1, end).trim());
+    open = close < 0 ? -1 : text.indexOf('(', close + 1);
+  }
+  return groups;
 }
 
 const UNIT = /^[A-Za-z°%][A-Za-z0-9°%/]{0,7}$/;

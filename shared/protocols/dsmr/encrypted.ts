@@ -7,6 +7,11 @@ import { toHex } from '../hex.ts';
 import { decodeError, type DecodeOutput, type DecoderOptions } from '../types.ts';
 import { parseTelegram } from './telegram.ts';
 
+const SLASH = 0x2f;
+const CR = 0x0d;
+const LF = 0x0a;
+const SPACE = 0x20;
+
 export function parseCipheredTelegram(apdu: Uint8Array, options: DecoderOptions = {}): DecodeOutput {
   if (!options.key) {
     const systemTitle = toHex(apdu.subarray(2, 10));
@@ -20,7 +25,18 @@ export function parseCipheredTelegram(apdu: Uint8Array, options: DecoderOptions 
   }
   const deciphered = decipherApdu(apdu, { key: options.key, authKey: options.authKey });
   if (!deciphered.ok) return deciphered;
-  const decoded = parseTelegram(deciphered.plaintext, options);
+  const plaintext = deciphered.plaintext;
+  const start = plaintext.findIndex((b) => b !== CR && b !== LF && b !== SPACE);
+  if (plaintext[start] !== SLASH) {
+    return {
+      ok: false,
+      error: decodeError(
+        'unsupported',
+        'the encrypted frame holds no P1 telegram but another APDU (a DLMS/COSEM push?): use the DLMS decoder',
+      ),
+    };
+  }
+  const decoded = parseTelegram(plaintext, options);
   if (!decoded.ok) return decoded;
   const message = decoded.message;
   message.info = { ...message.info, encrypted: true, systemTitle: toHex(deciphered.systemTitle) };

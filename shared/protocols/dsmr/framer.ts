@@ -25,6 +25,10 @@ const MAX_CRC_LINE = 8;
 /** Chunks are taken in pieces of this size, so the buffer never exceeds maxLength by more than this. */
 const PIECE = 4096;
 
+const isLetter = (b: number) => (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a;
+const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
+const IDENTIFICATION_SHAPE = [isLetter, isLetter, isLetter, isDigit];
+
 type State = 'idle' | 'telegram' | 'ciphered';
 
 export class P1Framer {
@@ -80,13 +84,19 @@ export class P1Framer {
     }
   }
 
-  /** Drops bytes up to the next frame start; false when the buffer holds none. */
+  /** Drops bytes up to the next frame start; false when the buffer holds none (yet). */
   private findStart(): boolean {
     for (let i = 0; i < this.len; i++) {
       const b = this.buf[i]!;
-      const before = i === 0 ? this.prev : this.buf[i - 1]!;
-      // A `/` opens a telegram at a line start, or after line noise (a meter or adapter powering up).
-      const telegram = b === SLASH && (before === LF || before === CR || before < 0x20 || before >= 0x7f);
+      let telegram = false;
+      if (b === SLASH) {
+        const start = this.telegramStartAt(i);
+        if (start === null) {
+          this.discard(i);
+          return false;
+        }
+        telegram = start;
+      }
       const ciphered = b === GLO_CIPHERING && (i + 1 >= this.len || this.buf[i + 1] === SYSTEM_TITLE_LENGTH);
       if (telegram || ciphered) {
         this.discard(i);
@@ -100,8 +110,19 @@ export class P1Framer {
     return false;
   }
 
-  /** A whole telegram, an error, 'resync' after dropping a false start, or null while more bytes are needed. */
-  private scanTelegram(): P1Frame | 'resync' | null {
+  /**
+   * Whether the `/` at `i` opens a telegram: at a line start or after line noise (an adapter powering up), or where
+   * an identification line follows (`/ISK5`: flag and baud-rate digit). Null until enough bytes are there to tell.
+   */
+  private telegramStartAt(i: number): boolean | null {
+    const before = i === 0 ? this.prev : this.buf[i - 1]!;
+    if (before === LF || before === CR || before < 0x20 || before >= 0x7f) return true;
+    if (i + IDENTIFICATION_SHAPE.length >= this.len) return null;
+    return IDENTIFICATION_SHAPE.every((test, k) => test(this.buf[i + 1 + k]!));
+  }
+
+  /** A whole telegram, an error, or null while more bytes are needed. */
+  private scanTelegram(): P1Frame | null {
     for (let i = this.scan; i < this.len; i++) {
       const b = this.buf[i]!;
       if (this.bang < 0) {
@@ -125,8 +146,10 @@ export class P1Framer {
     return null;
   }
 
+  /** A whole APDU, 'resync' after dropping a false start, or null while more bytes are needed. */
   private scanCiphered(): P1Frame | 'resync' | null {
-    const total = this.len < 2 || this.buf[1] === SYSTEM_TITLE_LENGTH ? cipheredApduLength(this.buf.subarray(0, this.len)) : 0;
+    const total =
+      this.len < 2 || this.buf[1] === SYSTEM_TITLE_LENGTH ? cipheredApduLength(this.buf.subarray(0, this.len)) : 0;
     if (total === null) {
       if (this.len <= this.maxLength) return null;
     } else if (total > 0 && total <= this.maxLength) {

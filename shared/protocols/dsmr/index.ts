@@ -8,7 +8,14 @@ import { P1Framer, type P1Frame } from './framer.ts';
 import { parseTelegram } from './telegram.ts';
 
 export { crc16 } from './crc16.ts';
-export { encodeTelegram, type TelegramSpec, type TelegramLine } from './encode.ts';
+export {
+  encodeHexAscii,
+  encodeTelegram,
+  fixed,
+  type TelegramGroup,
+  type TelegramLine,
+  type TelegramSpec,
+} from './encode.ts';
 export { MAX_FRAME_LENGTH, P1Framer, type P1Frame } from './framer.ts';
 export { lookupObis, type ObisEntry } from './obis-table.ts';
 export { parseCipheredTelegram } from './encrypted.ts';
@@ -20,7 +27,9 @@ export function createDsmrDecoder(options: DecoderOptions = {}): StreamDecoder {
   const decode = (frames: P1Frame[]): DecodeOutput[] =>
     frames.map((frame) => {
       if (frame.kind === 'error') return { ok: false, error: frame.error };
-      return frame.kind === 'telegram' ? parseTelegram(frame.bytes, options) : parseCipheredTelegram(frame.bytes, options);
+      return frame.kind === 'telegram'
+        ? parseTelegram(frame.bytes, options)
+        : parseCipheredTelegram(frame.bytes, options);
     });
   return {
     push: (chunk) => decode(framer.push(chunk)),

@@ -18,7 +18,14 @@ export function looksLikeDsmrTime(text: string): boolean {
 export function parseDsmrTime(text: string, timeZone?: string): number | null {
   const m = DSMR_TIME.exec(text);
   if (!m) return null;
-  const [yy, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [yy, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   // The POSIX %y pivot: 69..99 are 19xx, so an unset M-Bus clock `700101010000W` reads as the Unix epoch.
   const year = yy >= 69 ? 1900 + yy : 2000 + yy;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {

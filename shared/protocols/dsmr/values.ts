@@ -12,7 +12,6 @@ import { looksLikeDsmrTime, parseDsmrTime } from './timestamp.ts';
 /** Unit-less numbers longer than this are identifiers, and would lose digits as doubles anyway. */
 const MAX_NUMBER_DIGITS = 15;
 
-const POWER_FAILURE_LOG = '1-0:99.97.0';
 const LEGACY_MBUS_READING = /^0-\d+:24\.3\.0$/;
 
 export function interpretLine(line: CosemLine, timeZone: string | undefined): ObisValue[] {

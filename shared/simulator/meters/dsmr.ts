@@ -1,6 +1,12 @@
 /** P1 meters: DSMR 5 (NL/BE style with a gas sub-meter), Iskra AM550 Swiss P1, and Luxembourg-style encrypted P1. */
 import { encipherApdu } from '../../protocols/dlms/ciphering.ts';
-import { encodeHexAscii, encodeTelegram, fixed, formatDsmrTime, type TelegramLine } from '../../protocols/dsmr/encode.ts';
+import {
+  encodeHexAscii,
+  encodeTelegram,
+  fixed,
+  formatDsmrTime,
+  type TelegramLine,
+} from '../../protocols/dsmr/encode.ts';
 import type { HouseholdState } from '../household.ts';
 import { LINE_8N1, type SimulationKeys, type WireMeter } from '../meter.ts';
 
@@ -31,7 +37,9 @@ function telegramLines(s: HouseholdState, serial: string, gas: { serial: string 
     line('1-0:72.36.0', '00000'),
     line('0-0:96.13.0', ''),
     ...['32', '52', '72'].map((c, i) => line(`1-0:${c}.7.0`, { value: fixed(s.phases[i]!.voltage, 3, 1), unit: 'V' })),
-    ...['31', '51', '71'].map((c, i) => line(`1-0:${c}.7.0`, { value: fixed(Math.round(s.phases[i]!.current), 3), unit: 'A' })),
+    ...['31', '51', '71'].map((c, i) =>
+      line(`1-0:${c}.7.0`, { value: fixed(Math.round(s.phases[i]!.current), 3), unit: 'A' }),
+    ),
     ...['21', '41', '61'].map((c, i) => line(`1-0:${c}.7.0`, kw(Math.max(0, s.phases[i]!.power)))),
     ...['22', '42', '62'].map((c, i) => line(`1-0:${c}.7.0`, kw(Math.max(0, -s.phases[i]!.power)))),
   ];
@@ -55,7 +63,8 @@ export function dsmr5Meter(): WireMeter {
     lineSettings: LINE_8N1(115200),
     serial,
     encrypted: false,
-    render: (s) => encodeTelegram({ header: 'KFM5KAIFA-METER', lines: telegramLines(s, serial, { serial: 'G0026000000054321' }) }),
+    render: (s) =>
+      encodeTelegram({ header: 'KFM5KAIFA-METER', lines: telegramLines(s, serial, { serial: 'G0026000000054321' }) }),
   };
 }
 

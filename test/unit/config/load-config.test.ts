@@ -39,7 +39,10 @@ describe('config', () => {
   });
 
   it('names the key, the value and what is expected for every problem at once', () => {
-    const r = validateConfig({ sources: [{ type: 'serial', port: 3 }], broker: { url: 'http://example' }, colour: 'red' }, dir);
+    const r = validateConfig(
+      { sources: [{ type: 'serial', port: 3 }], broker: { url: 'http://example' }, colour: 'red' },
+      dir,
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.problems).toEqual(
@@ -67,7 +70,10 @@ describe('config', () => {
   it('takes secrets from environment variables and secret files, and says which one is missing', () => {
     write('gak.txt', `${KEY}\n`);
     const r = validateConfig(
-      { broker: { url: 'mqtts://h', password: { env: 'SMB_TEST_PW' } }, meters: { M1: { authKey: { file: 'gak.txt' } } } },
+      {
+        broker: { url: 'mqtts://h', password: { env: 'SMB_TEST_PW' } },
+        meters: { M1: { authKey: { file: 'gak.txt' } } },
+      },
       dir,
       { SMB_TEST_PW: 'from-env' },
     );
@@ -87,6 +93,9 @@ describe('config', () => {
 
   it('reports unreadable files and broken YAML as problems, not exceptions', () => {
     expect(loadConfig(join(dir, 'missing.yaml'))).toEqual({ ok: false, problems: [expect.stringContaining('ENOENT')] });
-    expect(loadConfig(write('bad.yaml', 'sources: [\n'))).toMatchObject({ ok: false, problems: [expect.stringContaining('not valid YAML')] });
+    expect(loadConfig(write('bad.yaml', 'sources: [\n'))).toMatchObject({
+      ok: false,
+      problems: [expect.stringContaining('not valid YAML')],
+    });
   });
 });

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { civilToUnix, zonedToUnix } from '../../../shared/time.ts';
 
 const iso = (unix: number) => new Date(unix * 1000).toISOString();
-const t = (year: number, month: number, day: number, hour: number, minute = 0) => ({ year, month, day, hour, minute, second: 0 });
+const t = (year: number, month: number, day: number, hour: number, minute = 0) => ({
+  year,
+  month,
+  day,
+  hour,
+  minute,
+  second: 0,
+});
 
 describe('meter clocks', () => {
   it('applies a fixed offset (DSMR S/W flag)', () => {

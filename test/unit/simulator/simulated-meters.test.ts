@@ -21,7 +21,8 @@ describe.each(Object.keys(SIMULATED_METERS))('simulated %s', (model) => {
     const household = new Household(START, 5);
     const decoder = createDecoder('auto', { key, authKey, timeZone: 'Europe/Zurich' });
     const out: DecodeOutput[] = [];
-    for (let hour = 0; hour <= 12; hour += 3) out.push(...decoder.push(meter.render(household.at(START + hour * 3600), hour)));
+    for (let hour = 0; hour <= 12; hour += 3)
+      out.push(...decoder.push(meter.render(household.at(START + hour * 3600), hour)));
     out.push(...decoder.end());
     expect(out.every((o) => o.ok)).toBe(true);
     const messages = out.map((o) => (o.ok ? (o.message as ObisMessage) : null)).filter((m) => m !== null);
