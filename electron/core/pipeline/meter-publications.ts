@@ -148,7 +148,7 @@ export class MeterPublications {
       ...this.options,
     });
     if (this.settings.rlDsp.enabled) {
-      const rl = rlDspMessage(topicId, readings, message.timestamp ?? context.receivedAt, {
+      const rl = rlDspMessage(topicId, readings, message.timestamp, context.receivedAt, {
         group: this.settings.rlDsp.group,
       });
       if (Object.keys(rl.payload.meter).length > 1)
