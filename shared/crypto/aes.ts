@@ -7,10 +7,11 @@
  */
 
 const SBOX = new Uint8Array(256);
-const T0 = new Uint32Array(256);
-const T1 = new Uint32Array(256);
-const T2 = new Uint32Array(256);
-const T3 = new Uint32Array(256);
+// Int32Array rather than Uint32Array: V8 keeps signed 32-bit values unboxed, and XOR only cares about the bits.
+const T0 = new Int32Array(256);
+const T1 = new Int32Array(256);
+const T2 = new Int32Array(256);
+const T3 = new Int32Array(256);
 
 /** Multiplication by x in GF(2^8) modulo x^8 + x^4 + x^3 + x + 1. */
 function xtime(a: number): number {
@@ -59,7 +60,7 @@ function subWord(w: number): number {
 /** An expanded AES key (128, 192 or 256 bits) that encrypts single blocks. */
 export class Aes {
   readonly rounds: number;
-  private readonly roundKeys: Uint32Array;
+  private readonly roundKeys: Int32Array;
 
   constructor(key: Uint8Array) {
     if (key.length !== 16 && key.length !== 24 && key.length !== 32) {
@@ -67,26 +68,26 @@ export class Aes {
     }
     const nk = key.length / 4;
     this.rounds = nk + 6;
-    const w = new Uint32Array(4 * (this.rounds + 1));
+    const w = new Int32Array(4 * (this.rounds + 1));
     for (let i = 0; i < nk; i++) {
-      w[i] = ((key[4 * i]! << 24) | (key[4 * i + 1]! << 16) | (key[4 * i + 2]! << 8) | key[4 * i + 3]!) >>> 0;
+      w[i] = (key[4 * i]! << 24) | (key[4 * i + 1]! << 16) | (key[4 * i + 2]! << 8) | key[4 * i + 3]!;
     }
     // Key expansion, FIPS-197 5.2.
     for (let i = nk, rcon = 1; i < w.length; i++) {
-      let temp = w[i - 1]!;
+      let temp = w[i - 1]! >>> 0;
       if (i % nk === 0) {
         temp = (subWord(rotr32(temp, 24)) ^ (rcon << 24)) >>> 0;
         rcon = xtime(rcon);
       } else if (nk > 6 && i % nk === 4) {
         temp = subWord(temp);
       }
-      w[i] = (w[i - nk]! ^ temp) >>> 0;
+      w[i] = w[i - nk]! ^ temp;
     }
     this.roundKeys = w;
   }
 
-  /** Encrypts the block given as four big-endian words; the result goes to `out[0..3]`. */
-  encryptWords(in0: number, in1: number, in2: number, in3: number, out: Uint32Array): void {
+  /** Encrypts the block given as four big-endian 32-bit words; the result goes to `out[0..3]`. */
+  encryptWords(in0: number, in1: number, in2: number, in3: number, out: Int32Array): void {
     const rk = this.roundKeys;
     let s0 = in0 ^ rk[0]!;
     let s1 = in1 ^ rk[1]!;
@@ -113,34 +114,16 @@ export class Aes {
   /** Encrypts one 16-byte block. */
   encryptBlock(block: Uint8Array): Uint8Array {
     if (block.length !== 16) throw new RangeError(`AES block must be 16 bytes, got ${block.length}`);
-    const words = new Uint32Array(4);
-    this.encryptWords(readWord(block, 0), readWord(block, 4), readWord(block, 8), readWord(block, 12), words);
+    const input = new DataView(block.buffer, block.byteOffset, 16);
+    const words = new Int32Array(4);
+    this.encryptWords(input.getInt32(0), input.getInt32(4), input.getInt32(8), input.getInt32(12), words);
     const out = new Uint8Array(16);
-    for (let i = 0; i < 4; i++) writeWord(out, 4 * i, words[i]!);
+    const output = new DataView(out.buffer);
+    for (let i = 0; i < 4; i++) output.setInt32(4 * i, words[i]!);
     return out;
   }
 }
 
 function lastRoundWord(a: number, b: number, c: number, d: number): number {
-  return (
-    ((SBOX[a >>> 24]! << 24) | (SBOX[(b >>> 16) & 0xff]! << 16) | (SBOX[(c >>> 8) & 0xff]! << 8) | SBOX[d & 0xff]!) >>>
-    0
-  );
-}
-
-/** The big-endian word at `offset`; bytes past the end read as zero (the padding GCM wants for a final block). */
-export function readWord(bytes: Uint8Array, offset: number): number {
-  if (offset + 4 <= bytes.length) {
-    return ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
-  }
-  let w = 0;
-  for (let i = 0; i < 4; i++) w = (w << 8) | (bytes[offset + i] ?? 0);
-  return w >>> 0;
-}
-
-export function writeWord(bytes: Uint8Array, offset: number, w: number): void {
-  bytes[offset] = w >>> 24;
-  bytes[offset + 1] = w >>> 16;
-  bytes[offset + 2] = w >>> 8;
-  bytes[offset + 3] = w;
+  return (SBOX[a >>> 24]! << 24) | (SBOX[(b >>> 16) & 0xff]! << 16) | (SBOX[(c >>> 8) & 0xff]! << 8) | SBOX[d & 0xff]!;
 }

@@ -79,7 +79,15 @@ function parseValues(message: ObisMessage): ParsedValue[] {
     if (!parts || (parts[5] !== undefined && parts[5] !== 255)) continue;
     const [a = 0, b = 0, c, d, e] = parts;
     const timestamp = finite(v.timestamp) ?? finite(message.timestamp);
-    parsed.push({ obis: `${a}-${b}:${c}.${d}.${e}`, a, b, key: `${c}.${d}.${e}`, value: v.value, unit: v.unit, timestamp });
+    parsed.push({
+      obis: `${a}-${b}:${c}.${d}.${e}`,
+      a,
+      b,
+      key: `${c}.${d}.${e}`,
+      value: v.value,
+      unit: v.unit,
+      timestamp,
+    });
   }
   return parsed;
 }
@@ -98,18 +106,27 @@ function fromObis(message: ObisMessage): Candidate[] {
     if (v.a === 1) {
       const quantity = byObis.get(v.key);
       const value = quantity && convert(quantity, number, v.unit);
-      if (quantity && value !== undefined) add(found, { quantity, value, channel: 0, obis: v.obis, timestamp: v.timestamp });
+      if (quantity && value !== undefined) {
+        add(found, { quantity, value, channel: 0, obis: v.obis, timestamp: v.timestamp });
+      }
       const rule = signedByObis.get(v.key);
-      const net = rule && toProfileUnit(number, v.unit);
-      if (rule && net?.unit === 'W') {
-        add(signed, { quantity: byId.get(rule.positive)!, value: net.value, channel: 0, obis: v.obis, timestamp: v.timestamp });
+      const net = rule && convert(byId.get(rule.positive)!, number, v.unit);
+      if (rule && net !== undefined) {
+        add(signed, {
+          quantity: byId.get(rule.positive)!,
+          value: net,
+          channel: 0,
+          obis: v.obis,
+          timestamp: v.timestamp,
+        });
       }
     } else if (v.a === 0 && v.b > 0 && (DSMR_SUBMETER.values as readonly string[]).includes(v.key)) {
       const medium = mediumByCode.get(deviceTypes.get(v.b) ?? -1);
-      const converted = toProfileUnit(number, v.unit);
-      const quantity = QUANTITIES.find((q) => q.dsmrSubmeter && q.medium === medium && q.unit === converted?.unit);
-      if (quantity && converted) {
-        add(found, { quantity, value: converted.value, channel: v.b, obis: v.obis, timestamp: v.timestamp });
+      const unit = toProfileUnit(number, v.unit)?.unit;
+      const quantity = QUANTITIES.find((q) => q.dsmrSubmeter && q.medium === medium && q.unit === unit);
+      const value = quantity && convert(quantity, number, v.unit);
+      if (quantity && value !== undefined) {
+        add(found, { quantity, value, channel: v.b, obis: v.obis, timestamp: v.timestamp });
       }
     }
   }
@@ -124,10 +141,8 @@ function fromObis(message: ObisMessage): Candidate[] {
  */
 function applySignConvention(found: Candidate[], signed: readonly Candidate[]): void {
   for (const rule of SIGNED_POWER) {
-    const inIndex = found.findIndex((c) => c.quantity.id === rule.positive);
-    const outIndex = found.findIndex((c) => c.quantity.id === rule.negative);
-    const imported = found[inIndex];
-    const exported = found[outIndex];
+    const imported = found.find((c) => c.quantity.id === rule.positive);
+    const exported = found.find((c) => c.quantity.id === rule.negative);
     let net: Candidate | undefined;
     if (!imported && !exported) net = signed.find((c) => c.quantity.id === rule.positive);
     else if (imported && !exported && imported.value < 0) net = imported;
@@ -168,11 +183,12 @@ function fromMbus(message: MbusMessage): Candidate[] {
 /** A total the meter does not send is the sum of the tariff registers it does send (DSMR has only T1/T2). */
 function addTariffSums(found: Candidate[]): void {
   for (const quantity of QUANTITIES) {
-    if (!quantity.sumOf || found.some((c) => c.quantity === quantity)) continue;
-    const parts = found.filter((c) => c.channel === 0 && quantity.sumOf.includes(c.quantity.id));
+    const sumOf = quantity.sumOf;
+    if (!sumOf || found.some((c) => c.quantity === quantity)) continue;
+    const parts = found.filter((c) => c.channel === 0 && sumOf.includes(c.quantity.id));
     if (parts.length === 0) continue;
     const value = parts.reduce((sum, c) => sum + c.value, 0);
-    add(found, { quantity, value, channel: 0, timestamp: parts[0]!.timestamp });
+    if (Number.isFinite(value)) add(found, { quantity, value, channel: 0, timestamp: parts[0]!.timestamp });
   }
 }
 

@@ -2,7 +2,7 @@
  * Payloads of the profile's topics, as plain objects (JSON.stringify them; key order is fixed by construction).
  * Missing values are never published as null: a quantity the message does not carry is simply absent.
  */
-import type { DecodedMessage, Protocol } from '../protocols/types.ts';
+import type { DecodedMessage } from '../protocols/types.ts';
 import type { Reading } from './harmonize.ts';
 
 /**
@@ -45,9 +45,15 @@ export interface StatePayload {
   readings: Record<string, ValuePayload>;
 }
 
-export function statePayload(readings: readonly Reading[], messageTimestamp: number | undefined, receivedAt: number): StatePayload {
+export function statePayload(
+  readings: readonly Reading[],
+  messageTimestamp: number | undefined,
+  receivedAt: number,
+): StatePayload {
   const timestamp = seconds(messageTimestamp, receivedAt);
-  const entries = readings.map((r) => [r.topic.slice(r.topic.lastIndexOf('/') + 1), valuePayload(r, timestamp)] as const);
+  const entries = readings.map(
+    (r) => [r.topic.slice(r.topic.lastIndexOf('/') + 1), valuePayload(r, timestamp)] as const,
+  );
   return { profile: PROFILE_VERSION, timestamp, readings: Object.fromEntries(entries) };
 }
 
@@ -56,7 +62,8 @@ export interface MeterInfoPayload {
   profile: string;
   /** The meter ID as the meter sends it; the topic level is its sanitised form. */
   meterId: string;
-  protocol: Protocol;
+  /** `dsmr`, `dlms`, `mbus`, or `mqtt` when a gateway's MQTT messages are the source. */
+  protocol: DecodedMessage['protocol'];
   manufacturer?: string;
   model?: string;
   /** The link: `p1`, `hdlc`, `mbus`, or how a source adapter received it (`mqtt`). */
@@ -71,7 +78,11 @@ export function meterInfoPayload(
 ): MeterInfoPayload {
   const info = message.info;
   const manufacturer = info.manufacturer ?? (message.protocol === 'mbus' ? message.device.manufacturer : undefined);
-  const payload: MeterInfoPayload = { profile: PROFILE_VERSION, meterId: message.meterId ?? '', protocol: message.protocol };
+  const payload: MeterInfoPayload = {
+    profile: PROFILE_VERSION,
+    meterId: message.meterId ?? '',
+    protocol: message.protocol,
+  };
   if (manufacturer) payload.manufacturer = manufacturer;
   if (info.model) payload.model = info.model;
   const link = context.interface ?? info.transport;

@@ -57,7 +57,8 @@ const TEMPERATURE: HaSensorClass = { deviceClass: 'temperature', stateClass: 'me
 /** A difference in K must not get the temperature class: HA would convert it to °C as an absolute temperature. */
 const TEMPERATURE_DIFFERENCE: HaSensorClass = { stateClass: 'measurement', precision: 2 };
 
-const TARIFF_NOTE = 'tariff numbering as the meter sends it (DSMR NL: 1 = low, 2 = normal; Belgium: 1 = day, 2 = night)';
+const TARIFF_NOTE =
+  'tariff numbering as the meter sends it (DSMR NL: 1 = low, 2 = normal; Belgium: 1 = day, 2 = night)';
 
 export const QUANTITIES: readonly Quantity[] = [
   // Active power: magnitudes >= 0, import = drawn from the grid.
@@ -127,29 +128,27 @@ export const QUANTITIES: readonly Quantity[] = [
     obis: ['2.8.0'],
     sumOf: ['energy_out_t1', 'energy_out_t2', 'energy_out_t3', 'energy_out_t4'],
   },
-  ...([1, 2, 3, 4] as const).flatMap((tariff): Quantity[] => [
-    {
-      id: `energy_in_t${tariff}`,
-      topic: `energy/energy_in_t${tariff}`,
-      unit: 'Wh',
-      medium: 'electricity',
-      label: `Energy in T${tariff}`,
-      meaning: `Active energy imported in tariff ${tariff}; ${TARIFF_NOTE}`,
-      ha: ENERGY,
-      obis: [`1.8.${tariff}`],
-      mbus: { vif: 'Energy', tariff },
-    },
-    {
-      id: `energy_out_t${tariff}`,
-      topic: `energy/energy_out_t${tariff}`,
-      unit: 'Wh',
-      medium: 'electricity',
-      label: `Energy out T${tariff}`,
-      meaning: `Active energy exported in tariff ${tariff}; ${TARIFF_NOTE}`,
-      ha: ENERGY,
-      obis: [`2.8.${tariff}`],
-    },
-  ]),
+  ...([1, 2, 3, 4] as const).map((tariff): Quantity => ({
+    id: `energy_in_t${tariff}`,
+    topic: `energy/energy_in_t${tariff}`,
+    unit: 'Wh',
+    medium: 'electricity',
+    label: `Energy in T${tariff}`,
+    meaning: `Active energy imported in tariff ${tariff}; ${TARIFF_NOTE}`,
+    ha: ENERGY,
+    obis: [`1.8.${tariff}`],
+    mbus: { vif: 'Energy', tariff },
+  })),
+  ...([1, 2, 3, 4] as const).map((tariff): Quantity => ({
+    id: `energy_out_t${tariff}`,
+    topic: `energy/energy_out_t${tariff}`,
+    unit: 'Wh',
+    medium: 'electricity',
+    label: `Energy out T${tariff}`,
+    meaning: `Active energy exported in tariff ${tariff}; ${TARIFF_NOTE}`,
+    ha: ENERGY,
+    obis: [`2.8.${tariff}`],
+  })),
   // Reactive power and energy: import/export (+R/−R) and the four quadrants.
   {
     id: 'reactive_power_in',
@@ -171,18 +170,16 @@ export const QUANTITIES: readonly Quantity[] = [
     ha: REACTIVE_POWER,
     obis: ['4.7.0'],
   },
-  ...([1, 2, 3, 4] as const).map(
-    (q): Quantity => ({
-      id: `reactive_power_q${q}`,
-      topic: `reactive_power/reactive_power_q${q}`,
-      unit: 'var',
-      medium: 'electricity',
-      label: `Reactive power Q${q}`,
-      meaning: `Reactive power in quadrant ${q}`,
-      ha: REACTIVE_POWER,
-      obis: [`${4 + q}.7.0`],
-    }),
-  ),
+  ...([1, 2, 3, 4] as const).map((q): Quantity => ({
+    id: `reactive_power_q${q}`,
+    topic: `reactive_power/reactive_power_q${q}`,
+    unit: 'var',
+    medium: 'electricity',
+    label: `Reactive power Q${q}`,
+    meaning: `Reactive power in quadrant ${q}`,
+    ha: REACTIVE_POWER,
+    obis: [`${4 + q}.7.0`],
+  })),
   {
     id: 'reactive_energy_in',
     topic: 'reactive_energy/reactive_energy_in',
@@ -203,18 +200,16 @@ export const QUANTITIES: readonly Quantity[] = [
     ha: REACTIVE_ENERGY,
     obis: ['4.8.0'],
   },
-  ...([1, 2, 3, 4] as const).map(
-    (q): Quantity => ({
-      id: `reactive_energy_q${q}`,
-      topic: `reactive_energy/reactive_energy_q${q}`,
-      unit: 'varh',
-      medium: 'electricity',
-      label: `Reactive energy Q${q}`,
-      meaning: `Reactive energy in quadrant ${q}`,
-      ha: REACTIVE_ENERGY,
-      obis: [`${4 + q}.8.0`],
-    }),
-  ),
+  ...([1, 2, 3, 4] as const).map((q): Quantity => ({
+    id: `reactive_energy_q${q}`,
+    topic: `reactive_energy/reactive_energy_q${q}`,
+    unit: 'varh',
+    medium: 'electricity',
+    label: `Reactive energy Q${q}`,
+    meaning: `Reactive energy in quadrant ${q}`,
+    ha: REACTIVE_ENERGY,
+    obis: [`${4 + q}.8.0`],
+  })),
   // Apparent power and energy.
   {
     id: 'apparent_power_in',
@@ -300,19 +295,17 @@ export const QUANTITIES: readonly Quantity[] = [
     obis: ['13.7.0'],
     range: [-1, 1],
   },
-  ...(['l1', 'l2', 'l3'] as const).map(
-    (phase, i): Quantity => ({
-      id: `power_factor_${phase}`,
-      topic: `power_factor/power_factor_${phase}`,
-      unit: '',
-      medium: 'electricity',
-      label: `Power factor ${phase.toUpperCase()}`,
-      meaning: `Power factor of phase ${phase.toUpperCase()}, a ratio from −1 to 1`,
-      ha: POWER_FACTOR,
-      obis: [`${33 + 20 * i}.7.0`],
-      range: [-1, 1],
-    }),
-  ),
+  ...(['l1', 'l2', 'l3'] as const).map((phase, i): Quantity => ({
+    id: `power_factor_${phase}`,
+    topic: `power_factor/power_factor_${phase}`,
+    unit: '',
+    medium: 'electricity',
+    label: `Power factor ${phase.toUpperCase()}`,
+    meaning: `Power factor of phase ${phase.toUpperCase()}, a ratio from −1 to 1`,
+    ha: POWER_FACTOR,
+    obis: [`${33 + 20 * i}.7.0`],
+    range: [-1, 1],
+  })),
   {
     id: 'frequency',
     topic: 'frequency/frequency',

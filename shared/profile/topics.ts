@@ -8,17 +8,17 @@
 
 export const DEFAULT_BASE_TOPIC = 'smartmeter';
 
-/** QoS 1 for what must arrive once (status, descriptions); values are superseded every few seconds, QoS 0. */
+/** QoS 1 throughout: readings made while the broker is away are queued and delivered later, none lost. */
 export const PUBLISH_OPTIONS = {
-  value: { qos: 0, retain: true },
-  state: { qos: 0, retain: true },
+  value: { qos: 1, retain: true },
+  state: { qos: 1, retain: true },
   info: { qos: 1, retain: true },
   status: { qos: 1, retain: true },
   bridgeStatus: { qos: 1, retain: true },
   bridgeInfo: { qos: 1, retain: true },
   discovery: { qos: 1, retain: true },
-  rlDsp: { qos: 0, retain: false },
-} as const satisfies Record<string, { qos: 0 | 1 | 2; retain: boolean }>;
+  rlDsp: { qos: 1, retain: false },
+} as const satisfies Record<string, { qos: 0 | 1; retain: boolean }>;
 
 const MAX_ID_LENGTH = 64;
 const HASH_LENGTH = 8;
@@ -56,7 +56,9 @@ export function baseTopicError(base: string): string | undefined {
   if (base.startsWith('$')) return 'the base topic must not start with "$" (reserved for broker topics)';
   // eslint-disable-next-line no-control-regex
   if (/[+#\u0000-\u001f\u007f]/u.test(base)) return 'the base topic must not contain "+", "#" or control characters';
-  if (base.split('/').some((level) => level === '')) return 'the base topic must not have empty levels ("//", or a "/" at either end)';
+  if (base.split('/').some((level) => level === '')) {
+    return 'the base topic must not have empty levels ("//", or a "/" at either end)';
+  }
   return undefined;
 }
 
@@ -88,7 +90,13 @@ export function profileTopics(base: string = DEFAULT_BASE_TOPIC): ProfileTopics 
     meter(meterId) {
       const id = meterTopicId(meterId);
       const root = `${base}/${id}`;
-      return { id, value: (path) => `${root}/${path}`, state: `${root}/state`, info: `${root}/info`, status: `${root}/status` };
+      return {
+        id,
+        value: (path) => `${root}/${path}`,
+        state: `${root}/state`,
+        info: `${root}/info`,
+        status: `${root}/status`,
+      };
     },
   };
 }

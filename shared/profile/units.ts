@@ -4,7 +4,8 @@
  */
 
 /** `''` is dimensionless (power factor). Volumes are written `m3` (ASCII), as DSMR and EN 13757-3 tools write them. */
-export type ProfileUnit = 'W' | 'Wh' | 'var' | 'varh' | 'VA' | 'VAh' | 'V' | 'A' | 'Hz' | 'm3' | 'm3/h' | '°C' | 'K' | '';
+export type ProfileUnit =
+  'W' | 'Wh' | 'var' | 'varh' | 'VA' | 'VAh' | 'V' | 'A' | 'Hz' | 'm3' | 'm3/h' | '°C' | 'K' | '';
 
 export const PROFILE_UNITS: readonly ProfileUnit[] = [
   'W',

@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../electron/cli/main.ts';
-import type { DecodedLine } from './expectations.ts';
+import type { DecodedLine } from './decoded-line.ts';
 import { CORPUS_DIR, type CorpusCase } from './manifest.ts';
 
 export interface DecodeRun {
@@ -11,11 +11,18 @@ export interface DecodeRun {
   stderr: string[];
 }
 
-export async function runDecode(args: string[]): Promise<DecodeRun> {
+/** Every byte as its own chunk, as a slow serial line may deliver them. */
+async function* bytewise(path: string): AsyncGenerator<Uint8Array> {
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    for (const byte of chunk) yield Uint8Array.of(byte);
+  }
+}
+
+export async function runDecode(args: string[], options: { bytewise?: boolean } = {}): Promise<DecodeRun> {
   const out: string[] = [];
   const stderr: string[] = [];
   const code = await runCli(['decode', ...args], {
-    open: (path) => createReadStream(path),
+    open: (path) => (options.bytewise ? bytewise(path) : createReadStream(path)),
     out: (line) => out.push(line),
     err: (line) => stderr.push(line),
     stdout: new PassThrough(),

@@ -10,6 +10,7 @@ import {
   harmonize,
   meterInfoPayload,
   profileTopics,
+  PUBLISH_OPTIONS as OPTIONS,
   rlDspMessage,
   statePayload,
   valuePayload,
@@ -67,11 +68,8 @@ const json = (value: unknown) => JSON.stringify(value);
 export class MeterPublications {
   private readonly topics: ProfileTopics;
   private readonly meters = new Map<string, MeterRecord>();
-  private readonly options;
-
   constructor(private readonly settings: PublicationSettings) {
     this.topics = profileTopics(settings.baseTopic);
-    this.options = { qos: 1 as const, retain: true };
   }
 
   get bridgeStatusTopic(): string {
@@ -79,7 +77,7 @@ export class MeterPublications {
   }
 
   bridgeStatus(status: 'online' | 'offline'): OutboundMessage {
-    return { topic: this.topics.bridgeStatus, payload: status, ...this.options };
+    return { topic: this.topics.bridgeStatus, payload: status, ...OPTIONS.bridgeStatus };
   }
 
   bridgeInfo(): OutboundMessage {
@@ -87,7 +85,7 @@ export class MeterPublications {
     return {
       topic: this.topics.bridgeInfo,
       payload: json(bridgeInfoPayload(this.settings.version, ids)),
-      ...this.options,
+      ...OPTIONS.bridgeInfo,
     };
   }
 
@@ -127,11 +125,11 @@ export class MeterPublications {
     const infoJson = json(info);
     if (infoJson !== meter.infoJson) {
       meter.infoJson = infoJson;
-      out.push({ topic: meterTopics.info, payload: infoJson, ...this.options });
+      out.push({ topic: meterTopics.info, payload: infoJson, ...OPTIONS.info });
     }
     if (!meter.online) {
       meter.online = true;
-      out.push({ topic: meterTopics.status, payload: 'online', ...this.options });
+      out.push({ topic: meterTopics.status, payload: 'online', ...OPTIONS.status });
     }
     if (this.settings.homeAssistant.enabled && readings.some((r) => !meter.announced.has(r.topic)))
       out.push(this.discovery(meter));
@@ -139,20 +137,20 @@ export class MeterPublications {
       out.push({
         topic: meterTopics.value(r.topic),
         payload: json(valuePayload(r, context.receivedAt)),
-        ...this.options,
+        ...OPTIONS.value,
       });
     }
     out.push({
       topic: meterTopics.state,
       payload: json(statePayload(readings, message.timestamp, context.receivedAt)),
-      ...this.options,
+      ...OPTIONS.state,
     });
     if (this.settings.rlDsp.enabled) {
       const rl = rlDspMessage(topicId, readings, message.timestamp, context.receivedAt, {
         group: this.settings.rlDsp.group,
       });
       if (Object.keys(rl.payload.meter).length > 1)
-        out.push({ topic: rl.topic, payload: json(rl.payload), qos: 1, retain: false });
+        out.push({ topic: rl.topic, payload: json(rl.payload), ...OPTIONS.rlDsp });
     }
     return out;
   }
@@ -168,7 +166,7 @@ export class MeterPublications {
     for (const meter of this.meters.values()) {
       if (meter.online && now - meter.lastSeen > this.settings.offlineAfterMissed * Math.max(meter.interval, 1)) {
         meter.online = false;
-        out.push({ topic: this.topics.meter(meter.topicId).status, payload: 'offline', ...this.options });
+        out.push({ topic: this.topics.meter(meter.topicId).status, payload: 'offline', ...OPTIONS.status });
       }
     }
     return out;
@@ -176,14 +174,9 @@ export class MeterPublications {
 
   /** On shutdown: every meter offline. */
   allOffline(): OutboundMessage[] {
-    return [...this.meters.values()]
-      .filter((m) => m.online)
-      .map(
-        (m) => (
-          (m.online = false),
-          { topic: this.topics.meter(m.topicId).status, payload: 'offline', ...this.options }
-        ),
-      );
+    const online = [...this.meters.values()].filter((m) => m.online);
+    for (const m of online) m.online = false;
+    return online.map((m) => ({ topic: this.topics.meter(m.topicId).status, payload: 'offline', ...OPTIONS.status }));
   }
 
   snapshot(): MeterSnapshot[] {
@@ -206,6 +199,6 @@ export class MeterPublications {
       baseTopic: this.settings.baseTopic,
       discoveryPrefix: this.settings.homeAssistant.prefix,
     });
-    return { topic, payload: json(payload), ...this.options };
+    return { topic, payload: json(payload), ...OPTIONS.discovery };
   }
 }

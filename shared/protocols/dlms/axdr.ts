@@ -66,10 +66,9 @@ export type AxdrResult = { ok: true; value: DlmsData; end: number } | { ok: fals
 
 const MAX_DEPTH = 16;
 
-class AxdrFailure extends Error {
-  constructor(readonly error: DecodeError) {
-    super(error.message);
-  }
+/** Thrown inside the reader and caught in readAxdr; not an Error, so that no stack trace is captured per failure. */
+class AxdrFailure {
+  constructor(readonly error: DecodeError) {}
 }
 
 /** Compact-array type description: a tag, with element/field descriptions for arrays and structures. */
@@ -266,7 +265,8 @@ export class AxdrReader {
   private typeDescription(depth: number): TypeDescription {
     if (depth > MAX_DEPTH) this.fail('syntax', `compact-array type nested deeper than ${MAX_DEPTH} levels`);
     const tag = this.u8('compact-array type');
-    if (tag === TAG.array) return { tag, count: this.u16('compact-array count'), element: this.typeDescription(depth + 1) };
+    if (tag === TAG.array)
+      return { tag, count: this.u16('compact-array count'), element: this.typeDescription(depth + 1) };
     if (tag === TAG.structure) {
       const n = this.count('compact-array structure', 1);
       const fields: TypeDescription[] = [];

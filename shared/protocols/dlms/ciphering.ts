@@ -134,32 +134,17 @@ export function decipherApdu(apdu: Uint8Array, keys: DecipherKeys): DecipherResu
   const systemTitle = layout.systemTitle ?? keys.systemTitle;
   const done = (plaintext: Uint8Array): DecipheredApdu => ({
     ok: true,
-    plaintext: plaintext.slice(),
-    systemTitle: (systemTitle ?? EMPTY).slice(),
+    // Copies (new Uint8Array, as slice() of a Node Buffer is a view): the result must not alias the input.
+    plaintext: new Uint8Array(plaintext),
+    systemTitle: new Uint8Array(systemTitle ?? EMPTY),
     invocationCounter,
     securityControl: sc,
     authenticated: verify,
   });
   if (!encrypted && !verify) return done(text);
 
-  const keyName = sc & SC_BROADCAST_KEY ? 'GBEK' : 'GUEK';
-  if (!keys.key) {
-    return fail(
-      'decrypt',
-      encrypted
-        ? `the frame is encrypted: set the encryption key (${keyName})`
-        : `the frame is authenticated: checking it needs the encryption key (${keyName}) too`,
-    );
-  }
-  if (keys.key.length !== KEY_LENGTH) {
-    return fail('decrypt', `the encryption key must be 16 bytes (32 hex digits), got ${keys.key.length} bytes`);
-  }
-  if (verify && keys.authKey!.length !== KEY_LENGTH) {
-    return fail(
-      'decrypt',
-      `the authentication key must be 16 bytes (32 hex digits), got ${keys.authKey!.length} bytes`,
-    );
-  }
+  const keyProblem = checkKeys(sc, keys, verify);
+  if (keyProblem) return failure(keyProblem);
   if (!systemTitle) {
     return fail(
       'decrypt',
@@ -172,9 +157,30 @@ export function decipherApdu(apdu: Uint8Array, keys: DecipherKeys): DecipherResu
 
   const iv = concat(systemTitle, content.subarray(1, SECURITY_HEADER_LENGTH));
   const aad = verify ? concat([sc], keys.authKey!, layout.headerAad, encrypted ? EMPTY : text) : EMPTY;
-  const plaintext = aesGcmDecrypt(keys.key, iv, encrypted ? text : EMPTY, verify ? tag : EMPTY, aad);
+  const plaintext = aesGcmDecrypt(keys.key!, iv, encrypted ? text : EMPTY, verify ? tag : EMPTY, aad);
   if (!plaintext) return fail('decrypt', 'authentication failed: check the encryption key and the authentication key');
   return done(encrypted ? plaintext : text);
+}
+
+/** Why the keys given cannot decipher (and, with `verify`, authenticate) this frame; null when they can. */
+function checkKeys(sc: number, keys: DecipherKeys, verify: boolean): DecodeError | null {
+  const keyName = sc & SC_BROADCAST_KEY ? 'GBEK' : 'GUEK';
+  if (!keys.key) {
+    return decodeError(
+      'decrypt',
+      sc & SC_ENCRYPTION
+        ? `the frame is encrypted: set the encryption key (${keyName})`
+        : `the frame is authenticated: checking it needs the encryption key (${keyName}) too`,
+    );
+  }
+  if (keys.key.length !== KEY_LENGTH) {
+    return decodeError('decrypt', `the encryption key must be 16 bytes (32 hex digits), got ${keys.key.length} bytes`);
+  }
+  if (verify && keys.authKey!.length !== KEY_LENGTH) {
+    const length = keys.authKey!.length;
+    return decodeError('decrypt', `the authentication key must be 16 bytes (32 hex digits), got ${length} bytes`);
+  }
+  return null;
 }
 
 /**
@@ -185,7 +191,8 @@ export function decipherApdu(apdu: Uint8Array, keys: DecipherKeys): DecipherResu
 export function encipherApdu(plaintext: Uint8Array, opts: EncipherOptions): Uint8Array {
   const sc = opts.securityControl ?? SC_ENCRYPTION | SC_AUTHENTICATION;
   const tagByte = opts.tag ?? GENERAL_GLO_CIPHERING;
-  if ((sc & ~(SC_ENCRYPTION | SC_AUTHENTICATION | SC_BROADCAST_KEY)) !== 0 || (sc & 0x30) === 0) {
+  const protection = SC_ENCRYPTION | SC_AUTHENTICATION;
+  if ((sc & ~(protection | SC_BROADCAST_KEY)) !== 0 || (sc & protection) === 0) {
     throw new RangeError(`security control 0x${toHex([sc])} is not 0x10, 0x20 or 0x30 (optionally | 0x40)`);
   }
   if (tagByte !== GENERAL_GLO_CIPHERING && tagByte !== GENERAL_CIPHERING) {

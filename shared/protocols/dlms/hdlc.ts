@@ -32,9 +32,14 @@ export function looksLikeHdlcStart(bytes: Uint8Array, at: number): boolean {
   return bytes[at] === HDLC_FLAG && (at + 1 >= bytes.length || (bytes[at + 1]! & 0xf0) === 0xa0);
 }
 
-function addressEnd(bytes: Uint8Array, from: number, limit: number): number {
-  for (let i = from; i < Math.min(from + 4, limit); i++) if (bytes[i]! & 1) return i + 1;
-  return -1;
+/** End of the address starting at `from`: null when it is invalid, 'more' while its bytes are still arriving. */
+function addressEnd(bytes: Uint8Array, from: number, frameEnd: number): number | 'more' | null {
+  for (let i = from; i < from + 4; i++) {
+    if (i >= frameEnd) return null;
+    if (i >= bytes.length) return 'more';
+    if (bytes[i]! & 1) return i + 1;
+  }
+  return null;
 }
 
 const crcOk = (bytes: Uint8Array, start: number, end: number): boolean =>
@@ -48,26 +53,32 @@ export function parseHdlcFrame(bytes: Uint8Array, start: number): HdlcParse {
   if (format >> 12 !== 0xa || length < MIN_LENGTH) return { status: 'garbage' };
   const first = start + 1;
   const end = first + length; // index of the closing flag
-  if (end >= bytes.length) return { status: 'need-more' };
 
+  // The header (addresses, control, HCS) is checked as soon as it is in: a false start is dropped at once
+  // instead of holding up the stream while waiting for the length it claims.
   const destEnd = addressEnd(bytes, first + 2, end);
-  const srcEnd = destEnd < 0 ? -1 : addressEnd(bytes, destEnd, end);
-  if (srcEnd < 0 || srcEnd + 1 + 2 > end) return { status: 'garbage' };
-  const control = bytes[srcEnd]!;
+  if (destEnd === null) return { status: 'garbage' };
+  if (destEnd === 'more') return { status: 'need-more' };
+  const srcEnd = addressEnd(bytes, destEnd, end);
+  if (srcEnd === null) return { status: 'garbage' };
+  if (srcEnd === 'more') return { status: 'need-more' };
   const headerEnd = srcEnd + 1;
+  if (headerEnd + 2 > end) return { status: 'garbage' };
   const hasInfo = end - 2 > headerEnd;
-  const hcsOk = !hasInfo || (headerEnd + 2 <= end - 2 && crcOk(bytes, first, headerEnd));
-
+  if (hasInfo) {
+    if (headerEnd + 2 > bytes.length) return { status: 'need-more' };
+    if (headerEnd + 2 > end - 2 || !crcOk(bytes, first, headerEnd)) return { status: 'garbage' };
+  }
+  if (end >= bytes.length) return { status: 'need-more' };
   if (bytes[end] !== HDLC_FLAG) {
-    if (!hcsOk) return { status: 'garbage' };
     const error = decodeError('truncated', `HDLC frame of ${length} bytes ended early: check the serial line`);
     return { status: 'error', error, consumed: 1 };
   }
-  if (!hcsOk || !crcOk(bytes, first, end - 2)) {
-    const which = hcsOk ? 'FCS' : 'HCS';
-    const error = decodeError('crc', `HDLC ${which} mismatch: the frame was corrupted on the line and is dropped`);
+  if (!crcOk(bytes, first, end - 2)) {
+    const error = decodeError('crc', 'HDLC FCS mismatch: the frame was corrupted on the line and is dropped');
     return { status: 'error', error, consumed: end - start };
   }
+  const control = bytes[srcEnd]!;
   const frame: HdlcFrame = {
     segmented: (format & 0x0800) !== 0,
     destination: bytes.slice(first + 2, destEnd),

@@ -9,7 +9,7 @@ import { cipheredApduLength, isCipheredApdu } from './ciphering.ts';
 import { GBT_TAG, parseGbtBlock } from './gbt.ts';
 import { looksLikeHdlcStart, parseHdlcFrame, type HdlcParse } from './hdlc.ts';
 import { looksLikeMbusStart, parseMbusFrame, type MbusParse } from './mbus-frame.ts';
-import { DATA_NOTIFICATION_TAG, parseDataNotification } from './notification.ts';
+import { DATA_NOTIFICATION_TAG, mayBeDataNotification, parseDataNotification } from './notification.ts';
 import { concat, MAX_APDU_BYTES, SequenceAssembler } from './sequence.ts';
 
 export type Transport = 'hdlc' | 'mbus' | 'raw';
@@ -67,7 +67,6 @@ export class LinkReader {
     const out: LinkOutput[] = [];
     const b = this.buffer;
     this.nextFrameAt = -1;
-    let reported = false;
     let pos = 0;
     while (pos < b.length) {
       const step = this.step(b, pos);
@@ -77,12 +76,15 @@ export class LinkReader {
       }
       if (step.kind === 'need-more') {
         if (!ending && b.length - pos <= MAX_BUFFER) break;
-        if (ending && !reported && b.length - pos > 1) {
-          out.push(fail('truncated', `the stream ended inside a ${describe(b[pos]!)}: it is incomplete`));
-          reported = true;
+        if (!ending) {
+          pos++; // the frame cannot complete within the bound: resynchronise after its first byte
+          continue;
         }
-        pos++; // the frame cannot complete: resynchronise after its first byte
-        continue;
+        // The stream ended inside a frame: the rest of the buffer belongs to it.
+        if (b.length - pos > 1)
+          out.push(fail('truncated', `the stream ended inside ${describe(b[pos]!)}: it is incomplete`));
+        pos = b.length;
+        break;
       }
       this.locked = step.transport;
       out.push(...step.outputs);
@@ -93,22 +95,25 @@ export class LinkReader {
   }
 
   private step(b: Uint8Array, pos: number): Step {
-    const allow = (t: Transport): boolean => this.locked === null || this.locked === t;
-    if (allow('hdlc') && looksLikeHdlcStart(b, pos)) {
+    if (this.allows('hdlc') && looksLikeHdlcStart(b, pos)) {
       const step = this.hdlc(parseHdlcFrame(b, pos));
       if (step.kind !== 'skip') return step;
     }
-    if (allow('mbus') && looksLikeMbusStart(b, pos)) {
+    if (this.allows('mbus') && looksLikeMbusStart(b, pos)) {
       const step = this.mbusStep(parseMbusFrame(b, pos));
       if (step.kind !== 'skip') return step;
     }
-    if (allow('raw')) {
+    if (this.allows('raw')) {
       const step = this.raw(b, pos);
       // Before the transport is known, a bare-APDU start that waits for more bytes must not hide a frame behind it.
       if (step.kind === 'need-more' && this.locked === null && this.frameFollows(b, pos + 1)) return { kind: 'skip' };
       return step;
     }
     return { kind: 'skip' };
+  }
+
+  private allows(transport: Transport): boolean {
+    return this.locked === null || this.locked === transport;
   }
 
   /** Whether a complete frame starts at or after `from`; remembered per scan, as positions only grow. */
@@ -133,7 +138,12 @@ export class LinkReader {
       case 'garbage':
         return { kind: 'skip' };
       case 'error':
-        return { kind: 'consumed', count: parsed.consumed, outputs: [{ ok: false, error: parsed.error }], transport: 'hdlc' };
+        return {
+          kind: 'consumed',
+          count: parsed.consumed,
+          outputs: [{ ok: false, error: parsed.error }],
+          transport: 'hdlc',
+        };
     }
     const { frame } = parsed;
     const outputs: LinkOutput[] = [];
@@ -162,7 +172,12 @@ export class LinkReader {
       case 'garbage':
         return { kind: 'skip' };
       case 'error':
-        return { kind: 'consumed', count: parsed.consumed, outputs: [{ ok: false, error: parsed.error }], transport: 'mbus' };
+        return {
+          kind: 'consumed',
+          count: parsed.consumed,
+          outputs: [{ ok: false, error: parsed.error }],
+          transport: 'mbus',
+        };
     }
     const { segment } = parsed;
     const result = this.mbus.push({ number: segment.sequence, last: segment.final, data: segment.data });
@@ -189,6 +204,7 @@ export class LinkReader {
 function bareApduLength(apdu: Uint8Array): number | null {
   const tag = apdu[0];
   if (tag === DATA_NOTIFICATION_TAG) {
+    if (!mayBeDataNotification(apdu)) return 0;
     const parsed = parseDataNotification(apdu);
     if (parsed.ok) return parsed.end;
     return parsed.error.kind === 'truncated' ? null : 0;
@@ -207,7 +223,7 @@ function bareApduLength(apdu: Uint8Array): number | null {
 }
 
 function describe(first: number): string {
-  return first === 0x7e ? 'HDLC frame' : first === 0x68 ? 'M-Bus frame' : 'APDU';
+  return first === 0x7e ? 'an HDLC frame' : first === 0x68 ? 'an M-Bus frame' : 'an APDU';
 }
 
 function fail(kind: DecodeError['kind'], message: string): LinkOutput {

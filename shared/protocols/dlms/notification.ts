@@ -4,7 +4,7 @@
  * 0x0C + 12 bytes (its length, the usual form), 0x01 0x0C + 12 bytes (present flag first) or a tagged octet-string
  * 0x09 0x0C + 12 bytes (Kaifa).
  */
-import { decodeError, type DecodeError } from '../types.ts';
+import type { DecodeError } from '../types.ts';
 import { AxdrReader, readAxdr, TAG, type DlmsData } from './axdr.ts';
 
 export const DATA_NOTIFICATION_TAG = 0x0f;
@@ -40,13 +40,28 @@ function read(apdu: Uint8Array, descriptors: boolean): NotificationResult {
   return result;
 }
 
+/** Cheap test of the fixed header, so that stray 0x0F bytes are passed over without a full parse. */
+export function mayBeDataNotification(bytes: Uint8Array): boolean {
+  const dateTimeStart = bytes[5];
+  return (
+    bytes[0] === DATA_NOTIFICATION_TAG &&
+    (dateTimeStart === undefined ||
+      dateTimeStart === 0 ||
+      dateTimeStart === 12 ||
+      dateTimeStart === 1 ||
+      dateTimeStart === TAG.octetString)
+  );
+}
+
 /**
  * Decodes a data-notification. A body that is not valid tagged A-XDR is read again in the Czech dialect
- * (an untagged attribute descriptor before each value); the strict reading is kept when both fail.
+ * (an untagged attribute descriptor before each value); when both fail, a `truncated` reading wins.
  */
 export function parseDataNotification(apdu: Uint8Array): NotificationResult {
   const strict = read(apdu, false);
   if (strict.ok) return strict;
   const dialect = read(apdu, true);
-  return dialect.ok ? dialect : strict;
+  // While bytes are still arriving, a cut-short reading in either form means "wait", not "invalid".
+  if (dialect.ok || (dialect.error.kind === 'truncated' && strict.error.kind !== 'truncated')) return dialect;
+  return strict;
 }

@@ -38,7 +38,7 @@ export class SequenceAssembler {
     const errors: DecodeError[] = [];
     if (this.lastNumber !== null && piece.number !== this.next(this.lastNumber)) {
       if (piece.number === this.first) {
-        errors.push(this.leftover('restarted before its last piece'));
+        errors.push(this.leftover(`restarted at ${this.what} ${this.first}`));
       } else {
         const problem = piece.number === this.lastNumber ? 'repeated' : 'out of order';
         errors.push(
@@ -75,16 +75,14 @@ export class SequenceAssembler {
   /** The stream ended: an unfinished message is reported. */
   end(): DecodeError[] {
     if (this.lastNumber === null) return [];
-    const error = this.leftover('ended before its last piece');
+    const error = this.leftover('at the end of the stream');
     this.reset();
     return [error];
   }
 
   private leftover(how: string): DecodeError {
-    return decodeError(
-      'truncated',
-      `message of ${this.parts.length} ${this.what}(s) ${how}: it is incomplete and dropped`,
-    );
+    const received = `${this.parts.length} ${this.what}${this.parts.length === 1 ? '' : 's'}`;
+    return decodeError('truncated', `unfinished message (${received} received) ${how}: it is dropped`);
   }
 
   private reset(): void {

@@ -18,20 +18,39 @@ export const CI = {
   fixedMode2: 0x77,
 } as const;
 
-const NO_DEVICE: MbusDevice = { id: '', manufacturer: '', version: 0, medium: 'Unknown Medium', accessNumber: 0, status: '00' };
+const NO_DEVICE: MbusDevice = {
+  id: '',
+  manufacturer: '',
+  version: 0,
+  medium: '',
+  accessNumber: 0,
+  status: '00',
+};
+
+/** CI fields that carry DLMS/COSEM: 0x00-0x1F are reserved for DLMS (segmented pushes), the rest are COSEM APDUs. */
+const DLMS_CI = new Set([...Array.from({ length: 0x20 }, (_, i) => i), 0x60, 0x61, 0x7c, 0x7d]);
 
 /** Why a CI is not decoded here, for the error message. */
 function unsupportedReason(ci: number): string {
-  if ((ci >= 0x7c && ci <= 0x7f) || (ci >= 0x60 && ci <= 0x61)) return 'it carries DLMS/COSEM, decode it with the DLMS decoder';
+  if (DLMS_CI.has(ci)) return 'it carries DLMS/COSEM, decode it with the DLMS decoder';
   if (ci === 0x70) return 'the meter answered with an application error';
   if (ci >= 0x50 && ci <= 0x5f) return 'it is a master-to-meter command, not a meter response';
   return 'this decoder reads meter responses with CI 0x72, 0x76, 0x78, 0x7A, 0x73 and 0x77';
 }
 
-/** Unix time of the meter clock, read in `timeZone` (the frame carries no offset); none when flagged invalid. */
+/**
+ * Unix time of the meter clock, read in `timeZone` (the frame carries no offset); none when the meter flags it
+ * invalid or the configured zone is unknown to Intl (configuration validates zones; decoding must not throw).
+ */
 function unixTime(fields: CivilFields | undefined, timeZone?: string): number | undefined {
-  if (!fields || fields.invalid || fields.month < 1 || fields.month > 12 || fields.day < 1 || fields.day > 31) return undefined;
-  return zonedToUnix(fields, timeZone);
+  if (!fields || fields.invalid || fields.month < 1 || fields.month > 12 || fields.day < 1 || fields.day > 31) {
+    return undefined;
+  }
+  try {
+    return zonedToUnix(fields, timeZone);
+  } catch {
+    return undefined;
+  }
 }
 
 function message(device: MbusDevice, values: MbusRecord[], timestamp?: number): DecodeOutput {
@@ -45,7 +64,13 @@ function message(device: MbusDevice, values: MbusRecord[], timestamp?: number): 
 export function decodeApplication(ci: number, body: Uint8Array, timeZone?: string): DecodeOutput {
   const hexCi = `0x${ci.toString(16).toUpperCase().padStart(2, '0')}`;
   const tooShort = (need: number) =>
-    ({ ok: false, error: decodeError('truncated', `M-Bus CI ${hexCi} needs a ${need}-byte header, the frame has ${body.length} bytes after the CI`) }) as const;
+    ({
+      ok: false,
+      error: decodeError(
+        'truncated',
+        `M-Bus CI ${hexCi} needs a ${need}-byte header, the frame has ${body.length} bytes after the CI`,
+      ),
+    }) as const;
   if (ci === CI.fixed || ci === CI.fixedMode2) {
     if (body.length < FIXED_LENGTH) return tooShort(FIXED_LENGTH);
     const { device, records } = readFixed(body, ci === CI.fixedMode2);
@@ -63,14 +88,20 @@ export function decodeApplication(ci: number, body: Uint8Array, timeZone?: strin
     device = readShortHeader(body);
     headerLength = SHORT_HEADER_LENGTH;
   } else if (ci === CI.variableNoHeader) {
-    device = NO_DEVICE;
+    device = { ...NO_DEVICE };
     headerLength = 0;
   } else {
-    return { ok: false, error: decodeError('unsupported', `M-Bus CI field ${hexCi} is not supported: ${unsupportedReason(ci)}`) };
+    return {
+      ok: false,
+      error: decodeError('unsupported', `M-Bus CI field ${hexCi} is not supported: ${unsupportedReason(ci)}`),
+    };
   }
   const parsed = parseRecords(body.subarray(headerLength), bigEndian);
   if (!parsed.ok) {
-    return { ok: false, error: decodeError('syntax', `M-Bus frame from meter ${device.id || '(no header)'}: ${parsed.problem}`) };
+    return {
+      ok: false,
+      error: decodeError('syntax', `M-Bus frame from meter ${device.id || '(no header)'}: ${parsed.problem}`),
+    };
   }
   return message(device, parsed.records, unixTime(parsed.clock, timeZone));
 }

@@ -4,7 +4,7 @@
  */
 import type { MbusDevice, MbusRecord } from '../types.ts';
 import { identification, statusText } from './header.ts';
-import { FIXED_MEDIUM, FIXED_UNIT, FIXED_UNIT_HISTORIC } from './tables.ts';
+import { FIXED_MEDIUM, FIXED_UNIT, FIXED_UNIT_HISTORIC, toSi } from './tables.ts';
 import { readBcd, readInt } from './values.ts';
 
 export const FIXED_LENGTH = 16;
@@ -16,7 +16,7 @@ export function readFixed(b: Uint8Array, bigEndian: boolean): { device: MbusDevi
   const medium = ((high >> 6) << 2) | (low >> 6);
   const counter = (offset: number) => {
     const bytes = b.subarray(offset, offset + 4);
-    return status & 0x80 ? readInt(bytes, bigEndian) : readBcd(bytes, bigEndian);
+    return status & 0x80 ? readInt(bytes, bigEndian, true) : readBcd(bytes, bigEndian);
   };
   const unit1 = low & 0x3f;
   const unit2 = high & 0x3f;
@@ -34,7 +34,7 @@ export function readFixed(b: Uint8Array, bigEndian: boolean): { device: MbusDevi
       subunit: 0,
       quantity: meaning.quantity,
       unit: meaning.unit,
-      value: typeof raw === 'number' ? Number((raw * meaning.factor).toPrecision(15)) : raw,
+      value: typeof raw === 'number' ? toSi(raw, meaning) : raw,
     };
   });
   const device: MbusDevice = {

@@ -26,7 +26,8 @@ export function identification(bytes: Uint8Array, bigEndian: boolean): string {
   return hex(bigEndian ? bytes : bytes.slice().reverse()).replace(/ /g, '');
 }
 
-const statusText = (b: number) => b.toString(16).toUpperCase().padStart(2, '0');
+/** The status byte as two hex digits, as `MbusDevice.status` gives it. */
+export const statusText = (b: number) => b.toString(16).toUpperCase().padStart(2, '0');
 
 /** Long header: ID (4), manufacturer (2), version, medium, access number, status, signature (2). */
 export function readLongHeader(b: Uint8Array, bigEndian: boolean): MbusDevice {
@@ -43,7 +44,12 @@ export function readLongHeader(b: Uint8Array, bigEndian: boolean): MbusDevice {
 
 /** Short header: access number, status, signature (2). The wired link says nothing of the meter's identity. */
 export function readShortHeader(b: Uint8Array): MbusDevice {
-  return { id: '', manufacturer: '', version: 0, medium: 'Unknown Medium', accessNumber: b[0]!, status: statusText(b[1]!) };
+  return {
+    id: '',
+    manufacturer: '',
+    version: 0,
+    medium: '',
+    accessNumber: b[0]!,
+    status: statusText(b[1]!),
+  };
 }
-
-export { statusText };

@@ -12,7 +12,9 @@ export { checksum, MbusFramer, type LongFrame } from './link.ts';
 export function createMbusDecoder(options: DecoderOptions = {}): StreamDecoder {
   const framer = new MbusFramer();
   const decode = (events: LinkEvent[]): DecodeOutput[] =>
-    events.map((e) => ('error' in e ? { ok: false, error: e.error } : decodeApplication(e.frame.ci, e.frame.body, options.timeZone)));
+    events.map((e) =>
+      'error' in e ? { ok: false, error: e.error } : decodeApplication(e.frame.ci, e.frame.body, options.timeZone),
+    );
   return {
     push: (chunk) => decode(framer.push(chunk)),
     end: () => decode(framer.end()),

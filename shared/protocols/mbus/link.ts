@@ -9,9 +9,6 @@ const START_LONG = 0x68;
 const START_SHORT = 0x10;
 const SINGLE_CHARACTER = 0xe5;
 const STOP = 0x16;
-/** A long frame is at most 4 header bytes + 255 (C, A, CI, data) + checksum + stop. */
-export const MAX_FRAME = 4 + 255 + 2;
-
 export interface LongFrame {
   control: number;
   address: number;
@@ -31,6 +28,25 @@ export function checksum(bytes: Uint8Array): number {
 
 type Scan = { consumed: number; event?: LinkEvent } | { wait: true };
 
+/** Length of the long frame whose header starts at `buf[i]`, or 0 when the bytes there are no long frame header. */
+function longFrameLength(buf: Uint8Array, i: number): number {
+  const length = buf[i + 1];
+  if (buf[i] !== START_LONG || length === undefined || length < 3 || buf[i + 2] !== length || buf[i + 3] !== START_LONG)
+    return 0;
+  return length + 6;
+}
+
+/** A complete long frame with a correct checksum starts at `buf[i]`. */
+function validFrameAt(buf: Uint8Array, i: number): boolean {
+  const total = longFrameLength(buf, i);
+  return (
+    total > 0 &&
+    i + total <= buf.length &&
+    buf[i + total - 1] === STOP &&
+    checksum(buf.subarray(i + 4, i + total - 2)) === buf[i + total - 2]
+  );
+}
+
 /** Looks at the bytes from `buf[0]`: a whole frame, a frame still arriving, or one byte of garbage. */
 function scan(buf: Uint8Array): Scan {
   const first = buf[0];
@@ -42,18 +58,26 @@ function scan(buf: Uint8Array): Scan {
   }
   if (first !== START_LONG) return { consumed: 1 };
   if (buf.length < 4) return { wait: true };
-  const length = buf[1]!;
-  if (buf[2] !== length || buf[3] !== START_LONG || length < 3) return { consumed: 1 };
-  const total = length + 6;
-  if (buf.length < total) return { wait: true };
+  const total = longFrameLength(buf, 0);
+  if (total === 0) return { consumed: 1 };
+  if (buf.length < total) {
+    // A garbage header would hold back the frames behind it until its promised length arrives: when a complete,
+    // valid frame already follows inside that span, the header was garbage.
+    for (let i = 1; i < buf.length; i++) if (validFrameAt(buf, i)) return { consumed: 1 };
+    return { wait: true };
+  }
   if (buf[total - 1] !== STOP) return { consumed: 1 }; // not a frame after all: resynchronise on the next byte
+  const length = total - 6;
   const user = buf.subarray(4, 4 + length);
   const sum = buf[4 + length]!;
   if (checksum(user) !== sum) {
     const message = `M-Bus long frame checksum mismatch (frame says 0x${hex2(sum)}, bytes sum to 0x${hex2(checksum(user))}): the frame was damaged on the line, check wiring and baud rate`;
     return { consumed: total, event: { error: decodeError('crc', message) } };
   }
-  return { consumed: total, event: { frame: { control: user[0]!, address: user[1]!, ci: user[2]!, body: user.subarray(3) } } };
+  return {
+    consumed: total,
+    event: { frame: { control: user[0]!, address: user[1]!, ci: user[2]!, body: user.subarray(3) } },
+  };
 }
 
 const hex2 = (b: number) => b.toString(16).toUpperCase().padStart(2, '0');
@@ -74,7 +98,8 @@ export class MbusFramer {
       pos += result.consumed;
       if (result.event) events.push(result.event);
     }
-    // Copy, so a caller's large chunk is not kept alive by a view into it; at most MAX_FRAME - 1 bytes remain.
+    // Copy, so a caller's large chunk is not kept alive by a view into it. What remains is one frame still arriving:
+    // a long frame is at most 4 + 255 + 2 bytes.
     this.pending = buf.slice(pos);
     return events;
   }

@@ -4,14 +4,26 @@
  * and 0x2F (idle filler).
  */
 import type { MbusRecord } from '../types.ts';
-import { COMBINABLE_VIFE, FB_VIF, FD_VIF, PRIMARY_VIF, type ValueMeaning } from './tables.ts';
-import { type CivilFields, formatDate, hex, lvarLength, readBcd, readDateFields, readInt, readLvar, readReal32 } from './values.ts';
+import { COMBINABLE_VIFE, FB_VIF, FD_VIF, PRIMARY_VIF, toSi, type ValueMeaning } from './tables.ts';
+import {
+  type CivilFields,
+  formatDate,
+  hex,
+  lvarLength,
+  readBcd,
+  readDateFields,
+  readInt,
+  readLvar,
+  readReal32,
+} from './values.ts';
 
 const FUNCTIONS = ['instantaneous', 'maximum', 'minimum', 'error'] as const;
 
-/** Data length per DIF coding nibble; -1 = LVAR, -2 = special function. */
-const DATA_LENGTH = [0, 1, 2, 3, 4, 4, 6, 8, 0, 1, 2, 3, 4, -1, 6, -2] as const;
+/** Data length per DIF coding nibble 0x0-0xE (0xF is a special function); -1 = LVAR. */
+const DATA_LENGTH = [0, 1, 2, 3, 4, 4, 6, 8, 0, 1, 2, 3, 4, -1, 6] as const;
 const BCD_CODINGS = new Set([0x9, 0xa, 0xb, 0xc, 0xe]);
+/** Binary codings that can carry dates: 16 bit (type G), 24 bit (J), 32 bit (F), 48 bit (I). */
+const DATE_CODINGS = new Set([0x2, 0x3, 0x4, 0x6]);
 
 const DIF_MANUFACTURER_DATA = 0x0f;
 const DIF_MORE_RECORDS_FOLLOW = 0x1f;
@@ -21,11 +33,11 @@ const VIF_FD_TABLE = 0x7d;
 const VIF_FB_TABLE = 0x7b;
 const VIFE_MANUFACTURER = 0x7f;
 const VIF_DATE_TIME = 0x6d;
+const VIFE_EXTENDED = 0x7c;
 const MAX_EXTENSIONS = 10;
 
-export type RecordsResult =
-  | { ok: true; records: MbusRecord[]; /** The meter clock: the first current date & time record. */ clock?: CivilFields }
-  | { ok: false; problem: string };
+/** The records, and the meter clock: the first current (storage 0, tariff 0, subunit 0) date & time record. */
+export type RecordsResult = { ok: true; records: MbusRecord[]; clock?: CivilFields } | { ok: false; problem: string };
 
 class Cursor {
   pos = 0;
@@ -87,14 +99,16 @@ function readVib(cur: Cursor): Vib | string {
     if (vifes.length >= MAX_EXTENSIONS) return 'a record has more than 10 VIFEs';
     extended = (vife & 0x80) !== 0;
     if ((vife & 0x7f) === VIFE_MANUFACTURER) manufacturer = true;
-    else if (!manufacturer) vifes.push(vife & 0x7f);
+    // A VIFE after 0x7C comes from a further table this decoder does not know: keep it out of the combinable ones.
+    else if (!manufacturer) vifes.push(vifes.at(-1) === VIFE_EXTENDED ? 0x100 | vife : vife & 0x7f);
   }
   return { primary, meaning, vifes };
 }
 
-/** Applies combinable VIFEs: corrections to the factor, unit suffixes, notes, date marking. */
+/** Applies combinable VIFEs: corrections to the factor, unit suffixes, counts and durations, notes, dates. */
 function describe(vib: Vib): { meaning: ValueMeaning; additive: number } {
   let { quantity, unit, factor, offset, date } = vib.meaning;
+  const { unsigned } = vib.meaning;
   let additive = 0;
   const notes: string[] = [];
   for (const code of vib.vifes) {
@@ -103,6 +117,10 @@ function describe(vib: Vib): { meaning: ValueMeaning; additive: number } {
       notes.push(`VIFE 0x${code.toString(16)}`);
       continue;
     }
+    if (effect.measure) {
+      ({ unit, factor } = effect.measure);
+      offset = undefined;
+    }
     if (effect.factor !== undefined) factor *= effect.factor;
     if (effect.additiveDecade !== undefined) additive += 10 ** effect.additiveDecade * vib.meaning.factor;
     if (effect.unitSuffix && unit) unit += effect.unitSuffix;
@@ -110,18 +128,24 @@ function describe(vib: Vib): { meaning: ValueMeaning; additive: number } {
     if (effect.date) date = true;
   }
   if (notes.length > 0) quantity = `${quantity} (${notes.join(', ')})`;
-  return { meaning: { quantity, unit, factor, offset, date }, additive };
+  return { meaning: { quantity, unit, factor, offset, date, unsigned }, additive };
 }
 
-function scale(raw: number, meaning: ValueMeaning, additive: number): number {
-  const value = raw * meaning.factor + additive + (meaning.offset ?? 0);
-  // Decimal scaling of an integer should not show binary noise (54321 × 0.001 = 54.321, not 54.321000000000005).
-  return Number.isInteger(raw) ? Number(value.toPrecision(15)) : value;
-}
+/** Date codings are defined low byte first; mode 2 sends them the other way round. */
+const littleEndian = (data: Uint8Array, bigEndian: boolean) => (bigEndian ? data.slice().reverse() : data);
 
 function special(dif: number, index: number, rest: Uint8Array): MbusRecord {
   const fn = dif === DIF_MORE_RECORDS_FOLLOW ? 'more-records-follow' : 'manufacturer-specific';
-  return { record: index, function: fn, storage: 0, tariff: 0, subunit: 0, quantity: 'Manufacturer specific data', unit: null, value: hex(rest) };
+  return {
+    record: index,
+    function: fn,
+    storage: 0,
+    tariff: 0,
+    subunit: 0,
+    quantity: 'Manufacturer specific data',
+    unit: null,
+    value: hex(rest),
+  };
 }
 
 /** Parses all data records of a variable data structure (the bytes after the header, up to the checksum). */
@@ -173,21 +197,31 @@ export function parseRecords(bytes: Uint8Array, bigEndian = false): RecordsResul
       value = ''; // no data, or a selection for readout
     } else if (lvar !== undefined) {
       const v = readLvar(lvar, data, bigEndian);
-      value = typeof v === 'number' ? scale(v, meaning, additive) : v;
-    } else if (meaning.date && (length === 2 || length === 3 || length === 4 || length === 6)) {
-      value = formatDate(bigEndian ? data.slice().reverse() : data) ?? '';
+      value = typeof v === 'number' ? toSi(v, meaning, additive) : v;
+    } else if (meaning.date && DATE_CODINGS.has(coding)) {
+      value = formatDate(littleEndian(data, bigEndian)) ?? '';
       unit = null;
     } else if (coding === 0x05) {
-      value = scale(readReal32(data, bigEndian), meaning, additive);
+      value = toSi(readReal32(data, bigEndian), meaning, additive);
     } else {
-      const raw = BCD_CODINGS.has(coding) ? readBcd(data, bigEndian) : readInt(data, bigEndian);
-      value = typeof raw === 'number' ? scale(raw, meaning, additive) : raw;
+      const raw = BCD_CODINGS.has(coding) ? readBcd(data, bigEndian) : readInt(data, bigEndian, meaning.unsigned);
+      value = typeof raw === 'number' ? toSi(raw, meaning, additive) : raw;
     }
-    const current = fn === 'instantaneous' && storage === 0 && tariff === 0 && subunit === 0;
-    if (!clock && current && vib.primary === VIF_DATE_TIME && lvar === undefined && (length === 4 || length === 6)) {
-      clock = readDateFields(bigEndian ? data.slice().reverse() : data) ?? undefined;
+    // The meter clock: the first plain date & time record among the current values.
+    const isClock = vib.primary === VIF_DATE_TIME && vib.vifes.length === 0 && (coding === 0x4 || coding === 0x6);
+    if (!clock && isClock && fn === 'instantaneous' && storage === 0 && tariff === 0 && subunit === 0) {
+      clock = readDateFields(littleEndian(data, bigEndian)) ?? undefined;
     }
-    records.push({ record: records.length, function: fn, storage, tariff, subunit, quantity: meaning.quantity, unit, value });
+    records.push({
+      record: records.length,
+      function: fn,
+      storage,
+      tariff,
+      subunit,
+      quantity: meaning.quantity,
+      unit,
+      value,
+    });
   }
   return clock ? { ok: true, records, clock } : { ok: true, records };
 }

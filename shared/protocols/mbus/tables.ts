@@ -12,6 +12,17 @@ export interface ValueMeaning {
   offset?: number;
   /** The data is a date/time (types G, F, I, J by data length) rather than a number. */
   date?: boolean;
+  /** Identification numbers and bit fields (type D) are unsigned; measured values are signed (type B). */
+  unsigned?: boolean;
+}
+
+/** The SI value of a raw number; `additive` is a VIFE's additive correction, already in SI units. */
+export function toSi(raw: number, meaning: ValueMeaning, additive = 0): number {
+  // Dividing by an exact power of ten rounds correctly (54321 / 1000 = 54.321, where × 0.001 gives 54.321000000000005).
+  const inverse = Math.round(1 / meaning.factor);
+  const exactInverse = meaning.factor < 1 && Math.abs(inverse * meaning.factor - 1) < 1e-12;
+  const scaled = exactInverse ? raw / inverse : raw * meaning.factor;
+  return scaled + additive + (meaning.offset ?? 0);
 }
 
 /** One row of a code table: codes `first`, `first + 1`, … share a quantity and unit; one factor per code. */
@@ -27,7 +38,12 @@ const MONTH = 2629746; // mean Gregorian month in seconds
 const YEAR = 31556952; // mean Gregorian year in seconds
 const FAHRENHEIT = 5 / 9;
 
-function table(rows: readonly Row[], extra: Record<number, Partial<ValueMeaning>> = {}): ReadonlyMap<number, ValueMeaning> {
+const UNSIGNED = { unsigned: true } as const;
+
+function table(
+  rows: readonly Row[],
+  extra: Record<number, Partial<ValueMeaning>> = {},
+): ReadonlyMap<number, ValueMeaning> {
   const map = new Map<number, ValueMeaning>();
   for (const [first, quantity, unit, factors] of rows) {
     factors.forEach((factor, i) => map.set(first + i, { quantity, unit, factor, ...extra[first + i] }));
@@ -67,7 +83,7 @@ export const PRIMARY_VIF = table(
     [0x7e, 'Any VIF', null, [1]],
     [0x7f, 'Manufacturer specific', null, [1]],
   ],
-  { 0x6c: { date: true }, 0x6d: { date: true } },
+  { 0x6c: { date: true }, 0x6d: { date: true }, 0x78: UNSIGNED, 0x79: UNSIGNED, 0x7a: UNSIGNED },
 );
 
 /** Main extension table: the VIFE after VIF 0xFD. */
@@ -131,7 +147,13 @@ export const FD_VIF = table(
     [0x75, 'Number of times the meter was stopped', null, [1]],
     [0x76, 'Data container for manufacturer specific protocol', null, [1]],
   ],
-  { 0x30: { date: true }, 0x70: { date: true } },
+  {
+    0x30: { date: true },
+    0x70: { date: true },
+    ...Object.fromEntries(
+      [0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x16, 0x17, 0x18, 0x1a, 0x1b].map((c) => [c, UNSIGNED]),
+    ),
+  },
 );
 
 /** Alternate extension table: the VIFE after VIF 0xFB. Imperial units are converted. */
@@ -156,9 +178,7 @@ export const FB_VIF = table(
     [0x78, 'Cumul count max power', 'W', decades(-3, 8)],
   ],
   Object.fromEntries(
-    [0x58, 0x5c, 0x64, 0x70].flatMap((first) =>
-      [0, 1, 2, 3].map((i) => [first + i, { offset: -32 * FAHRENHEIT }]),
-    ),
+    [0x58, 0x5c, 0x64, 0x70].flatMap((first) => [0, 1, 2, 3].map((i) => [first + i, { offset: -32 * FAHRENHEIT }])),
   ),
 );
 
@@ -171,7 +191,10 @@ export interface VifeEffect {
   unitSuffix?: string;
   /** Appended to the quantity in brackets. */
   note?: string;
+  /** The data is a date/time of an event concerning the quantity. */
   date?: boolean;
+  /** The data is no longer the quantity itself but a count or duration about it, with this unit and factor. */
+  measure?: { unit: string | null; factor: number };
 }
 
 const RECORD_ERRORS: Record<number, string> = {
@@ -196,97 +219,109 @@ const RECORD_ERRORS: Record<number, string> = {
 
 const PER = ['/s', '/min', '/h', '/d', '/week', '/month', '/year', '/revolution'];
 const PER_UNIT = ['/l', '/m3', '/kg', '/K', '/kWh', '/GJ', '/kW', '/(K·l)', '/V', '/A', '·s', '·s/V', '·s/A'];
+const NOTES: Record<number, string> = {
+  0x28: 'increment per input pulse on channel 0',
+  0x29: 'increment per input pulse on channel 1',
+  0x2a: 'increment per output pulse on channel 0',
+  0x2b: 'increment per output pulse on channel 1',
+  0x3a: 'at metering conditions',
+  0x3b: 'accumulation only of positive contributions',
+  0x3c: 'accumulation of absolute value only of negative contributions',
+  0x3d: 'alternate non-metric unit',
+  0x3e: 'at base conditions',
+  0x3f: 'OBIS declaration',
+  0x40: 'lower limit',
+  0x48: 'upper limit',
+  0x68: 'value during lower limit exceed',
+  0x69: 'leakage value',
+  0x6c: 'value during upper limit exceed',
+  0x6d: 'overflow value',
+  0x7c: 'extended VIFE',
+  0x7e: 'future value',
+};
+
+/** Bits u (upper), f (last) and b (end) of the limit-exceed VIFEs. */
+const limit = (code: number) => (code & 8 ? 'upper' : 'lower');
+const firstLast = (code: number) => (code & 4 ? 'last' : 'first');
+const beginEnd = (code: number) => (code & 1 ? 'end' : 'begin');
+const codes = (first: number, count: number) => Array.from({ length: count }, (_, i) => first + i);
 
 /** Combinable VIFEs (EN 13757-3 table of orthogonal VIFE codes), extension bit masked off. */
 export const COMBINABLE_VIFE: ReadonlyMap<number, VifeEffect> = new Map<number, VifeEffect>([
-  ...Array.from({ length: 0x20 }, (_, code): [number, VifeEffect] => [
-    code,
-    code === 0 ? {} : { note: `error: ${RECORD_ERRORS[code] ?? 'reserved error code'}` },
+  ...codes(0x01, 0x1f).map((c): [number, VifeEffect] => [
+    c,
+    { note: `error: ${RECORD_ERRORS[c] ?? 'reserved error code'}` },
   ]),
+  [0x00, {}],
+  ...Object.entries(NOTES).map(([c, note]): [number, VifeEffect] => [Number(c), { note }]),
   ...PER.map((unitSuffix, i): [number, VifeEffect] => [0x20 + i, { unitSuffix }]),
-  [0x28, { note: 'increment per input pulse on channel 0' }],
-  [0x29, { note: 'increment per input pulse on channel 1' }],
-  [0x2a, { note: 'increment per output pulse on channel 0' }],
-  [0x2b, { note: 'increment per output pulse on channel 1' }],
   ...PER_UNIT.map((unitSuffix, i): [number, VifeEffect] => [0x2c + i, { unitSuffix }]),
-  [0x39, { note: 'start date/time of', date: true }],
-  [0x3a, { note: 'uncorrected unit' }],
-  [0x3b, { note: 'accumulation only of positive contributions' }],
-  [0x3c, { note: 'accumulation of absolute value only of negative contributions' }],
-  [0x40, { note: 'lower limit' }],
-  [0x41, { note: 'number of exceeds of lower limit' }],
-  [0x48, { note: 'upper limit' }],
-  [0x49, { note: 'number of exceeds of upper limit' }],
-  ...[0x42, 0x43, 0x46, 0x47, 0x4a, 0x4b, 0x4e, 0x4f].map((code): [number, VifeEffect] => [
-    code,
-    { note: `date/time of ${code & 1 ? 'end' : 'begin'} of ${code & 4 ? 'last' : 'first'} ${code & 8 ? 'upper' : 'lower'} limit exceed`, date: true },
+  [0x39, { note: 'start date/time', date: true }],
+  ...[0x41, 0x49].map((c): [number, VifeEffect] => [
+    c,
+    { note: `number of exceeds of ${limit(c)} limit`, measure: { unit: null, factor: 1 } },
   ]),
-  ...Array.from({ length: 0x20 }, (_, i): [number, VifeEffect] => [0x50 + i, { note: 'duration of limit exceed' }]),
-  ...Array.from({ length: 8 }, (_, n): [number, VifeEffect] => [0x70 + n, { factor: 10 ** (n - 6) }]),
-  ...Array.from({ length: 4 }, (_, n): [number, VifeEffect] => [0x78 + n, { additiveDecade: n - 3 }]),
+  ...[0x42, 0x43, 0x46, 0x47, 0x4a, 0x4b, 0x4e, 0x4f].map((c): [number, VifeEffect] => [
+    c,
+    { note: `date/time of ${beginEnd(c)} of ${firstLast(c)} ${limit(c)} limit exceed`, date: true },
+  ]),
+  ...codes(0x50, 16).map((c): [number, VifeEffect] => [
+    c,
+    { note: `duration of ${firstLast(c)} ${limit(c)} limit exceed`, measure: { unit: 's', factor: SECONDS[c & 3]! } },
+  ]),
+  ...codes(0x60, 8).map((c): [number, VifeEffect] => [
+    c,
+    { note: `duration of ${firstLast(c)} limit exceed`, measure: { unit: 's', factor: SECONDS[c & 3]! } },
+  ]),
+  ...[0x6a, 0x6b, 0x6e, 0x6f].map((c): [number, VifeEffect] => [
+    c,
+    { note: `date/time of ${beginEnd(c)} of ${firstLast(c)} limit exceed`, date: true },
+  ]),
+  ...codes(0x70, 8).map((c): [number, VifeEffect] => [c, { factor: 10 ** ((c & 7) - 6) }]),
+  ...codes(0x78, 4).map((c): [number, VifeEffect] => [c, { additiveDecade: (c & 3) - 3 }]),
   [0x7d, { factor: 1000 }],
-  [0x7e, { note: 'future value' }],
 ]);
 
-/** Device type (medium) byte of the variable data header, named as libmbus names them. */
-export const MEDIUM: readonly string[] = [
-  'Other',
-  'Oil',
-  'Electricity',
-  'Gas',
-  'Heat: Outlet',
-  'Steam',
-  'Warm water (30-90°C)',
-  'Water',
-  'Heat Cost Allocator',
-  'Compressed Air',
-  'Cooling load meter: Outlet',
-  'Cooling load meter: Inlet',
-  'Heat: Inlet',
-  'Heat / Cooling load meter',
-  'Bus/System',
-  'Unknown Medium',
-  'Irrigation Water',
-  'Water Logger',
-  'Gas Logger',
-  'Gas Converter',
-  'Calorific value',
-  'Hot water (>90°C)',
-  'Cold water',
-  'Dual water',
-  'Pressure',
-  'A/D Converter',
-  'Smoke Detector',
-  'Ambient Sensor',
-  'Gas Detector',
-  'Reserved',
-  'Reserved',
-  'Reserved',
-  'Breaker: Electricity',
-  'Valve: Gas or Water',
-  'Reserved',
-  'Reserved',
-  'Reserved',
-  'Customer Unit: Display Device',
-  'Reserved',
-  'Reserved',
-  'Waste Water',
-  'Garbage',
-  'Reserved',
-  'Service Unit',
-  'Reserved',
-  'Reserved',
-  'Reserved',
-  'Reserved',
-  'Reserved',
-  'Reserved',
-  'Reserved',
-  'Reserved',
-  'Reserved',
-  'Reserved',
-  'Radio Converter: System',
-  'Radio Converter: Meter',
-];
+/** Device type (medium) byte of the variable data header, named as libmbus names them; other codes are reserved. */
+export const MEDIUM: Readonly<Record<number, string>> = {
+  0x00: 'Other',
+  0x01: 'Oil',
+  0x02: 'Electricity',
+  0x03: 'Gas',
+  0x04: 'Heat: Outlet',
+  0x05: 'Steam',
+  0x06: 'Warm water (30-90°C)',
+  0x07: 'Water',
+  0x08: 'Heat Cost Allocator',
+  0x09: 'Compressed Air',
+  0x0a: 'Cooling load meter: Outlet',
+  0x0b: 'Cooling load meter: Inlet',
+  0x0c: 'Heat: Inlet',
+  0x0d: 'Heat / Cooling load meter',
+  0x0e: 'Bus/System',
+  0x0f: 'Unknown Medium',
+  0x10: 'Irrigation Water',
+  0x11: 'Water Logger',
+  0x12: 'Gas Logger',
+  0x13: 'Gas Converter',
+  0x14: 'Calorific value',
+  0x15: 'Hot water (>90°C)',
+  0x16: 'Cold water',
+  0x17: 'Dual water',
+  0x18: 'Pressure',
+  0x19: 'A/D Converter',
+  0x1a: 'Smoke Detector',
+  0x1b: 'Ambient Sensor',
+  0x1c: 'Gas Detector',
+  0x20: 'Breaker: Electricity',
+  0x21: 'Valve: Gas or Water',
+  0x25: 'Customer Unit: Display Device',
+  0x28: 'Waste Water',
+  0x29: 'Garbage',
+  0x2b: 'Service Unit',
+  0x36: 'Radio Converter: System',
+  0x37: 'Radio Converter: Meter',
+};
 
 /** The 4-bit medium of the fixed data structure (CI 0x73/0x77). */
 export const FIXED_MEDIUM: readonly string[] = [

@@ -9,12 +9,12 @@ function significant(bytes: Uint8Array, bigEndian: boolean): Uint8Array {
   return bigEndian ? bytes : bytes.slice().reverse();
 }
 
-/** Signed two's-complement integer of 1 to 8 bytes (beyond 2^53 precision is lost, as with any JS number). */
-export function readInt(bytes: Uint8Array, bigEndian = false): number {
+/** Two's-complement (or unsigned) integer of 1 to 8 bytes; beyond 2^53 precision is lost, as with any JS number. */
+export function readInt(bytes: Uint8Array, bigEndian = false, unsigned = false): number {
   if (bytes.length === 0) return 0;
   let value = 0n;
   for (const b of significant(bytes, bigEndian)) value = (value << 8n) | BigInt(b);
-  return Number(BigInt.asIntN(bytes.length * 8, value));
+  return Number(unsigned ? value : BigInt.asIntN(bytes.length * 8, value));
 }
 
 /**
@@ -36,7 +36,7 @@ export function readReal32(bytes: Uint8Array, bigEndian = false): number {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
-/** Year from the split 7-bit field of types F, G and I: 0..80 are 2000+, 81..99 are 1900+ (EN 13757-3 note). */
+/** Year from the split 7-bit field of types F, G and I, a year of the century: read 0..80 as 20xx, 81..99 as 19xx. */
 function year(lowBits: number, highBits: number): number {
   const y = ((lowBits & 0xe0) >> 5) | ((highBits & 0xf0) >> 1);
   return y <= 80 ? 2000 + y : 1900 + y;
@@ -53,7 +53,7 @@ export interface CivilFields {
   invalid: boolean;
 }
 
-/** Type G (date), F (date and time to the minute), I (date and time to the second) or J (time); null otherwise. */
+/** Fields of type G (date), F (date and time to the minute) or I (to the second) by length; null otherwise. */
 export function readDateFields(bytes: Uint8Array): CivilFields | null {
   const b = Array.from(bytes);
   const [b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0] = b;
@@ -126,7 +126,9 @@ export function lvarLength(lvar: number): number | null {
 export function readLvar(lvar: number, data: Uint8Array, bigEndian = false): number | string {
   if (lvar <= 0xbf) {
     const chars = significant(data, bigEndian);
-    return String.fromCharCode(...chars).replace(/\0+$/, '').trim();
+    return String.fromCharCode(...chars)
+      .replace(/\0/g, '')
+      .trim();
   }
   if (lvar <= 0xd9) {
     const value = readBcd(data, bigEndian);

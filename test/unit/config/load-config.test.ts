@@ -34,7 +34,7 @@ describe('config', () => {
     if (!r.ok) return;
     const [serial, tcp] = r.config.sources;
     expect(serial).toMatchObject({ id: 'serial1', settings: 'auto', protocol: 'auto' });
-    expect(serial!.type === 'serial' && serial.key?.reveal()).toEqual(Uint8Array.from(Buffer.from(KEY, 'hex')));
+    expect(serial?.type === 'serial' && serial.key?.reveal()).toEqual(Uint8Array.from(Buffer.from(KEY, 'hex')));
     expect(tcp).toMatchObject({ id: 'tcp2', host: '192.0.2.7', port: 2001 });
   });
 

@@ -1,0 +1,62 @@
+/** Picks the meter family of a push from what the frame tells (see families.ts for the rules). */
+import { familyById, FAMILIES, type FamilyMatch, type MeterFamily } from './families.ts';
+import type { DlmsData } from './axdr.ts';
+import type { PushContent } from './entries.ts';
+import { formatObis } from '../obis.ts';
+
+export interface PushFacts {
+  listId?: string;
+  systemTitle?: Uint8Array;
+  manufacturer?: string;
+  pushSetup?: string;
+  objectList: boolean;
+  descriptors: boolean;
+}
+
+const FLAG_CODE = /^[A-Z]{3}$/;
+
+/** The three-letter FLAG code at the start of a system title or logical device name, if it is one. */
+export function flagCode(bytes: Uint8Array | undefined): string | undefined {
+  if (!bytes || bytes.length < 3) return undefined;
+  const code = String.fromCharCode(bytes[0]!, bytes[1]!, bytes[2]!);
+  return FLAG_CODE.test(code) ? code : undefined;
+}
+
+function asciiText(d: DlmsData): string | undefined {
+  if (d.type === 'visible-string') return d.value;
+  return d.type === 'octet-string' ? String.fromCharCode(...d.value) : undefined;
+}
+
+export function pushFacts(content: PushContent, systemTitle: Uint8Array | undefined, descriptors: boolean): PushFacts {
+  const first = content.entries[0];
+  const listId =
+    first && (first.obis === null || formatObis(first.obis) === '1-1:0.2.129') ? asciiText(first.data) : undefined;
+  const deviceName = content.entries.find((e) => e.obis && formatObis(e.obis) === '0-0:42.0.0')?.data;
+  const manufacturer =
+    flagCode(systemTitle) ?? (deviceName?.type === 'octet-string' ? flagCode(deviceName.value) : undefined);
+  return {
+    objectList: content.objectList,
+    descriptors,
+    ...(listId !== undefined ? { listId } : {}),
+    ...(systemTitle ? { systemTitle } : {}),
+    ...(manufacturer ? { manufacturer } : {}),
+    ...(content.pushSetup ? { pushSetup: content.pushSetup } : {}),
+  };
+}
+
+function matches(m: FamilyMatch, facts: PushFacts): boolean {
+  const title = facts.systemTitle ? String.fromCharCode(...facts.systemTitle) : undefined;
+  return (
+    (m.listId === undefined || m.listId === facts.listId) &&
+    (m.systemTitlePrefix === undefined || (title?.startsWith(m.systemTitlePrefix) ?? false)) &&
+    (m.manufacturer === undefined || m.manufacturer === facts.manufacturer) &&
+    (m.pushSetup === undefined || m.pushSetup === facts.pushSetup) &&
+    (m.objectList === undefined || m.objectList === facts.objectList) &&
+    (m.descriptors === undefined || m.descriptors === facts.descriptors)
+  );
+}
+
+export function recogniseFamily(facts: PushFacts, forced?: string): MeterFamily | undefined {
+  if (forced !== undefined) return familyById(forced);
+  return FAMILIES.find((f) => matches(f.match, facts));
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { createGatewayReader } from '../../../shared/sources/index.ts';
+import { bytes, datacollectorValue, GPLUG_IMMEDIATE, RL_DSP_BUNDLE } from './payloads.ts';
+
+const ALL = [
+  { kind: 'tasmota', timeZone: 'Europe/Zurich' },
+  { kind: 'datacollector', quietMs: 1000 },
+  { kind: 'rl-dsp' },
+] as const;
+
+describe('gateway reader', () => {
+  it('subscribes every gateway once', () => {
+    const reader = createGatewayReader([...ALL, { kind: 'tasmota' }], { baseTopic: 'smartmeter' });
+    expect(reader.filters).toEqual(['tele/+/SENSOR', 'smartmeter/+/+', 'dt/+/+/ds']);
+  });
+
+  it('routes each message to its gateway and names the device', () => {
+    const reader = createGatewayReader(ALL, { baseTopic: 'smartmeter' });
+    expect(reader.read('tele/gplug/SENSOR', bytes(GPLUG_IMMEDIATE), 0)).toMatchObject({
+      device: 'tasmota/gplug',
+      outputs: [{ ok: true, device: 'tasmota/gplug', message: { info: { transport: 'tasmota' } } }],
+    });
+    expect(reader.read('dt/home/E1/ds', bytes(RL_DSP_BUNDLE), 0)).toMatchObject({
+      device: 'rl-dsp/E1',
+      outputs: [{ ok: true, message: { meterId: 'E1', info: { transport: 'rl-dsp' } } }],
+    });
+    expect(reader.read('tele/gplug/SENSOR', bytes('{'), 0)).toMatchObject({
+      device: 'tasmota/gplug',
+      outputs: [{ ok: false, device: 'tasmota/gplug', error: { kind: 'syntax' } }],
+    });
+  });
+
+  it('joins datacollector values and hands them out when complete', () => {
+    const reader = createGatewayReader(ALL, { baseTopic: 'smartmeter' });
+    expect(reader.read('smartmeter/m1/ACTIVE_POWER_P', bytes(datacollectorValue(5, 100)), 0)).toEqual({
+      device: 'datacollector/m1',
+      outputs: [],
+    });
+    reader.read('smartmeter/m1/VOLTAGE_L1', bytes(datacollectorValue(230, 100)), 10);
+    expect(reader.nextFlushAt()).toBe(1010);
+    expect(reader.flush(1009)).toEqual([]);
+    expect(reader.flush(1010)).toMatchObject([{ ok: true, device: 'datacollector/m1', message: { values: [{}, {}] } }]);
+    reader.read('smartmeter/m2/ACTIVE_POWER_P', bytes(datacollectorValue(5, 100)), 0);
+    expect(reader.flushAll()).toMatchObject([{ device: 'datacollector/m2' }]);
+    expect(reader.nextFlushAt()).toBeUndefined();
+  });
+
+  it("ignores the bridge's own output and topics no gateway claims", () => {
+    const reader = createGatewayReader(ALL, { baseTopic: 'smartmeter', rlDspGroup: 'home' });
+    expect(reader.read('smartmeter/m1/state', bytes('{}'), 0)).toBeNull();
+    expect(reader.read('dt/home/E1/ds', bytes(RL_DSP_BUNDLE), 0)).toBeNull();
+    expect(reader.read('dt/other/E1/ds', bytes(RL_DSP_BUNDLE), 0)).not.toBeNull();
+    expect(reader.read('some/topic', bytes('{}'), 0)).toBeNull();
+  });
+
+  it('refuses an unknown time zone when it is configured, not per message', () => {
+    expect(() =>
+      createGatewayReader([{ kind: 'tasmota', timeZone: 'Mars/Olympus' }], { baseTopic: 'smartmeter' }),
+    ).toThrow(/tasmota gateway: timeZone "Mars\/Olympus" is not a time zone/);
+  });
+});
