@@ -2,12 +2,15 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** Rooms keep to themselves (../shared/GUIDE.md): shared/ is pure, electron/core never imports Electron. */
-const nodeModules = ['node:*', 'fs', 'path', 'os', 'net', 'crypto', 'stream', 'events', 'child_process'];
+// Exact module names (paths), so that a folder such as shared/crypto is not mistaken for node's `crypto`.
+const nodeBuiltins = ['fs', 'path', 'os', 'net', 'crypto', 'stream', 'events', 'child_process', 'util', 'buffer'];
+const runtimeOnly = ['electron', 'serialport', 'mqtt', 'aedes'];
 const pureRoom = {
-  patterns: [
-    { group: nodeModules, message: 'shared/ runs in the renderer too: no Node imports.' },
-    { group: ['electron', 'serialport', 'mqtt', 'aedes'], message: 'shared/ is pure protocol code.' },
+  paths: [
+    ...nodeBuiltins.map((name) => ({ name, message: 'shared/ runs in the renderer too: no Node imports.' })),
+    ...runtimeOnly.map((name) => ({ name, message: 'shared/ is pure protocol code.' })),
   ],
+  patterns: [{ group: ['node:*'], message: 'shared/ runs in the renderer too: no Node imports.' }],
 };
 
 export default tseslint.config(

@@ -13,8 +13,6 @@
  * encoded (length and value), plus the plaintext when SC says authentication only.
  */
 
-// The room rule's 'crypto' pattern (node's module) also matches this folder name: our pure AES-GCM is allowed.
-// eslint-disable-next-line no-restricted-imports
 import { aesGcmDecrypt, aesGcmEncrypt } from '../../crypto/gcm.ts';
 import { toHex } from '../hex.ts';
 import { decodeError, type DecodeError } from '../types.ts';
