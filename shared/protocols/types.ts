@@ -105,6 +105,11 @@ export interface DecoderOptions {
   key?: Uint8Array;
   /** AES-128 authentication key (GAK); needed when the security control byte says authenticated. */
   authKey?: Uint8Array;
+  /**
+   * Keys of one meter among several, looked up by the system title of each ciphered frame; `key`/`authKey` are the
+   * fallback for meters it does not know.
+   */
+  keysFor?: (systemTitle: Uint8Array) => { key?: Uint8Array; authKey?: Uint8Array } | undefined;
   /** IANA zone for meter clocks that carry no UTC offset; defaults to the system zone. */
   timeZone?: string;
   /** Force a DLMS meter-family table (see shared/protocols/dlms/families) instead of recognising it. */

@@ -37,6 +37,8 @@ export interface DecipherKeys {
   authKey?: Uint8Array;
   /** The meter's system title, only for service-specific APDUs (0xC8..0xD7), which do not carry one. */
   systemTitle?: Uint8Array;
+  /** Per-meter keys by system title; what it returns overrides `key`/`authKey` for that frame. */
+  keysFor?: (systemTitle: Uint8Array) => { key?: Uint8Array; authKey?: Uint8Array } | undefined;
 }
 
 export interface EncipherOptions {
@@ -99,7 +101,7 @@ export function cipheredApduLength(bytes: Uint8Array): number | null {
 }
 
 /** Deciphers and, when the frame has a tag and authKey is given, authenticates. Never throws. */
-export function decipherApdu(apdu: Uint8Array, keys: DecipherKeys): DecipherResult {
+export function decipherApdu(apdu: Uint8Array, given: DecipherKeys): DecipherResult {
   const layout = parseLayout(apdu);
   if ('kind' in layout) return failure(layout);
   if (apdu.length < layout.end) {
@@ -128,8 +130,9 @@ export function decipherApdu(apdu: Uint8Array, keys: DecipherKeys): DecipherResu
   const text = tagged ? body.subarray(0, body.length - GCM_TAG_LENGTH) : body;
   const tag = tagged ? body.subarray(body.length - GCM_TAG_LENGTH) : EMPTY;
   const invocationCounter = readUint32(content, 1);
+  const systemTitle = layout.systemTitle ?? given.systemTitle;
+  const keys = { ...given, ...(systemTitle && given.keysFor?.(systemTitle)) };
   const verify = tagged && keys.authKey !== undefined;
-  const systemTitle = layout.systemTitle ?? keys.systemTitle;
   const done = (plaintext: Uint8Array): DecipheredApdu => ({
     ok: true,
     // Copies (new Uint8Array, as slice() of a Node Buffer is a view): the result must not alias the input.

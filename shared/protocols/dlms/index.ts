@@ -71,6 +71,7 @@ class DlmsDecoder implements StreamDecoder {
       const keys = {
         ...(this.options.key ? { key: this.options.key } : {}),
         ...(this.options.authKey ? { authKey: this.options.authKey } : {}),
+        ...(this.options.keysFor ? { keysFor: this.options.keysFor } : {}),
       };
       const deciphered = decipherApdu(apdu, keys);
       if (!deciphered.ok) return [failure(deciphered.error)];

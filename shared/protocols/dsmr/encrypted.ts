@@ -13,7 +13,7 @@ const LF = 0x0a;
 const SPACE = 0x20;
 
 export function parseCipheredTelegram(apdu: Uint8Array, options: DecoderOptions = {}): DecodeOutput {
-  if (!options.key) {
+  if (!options.key && !options.keysFor) {
     const systemTitle = toHex(apdu.subarray(2, 10));
     return {
       ok: false,
@@ -23,7 +23,7 @@ export function parseCipheredTelegram(apdu: Uint8Array, options: DecoderOptions 
       ),
     };
   }
-  const deciphered = decipherApdu(apdu, { key: options.key, authKey: options.authKey });
+  const deciphered = decipherApdu(apdu, { key: options.key, authKey: options.authKey, keysFor: options.keysFor });
   if (!deciphered.ok) return deciphered;
   const plaintext = deciphered.plaintext;
   const start = plaintext.findIndex((b) => b !== CR && b !== LF && b !== SPACE);
