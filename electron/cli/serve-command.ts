@@ -1,0 +1,68 @@
+/** `smartmeter-bridge serve`: the bridge headless (Raspberry Pi, home server) until Ctrl-C or SIGTERM. */
+import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../core/config/load-config.ts';
+import { BridgeService } from '../core/service/bridge-service.ts';
+import { defaultDataDir } from '../core/service/data-dir.ts';
+import { createLogger, type LogLevel } from '../core/service/logger.ts';
+import { UsageError } from './args.ts';
+import type { CliIo } from './io.ts';
+
+export const SERVE_USAGE = `usage: smartmeter-bridge serve [--config FILE] [--data-dir DIR] [--log-level debug|info|warn|error]
+
+Runs the bridge: reads every configured meter and publishes the harmonized MQTT profile (docs/mqtt-profile.md).
+Without a config it starts an embedded MQTT broker on 127.0.0.1:1883 and waits for sources to be configured.
+  --config     YAML or JSON config file (docs/configuration.md)
+  --data-dir   where the offline queue is kept (default: the platform's state directory)
+  --log-level  default info`;
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function serveCommand(args: string[], io: CliIo): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        config: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'log-level': { type: 'string', default: 'info' },
+      },
+    }));
+    if (!['debug', 'info', 'warn', 'error'].includes(values['log-level'])) {
+      throw new UsageError(`--log-level: expected debug, info, warn or error, got '${values['log-level']}'`);
+    }
+  } catch (e) {
+    io.err(`serve: ${(e as Error).message}\n${SERVE_USAGE}`);
+    return 2;
+  }
+  const loaded = loadConfig(values.config);
+  if (!loaded.ok) {
+    io.err(`serve: the configuration has ${loaded.problems.length} problem(s), nothing was started:`);
+    for (const problem of loaded.problems) io.err(`  ${problem}`);
+    return 2;
+  }
+  const log = createLogger(io.err, values['log-level'] as LogLevel);
+  const service = new BridgeService({
+    config: loaded.config,
+    dataDir: values['data-dir'] ?? defaultDataDir(),
+    version: packageVersion(),
+    log,
+  });
+  try {
+    await service.start();
+  } catch (e) {
+    log.error(`cannot start: ${(e as Error).message}`);
+    return 1;
+  }
+  if (loaded.config.sources.length === 0)
+    log.info('no sources configured yet: add some to the config file (docs/configuration.md)');
+  if (io.signal && !io.signal.aborted) await once(io.signal, 'abort');
+  log.info('stopping: reporting offline, keeping queued messages on disk');
+  await service.stop();
+  return 0;
+}

@@ -1,0 +1,291 @@
+/**
+ * The bridge as one long-running service, the same in the desktop app and headless: the embedded broker (by
+ * default), the publisher with its offline queue, every configured source, and the publication rules between them.
+ * A source that fails never stops the others; nothing here throws after start() resolved.
+ */
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { toHex } from '../../../shared/protocols/hex.ts';
+import type { DecodedMessage, DecoderOptions } from '../../../shared/protocols/types.ts';
+import type { ResolvedConfig, ResolvedSource } from '../config/load-config.ts';
+import { buildClientOptions, type BrokerConnectionOptions } from '../mqtt/connection-options.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.ts';
+import { openMqttPublishing, type MqttPublishing } from '../mqtt/open-publishing.ts';
+import type { OutboundMessage } from '../mqtt/outbound-message.ts';
+import { MeterPublications, type MeterSnapshot } from '../pipeline/meter-publications.ts';
+import { MqttSource } from '../sources/mqtt-source.ts';
+import { SerialSource } from '../transports/serial-source.ts';
+import { TcpSource } from '../transports/tcp-source.ts';
+import type { SourceState } from '../transports/byte-source.ts';
+import { gatewayConfig } from './gateway-config.ts';
+import type { Logger } from './logger.ts';
+import { WireSource, type SourceCounters } from './wire-source.ts';
+
+export interface BridgeServiceOptions {
+  config: ResolvedConfig;
+  /** Where the offline queue lives unless the config names a directory. */
+  dataDir: string;
+  version: string;
+  log: Logger;
+  now?: () => number;
+  /** How often meters are checked for missed intervals; default 1 s. */
+  availabilityCheckMs?: number;
+}
+
+export interface SourceSnapshot {
+  id: string;
+  type: ResolvedSource['type'];
+  label: string;
+  state: SourceState | { state: 'open' | 'connecting'; detail?: string };
+  counters: SourceCounters;
+}
+
+export interface BridgeSnapshot {
+  broker: ReturnType<MqttPublishing['connection']['state']['valueOf']>;
+  publisher: ReturnType<MqttPublishing['publisher']['stats']>;
+  embeddedBroker?: { url: string; clients: number };
+  sources: SourceSnapshot[];
+  meters: MeterSnapshot[];
+}
+
+type RunningSource = {
+  id: string;
+  type: ResolvedSource['type'];
+  label: string;
+  snapshot(): SourceSnapshot;
+  stop(): Promise<void>;
+};
+
+export class BridgeService extends EventEmitter<{ change: [] }> {
+  private readonly config: ResolvedConfig;
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly publications: MeterPublications;
+  private embedded: EmbeddedBroker | undefined;
+  private publishing: MqttPublishing | undefined;
+  private haWatch: MqttClient | undefined;
+  private sources: RunningSource[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: BridgeServiceOptions) {
+    super();
+    this.config = options.config;
+    this.log = options.log;
+    this.now = options.now ?? (() => Date.now() / 1000);
+    const { profile } = this.config;
+    this.publications = new MeterPublications({ ...profile, version: options.version });
+  }
+
+  /** Starts everything; rejects (having cleaned up) only when the output side cannot start at all. */
+  async start(): Promise<void> {
+    try {
+      const broker = await this.brokerOptions();
+      this.publishing = await openMqttPublishing({
+        broker,
+        queue: {
+          dir: this.config.queue.dir ?? join(this.options.dataDir, 'queue'),
+          maxMessages: this.config.queue.maxMessages,
+        },
+      });
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
+    const { connection, publisher } = this.publishing;
+    connection.on('state', (s) => {
+      if (s.lastError) this.log.warn(`broker ${s.url}: ${s.lastError.message}`);
+      this.emit('change');
+    });
+    connection.on('connected', () => {
+      this.log.info(`connected to ${connection.state.url}`);
+      this.send([this.publications.bridgeStatus('online'), this.publications.bridgeInfo()]);
+    });
+    publisher.on('dropped', (count, total) =>
+      this.log.warn(`offline queue full: dropped the ${count} oldest messages (${total} so far)`),
+    );
+    publisher.on('rejected', (m, reason) => this.log.warn(`the broker refused ${m.topic}: ${reason}`));
+    publisher.on('failed', (m, reason) => this.log.error(`could not keep ${m.topic}: ${reason}`));
+    publisher.on('warning', (message) => this.log.warn(message));
+    if (this.config.profile.homeAssistant.enabled) await this.watchHomeAssistant(await this.brokerOptions());
+    for (const source of this.config.sources) this.sources.push(this.startSource(source));
+    this.timer = setInterval(
+      () => this.send(this.publications.expire(this.now())),
+      this.options.availabilityCheckMs ?? 1000,
+    );
+    this.timer.unref();
+  }
+
+  /** Graceful shutdown: sources closed, meters and bridge reported offline, queued messages kept on disk. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.all(this.sources.map((s) => s.stop().catch((e: Error) => this.log.warn(`${s.id}: ${e.message}`))));
+    this.sources = [];
+    if (this.publishing) {
+      await Promise.all(this.send([...this.publications.allOffline(), this.publications.bridgeStatus('offline')]));
+      await this.publishing.close({ drainTimeoutMs: 3000 });
+      this.publishing = undefined;
+    }
+    await this.haWatch?.endAsync().catch(() => undefined);
+    await this.embedded?.close();
+    this.embedded = undefined;
+  }
+
+  snapshot(): BridgeSnapshot | undefined {
+    if (!this.publishing) return undefined;
+    return {
+      broker: this.publishing.connection.state,
+      publisher: this.publishing.publisher.stats(),
+      embeddedBroker: this.embedded && { url: this.embedded.url, clients: this.embedded.connectedClients() },
+      sources: this.sources.map((s) => s.snapshot()),
+      meters: this.publications.snapshot(),
+    };
+  }
+
+  private async brokerOptions(): Promise<BrokerConnectionOptions> {
+    const { broker, embeddedBroker } = this.config;
+    if (embeddedBroker.enabled && !this.embedded) {
+      this.embedded = await startEmbeddedBroker(embeddedBroker);
+      this.log.info(`embedded MQTT broker listening on ${this.embedded.url}`);
+    }
+    const useEmbedded = broker.url === undefined;
+    return {
+      url: useEmbedded ? this.embedded!.url : broker.url!,
+      username: useEmbedded ? embeddedBroker.username : broker.username,
+      password: useEmbedded ? embeddedBroker.password : broker.password,
+      clientId: broker.clientId,
+      protocolVersion: broker.protocolVersion,
+      ca: broker.ca,
+      cert: broker.cert,
+      key: broker.key,
+      rejectUnauthorized: broker.rejectUnauthorized,
+      will: this.publications.bridgeStatus('offline'),
+    };
+  }
+
+  /** Home Assistant forgets discovered devices when it restarts without a persistent broker: announce them again. */
+  private async watchHomeAssistant(broker: BrokerConnectionOptions): Promise<void> {
+    const topic = `${this.config.profile.homeAssistant.prefix}/status`;
+    const { url, clientOptions } = await buildClientOptions(
+      { ...broker, will: undefined },
+      `${broker.clientId ?? 'smartmeter-bridge'}-ha`,
+    );
+    this.haWatch = mqtt.connect(url, { ...clientOptions, clientId: undefined, will: undefined });
+    this.haWatch.on('error', () => undefined); // the publisher's connection reports broker problems
+    this.haWatch.on('connect', () => this.haWatch?.subscribe(topic, { qos: 1 }));
+    this.haWatch.on('message', (_t, payload) => {
+      if (payload.toString() === 'online') this.send(this.publications.discoveryAll());
+    });
+  }
+
+  private send(messages: OutboundMessage[]): Promise<unknown>[] {
+    const publisher = this.publishing?.publisher;
+    if (!publisher) return [];
+    return messages.map((m) => publisher.publish(m));
+  }
+
+  private handle(message: DecodedMessage, source: { id: string; label: string }): void {
+    const meterId = message.meterId ?? source.id;
+    const alias = this.config.meters[meterId]?.alias;
+    this.send(
+      this.publications.forMessage(message, {
+        sourceId: source.id,
+        sourceLabel: source.label,
+        alias,
+        receivedAt: this.now(),
+      }),
+    );
+    this.emit('change');
+  }
+
+  private decoderOptions(source: Extract<ResolvedSource, { type: 'serial' | 'tcp' }>): DecoderOptions {
+    // Per-meter keys are configured under the meter's system title (as `decode` shows it in info.systemTitle).
+    const byTitle = new Map(
+      Object.entries(this.config.meters)
+        .filter(([, m]) => m.key)
+        .map(([id, m]) => [id.toUpperCase(), { key: m.key?.reveal(), authKey: m.authKey?.reveal() }]),
+    );
+    return {
+      key: source.key?.reveal(),
+      authKey: source.authKey?.reveal(),
+      keysFor: byTitle.size ? (title) => byTitle.get(toHex(title)) : undefined,
+      timeZone: this.config.timeZone,
+      family: source.family,
+    };
+  }
+
+  private startSource(source: ResolvedSource): RunningSource {
+    if (source.type === 'mqtt') return this.startGatewaySource(source);
+    const decoderOptions = this.decoderOptions(source);
+    const label = source.type === 'serial' ? `serial:${source.port}` : `tcp:${source.host}:${source.port}`;
+    const bytes =
+      source.type === 'serial'
+        ? new SerialSource({ path: source.port, settings: source.settings, decoderOptions })
+        : new TcpSource({ host: source.host, port: source.port });
+    if (bytes instanceof SerialSource) {
+      bytes.on('detected', (d) => this.log.info(`${source.id}: found ${d.label} on ${d.path}`));
+    }
+    const wire = new WireSource(source.id, label, bytes, source.protocol, decoderOptions, this.now);
+    wire.on('message', (m) => this.handle(m, wire));
+    wire.on('decodeError', (e) => this.log.debug(`${source.id}: ${e.kind}: ${e.message}`));
+    wire.on('state', (s) => {
+      this.log.info(
+        `${source.id}: ${s.state}${s.detail ? ` (${s.detail})` : ''}${s.error ? `: ${s.error.message}` : ''}`,
+      );
+      this.emit('change');
+    });
+    wire.start();
+    return {
+      id: source.id,
+      type: source.type,
+      label,
+      snapshot: () => ({ id: source.id, type: source.type, label, state: wire.state, counters: { ...wire.counters } }),
+      stop: () => wire.stop(),
+    };
+  }
+
+  private startGatewaySource(source: Extract<ResolvedSource, { type: 'mqtt' }>): RunningSource {
+    const { profile } = this.config;
+    const url = source.url ?? this.embedded?.url ?? this.config.broker.url!;
+    const label = `mqtt:${source.gateway}`;
+    const gateway = new MqttSource({
+      url,
+      username: source.username,
+      password: source.password?.reveal(),
+      gateways: [gatewayConfig(source, this.config.timeZone)],
+      guard: { baseTopic: profile.baseTopic, rlDspGroup: profile.rlDsp.enabled ? profile.rlDsp.group : undefined },
+    });
+    const counters: SourceCounters = { framesOk: 0, crcErrors: 0, decryptErrors: 0, otherErrors: 0 };
+    gateway.on('message', (m) => {
+      counters.framesOk++;
+      counters.lastSeen = this.now();
+      this.handle(m, { id: source.id, label });
+    });
+    gateway.on('error', (e) => {
+      counters.otherErrors++;
+      counters.lastError = e;
+    });
+    gateway.on('connection', (c) => {
+      this.log.info(`${source.id}: ${c.connected ? 'subscribed' : `not connected${c.reason ? `: ${c.reason}` : ''}`}`);
+      this.emit('change');
+    });
+    gateway.start();
+    return {
+      id: source.id,
+      type: 'mqtt',
+      label,
+      snapshot: () => {
+        const stats = gateway.stats();
+        const raw = Object.values(stats.devices).sort((a, b) => b.lastSeen - a.lastSeen)[0]?.lastPayload;
+        return {
+          id: source.id,
+          type: 'mqtt',
+          label,
+          state: { state: stats.connected ? 'open' : 'connecting', detail: stats.connectionError },
+          counters: { ...counters, lastRaw: raw },
+        };
+      },
+      stop: () => gateway.stop(),
+    };
+  }
+}
