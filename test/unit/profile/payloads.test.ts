@@ -11,7 +11,7 @@ import {
 import { rlDspMessage } from '../../../shared/profile/rl-dsp.ts';
 import { meterTopicId } from '../../../shared/profile/topics.ts';
 import { PROFILE_UNITS } from '../../../shared/profile/units.ts';
-import { validate } from './json-schema-subset.ts';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { mbusMessage, obisMessage, record, telegram } from './messages.ts';
 
 const schema = JSON.parse(
@@ -101,7 +101,12 @@ describe('info payloads', () => {
 });
 
 describe('JSON Schema profile-v1', () => {
-  const valid = (def: string, data: unknown) => expect(validate(schema, `#/$defs/${def}`, data)).toEqual([]);
+  const ajv = new Ajv2020({ strict: true, allErrors: true }).addSchema(schema);
+  const validate = (def: string, data: unknown) => {
+    const check = ajv.getSchema(`${schema.$id}#/$defs/${def}`)!;
+    return check(data) ? [] : (check.errors ?? []);
+  };
+  const valid = (def: string, data: unknown) => expect(validate(def, data)).toEqual([]);
 
   it('accepts every payload the builders generate', () => {
     const heat = harmonize(
@@ -118,7 +123,7 @@ describe('JSON Schema profile-v1', () => {
   });
 
   it('rejects payloads that break the contract', () => {
-    const errors = (def: string, data: unknown) => validate(schema, `#/$defs/${def}`, data);
+    const errors = validate;
     expect(errors('value', { timestamp: 1.5, value: 1, unit: 'W' })).not.toEqual([]);
     expect(errors('value', { timestamp: 1, value: null, unit: 'W' })).not.toEqual([]);
     expect(errors('value', { timestamp: 1, value: 1, unit: 'kW' })).not.toEqual([]);
@@ -139,9 +144,5 @@ describe('JSON Schema profile-v1', () => {
 
   it('lists exactly the profile units', () => {
     expect(schema.$defs.unit.enum).toEqual(PROFILE_UNITS);
-  });
-
-  it('is checked by a validator that refuses keywords it does not implement', () => {
-    expect(() => validate({ $defs: { x: { oneOf: [] } } }, '#/$defs/x', 1)).toThrow(/unsupported keyword/);
   });
 });
