@@ -1,11 +1,14 @@
 /** `smartmeter-bridge serve`: the bridge headless (Raspberry Pi, home server) until Ctrl-C or SIGTERM. */
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config/load-config.ts';
 import { BridgeService } from '../core/service/bridge-service.ts';
 import { defaultDataDir } from '../core/service/data-dir.ts';
 import { createLogger, type LogLevel } from '../core/service/logger.ts';
+import { listSerialPorts } from '../core/transports/port-list.ts';
+import { startApiServer } from '../server/api-server.ts';
 import { UsageError } from './args.ts';
 import type { CliIo } from './io.ts';
 
@@ -61,8 +64,24 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   }
   if (loaded.config.sources.length === 0)
     log.info('no sources configured yet: add some to the config file (docs/configuration.md)');
+  const ui = await startApiServer({
+    ...loaded.config.ui,
+    staticDir: fileURLToPath(new URL('../../out/renderer', import.meta.url)),
+    backend: {
+      getBridge: () => service.snapshot(),
+      listSerialPorts: () => listSerialPorts(),
+      onChange: (listener) => service.on('change', listener),
+    },
+  }).catch((e: NodeJS.ErrnoException) => {
+    // The bridge itself is fine without its UI: say why and keep publishing.
+    const why = e.code === 'EADDRINUSE' ? `port ${loaded.config.ui.port} is in use (set ui.port)` : e.message;
+    log.error(`the UI/api server could not start: ${why}`);
+    return undefined;
+  });
+  if (ui) log.info(`UI and api on ${ui.url}`);
   if (io.signal && !io.signal.aborted) await once(io.signal, 'abort');
   log.info('stopping: reporting offline, keeping queued messages on disk');
+  await ui?.close();
   await service.stop();
   return 0;
 }

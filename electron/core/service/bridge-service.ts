@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
+import type { BridgeView, SourceView } from '../../../shared/api.ts';
 import { toHex } from '../../../shared/protocols/hex.ts';
 import type { DecodedMessage, DecoderOptions } from '../../../shared/protocols/types.ts';
 import type { ResolvedConfig, ResolvedSource } from '../config/load-config.ts';
@@ -13,11 +14,11 @@ import { buildClientOptions, type BrokerConnectionOptions } from '../mqtt/connec
 import { startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.ts';
 import { openMqttPublishing, type MqttPublishing } from '../mqtt/open-publishing.ts';
 import type { OutboundMessage } from '../mqtt/outbound-message.ts';
-import { MeterPublications, type MeterSnapshot } from '../pipeline/meter-publications.ts';
+import { MeterPublications } from '../pipeline/meter-publications.ts';
 import { MqttSource } from '../sources/mqtt-source.ts';
 import { SerialSource } from '../transports/serial-source.ts';
 import { TcpSource } from '../transports/tcp-source.ts';
-import type { SourceState } from '../transports/byte-source.ts';
+import type { BackoffOptions } from '../transports/backoff.ts';
 import { gatewayConfig } from './gateway-config.ts';
 import type { Logger } from './logger.ts';
 import { WireSource, type SourceCounters } from './wire-source.ts';
@@ -31,29 +32,15 @@ export interface BridgeServiceOptions {
   now?: () => number;
   /** How often meters are checked for missed intervals; default 1 s. */
   availabilityCheckMs?: number;
-}
-
-export interface SourceSnapshot {
-  id: string;
-  type: ResolvedSource['type'];
-  label: string;
-  state: SourceState | { state: 'open' | 'connecting'; detail?: string };
-  counters: SourceCounters;
-}
-
-export interface BridgeSnapshot {
-  broker: ReturnType<MqttPublishing['connection']['state']['valueOf']>;
-  publisher: ReturnType<MqttPublishing['publisher']['stats']>;
-  embeddedBroker?: { url: string; clients: number };
-  sources: SourceSnapshot[];
-  meters: MeterSnapshot[];
+  /** Test seam, not a user setting: reconnect backoff of serial/TCP sources and of the broker connection. */
+  reconnect?: BackoffOptions;
 }
 
 type RunningSource = {
   id: string;
   type: ResolvedSource['type'];
   label: string;
-  snapshot(): SourceSnapshot;
+  snapshot(): SourceView;
   stop(): Promise<void>;
 };
 
@@ -131,9 +118,11 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     this.embedded = undefined;
   }
 
-  snapshot(): BridgeSnapshot | undefined {
+  /** What the UI shows; undefined until started. */
+  snapshot(): BridgeView | undefined {
     if (!this.publishing) return undefined;
     return {
+      version: this.options.version,
       broker: this.publishing.connection.state,
       publisher: this.publishing.publisher.stats(),
       embeddedBroker: this.embedded && { url: this.embedded.url, clients: this.embedded.connectedClients() },
@@ -160,6 +149,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
       key: broker.key,
       rejectUnauthorized: broker.rejectUnauthorized,
       will: this.publications.bridgeStatus('offline'),
+      reconnect: this.options.reconnect,
     };
   }
 
@@ -170,7 +160,13 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
       { ...broker, will: undefined },
       `${broker.clientId ?? 'smartmeter-bridge'}-ha`,
     );
-    this.haWatch = mqtt.connect(url, { ...clientOptions, clientId: undefined, will: undefined });
+    // Unlike the publisher it has nothing to re-send, so mqtt.js may reconnect it (buildClientOptions turns that off).
+    this.haWatch = mqtt.connect(url, {
+      ...clientOptions,
+      clientId: undefined,
+      will: undefined,
+      reconnectPeriod: this.options.reconnect?.minMs ?? 1000,
+    });
     this.haWatch.on('error', () => undefined); // the publisher's connection reports broker problems
     this.haWatch.on('connect', () => this.haWatch?.subscribe(topic, { qos: 1 }));
     this.haWatch.on('message', (_t, payload) => {
@@ -217,11 +213,12 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
   private startSource(source: ResolvedSource): RunningSource {
     if (source.type === 'mqtt') return this.startGatewaySource(source);
     const decoderOptions = this.decoderOptions(source);
+    const backoff = this.options.reconnect;
     const label = source.type === 'serial' ? `serial:${source.port}` : `tcp:${source.host}:${source.port}`;
     const bytes =
       source.type === 'serial'
-        ? new SerialSource({ path: source.port, settings: source.settings, decoderOptions })
-        : new TcpSource({ host: source.host, port: source.port });
+        ? new SerialSource({ path: source.port, settings: source.settings, decoderOptions, backoff })
+        : new TcpSource({ host: source.host, port: source.port, backoff });
     if (bytes instanceof SerialSource) {
       bytes.on('detected', (d) => this.log.info(`${source.id}: found ${d.label} on ${d.path}`));
     }

@@ -1,0 +1,149 @@
+/**
+ * Headless mode's UI server: the built renderer as static files and the api over a WebSocket at `/api`, the same
+ * contract the desktop app carries over IPC (shared/api.ts). Loopback only; requests from other web origins are
+ * refused, so a page on the internet cannot drive the bridge through the user's browser.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  apiRequestSchema,
+  type ApiEvent,
+  type ApiMethods,
+  type ApiResponse,
+  type BridgeView,
+} from '../../shared/api.ts';
+
+export interface ApiBackend {
+  getBridge(): BridgeView | undefined;
+  listSerialPorts(): Promise<ApiMethods['listSerialPorts']>;
+  /** Called with a listener that fires whenever the bridge view changed. */
+  onChange(listener: () => void): void;
+}
+
+export interface ApiServerOptions {
+  host: string;
+  port: number;
+  backend: ApiBackend;
+  /** The built renderer (index.html and assets); absent or missing: a short page says how to build it. */
+  staticDir?: string;
+  /** Coalesce change events: at most one pushed view per this many ms; default 250. */
+  pushIntervalMs?: number;
+}
+
+export interface ApiServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
+const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Smartmeter Bridge</title>
+<p>The bridge is running. The browser UI is not built into this installation yet; the api is at <code>/api</code>
+(WebSocket) and the MQTT topics are described in docs/mqtt-profile.md.</p>`;
+
+/** Only pages served by this server (or tools that send no Origin) may open the api socket. */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  return origin === undefined || origin === `http://${req.headers.host}`;
+}
+
+function serveStatic(staticDir: string | undefined, req: IncomingMessage, res: ServerResponse): void {
+  const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  if (!staticDir || !existsSync(join(staticDir, 'index.html'))) {
+    res.writeHead(path === '/' ? 200 : 404, { 'Content-Type': TYPES['.html'], ...SECURITY_HEADERS }).end(NOT_BUILT);
+    return;
+  }
+  const file = normalize(join(staticDir, path === '/' ? 'index.html' : path));
+  if (!file.startsWith(normalize(staticDir) + sep) || !existsSync(file) || !statSync(file).isFile()) {
+    res.writeHead(404, SECURITY_HEADERS).end();
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', ...SECURITY_HEADERS });
+  createReadStream(file).pipe(res);
+}
+
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const { backend } = options;
+  const http: Server = createServer((req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, SECURITY_HEADERS).end();
+    serveStatic(options.staticDir, req, res);
+  });
+  const sockets = new WebSocketServer({
+    server: http,
+    path: '/api',
+    maxPayload: 64 * 1024,
+    verifyClient: ({ req }: { req: IncomingMessage }) => sameOrigin(req),
+  });
+
+  const view = () => backend.getBridge();
+  const send = (socket: WebSocket, message: ApiEvent | ApiResponse) => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+  };
+  const push = () => {
+    const data = view();
+    if (data) for (const socket of sockets.clients) send(socket, { event: 'bridge', data });
+  };
+
+  let pending: NodeJS.Timeout | undefined;
+  backend.onChange(() => {
+    pending ??= setTimeout(() => ((pending = undefined), push()), options.pushIntervalMs ?? 250);
+  });
+
+  sockets.on('connection', (socket) => {
+    socket.on('error', () => socket.terminate());
+    const data = view();
+    if (data) send(socket, { event: 'bridge', data });
+    socket.on('message', async (raw) => {
+      let id: number | null = null;
+      try {
+        const parsed = apiRequestSchema.safeParse(JSON.parse(String(raw)));
+        if (!parsed.success) throw new Error(`not a request: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+        id = parsed.data.id;
+        const result = parsed.data.method === 'getBridge' ? view() : await backend.listSerialPorts();
+        if (result === undefined) throw new Error('the bridge is not running');
+        send(socket, { id, ok: true, result });
+      } catch (e) {
+        send(socket, {
+          id,
+          ok: false,
+          error: { message: e instanceof SyntaxError ? 'not JSON' : (e as Error).message },
+        });
+      }
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, options.host, () => (http.off('error', reject), resolve()));
+  });
+  const { port } = http.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host}:${port}`,
+    close: async () => {
+      clearTimeout(pending);
+      for (const socket of sockets.clients) socket.terminate();
+      await new Promise<void>((resolve) => sockets.close(() => resolve()));
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
