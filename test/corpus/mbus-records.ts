@@ -39,7 +39,6 @@ export function withDeviations(c: CorpusCase): CorpusCase {
   return { ...c, expected: { ...c.expected, records } };
 }
 
-
 const SPECIAL = new Set(['manufacturer-specific', 'more-records-follow', 'idle-filler']);
 /** The oracle's units that are not the decoder's SI unit: factor to the SI value. */
 const TO_SI: Record<string, number> = { kwh: 1000, l: 0.001 };
