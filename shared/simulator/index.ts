@@ -2,6 +2,7 @@
 import type { SimulatedMeter, SimulationKeys } from './meter.ts';
 import { lgE360Meter, lgE450Meter } from './meters/dlms.ts';
 import { dsmr5EncryptedMeter, dsmr5Meter, iskraAm550P1Meter } from './meters/dsmr.ts';
+import { datacollectorMeter, gplugMeter } from './meters/gateways.ts';
 import { heatMeter } from './meters/mbus.ts';
 
 export { Household, type HouseholdState } from './household.ts';
@@ -14,4 +15,6 @@ export const SIMULATED_METERS: Readonly<Record<string, (keys: SimulationKeys) =>
   'lg-e450': lgE450Meter,
   'lg-e360': lgE360Meter,
   'mbus-heat': heatMeter,
+  gplug: gplugMeter,
+  datacollector: datacollectorMeter,
 };

@@ -4,6 +4,7 @@ import { harmonize } from '../../../shared/profile/index.ts';
 import { createDecoder } from '../../../shared/protocols/decode.ts';
 import type { DecodedMessage, DecodeOutput } from '../../../shared/protocols/types.ts';
 import { Household, SIMULATED_METERS } from '../../../shared/simulator/index.ts';
+import { createGatewayReader, type GatewayOutput } from '../../../shared/sources/index.ts';
 
 const key = Uint8Array.from({ length: 16 }, (_, i) => i);
 const authKey = Uint8Array.from({ length: 16 }, (_, i) => 0xd0 + i);
@@ -40,5 +41,28 @@ describe.each(Object.keys(SIMULATED_METERS))('simulated %s', (model) => {
     // 06:00 local (the first sample) draws from the grid; 11:00 local (the fourth) exports PV.
     expect(first.power_in).toBeGreaterThan(50);
     expect(readings(messages[3]!).power_out).toBeGreaterThan(500);
+  });
+
+  it('publishes what the gateway reader turns into the same profile readings', () => {
+    if (meter.kind !== 'mqtt') return;
+    const household = new Household(START, 5);
+    const reader = createGatewayReader([{ kind: 'tasmota', timeZone: 'Europe/Zurich' }, { kind: 'datacollector' }], {
+      baseTopic: 'smartmeter',
+    });
+    const outputs: GatewayOutput[] = [];
+    for (const hour of [0, 6]) {
+      for (const m of meter.render(household.at(START + hour * 3600), hour)) {
+        outputs.push(...(reader.read(m.topic, new TextEncoder().encode(m.payload), hour * 3600)?.outputs ?? []));
+      }
+    }
+    outputs.push(...reader.flushAll());
+    const messages = outputs.flatMap((o) => (o.ok ? [o.message] : []));
+    expect(outputs.filter((o) => !o.ok)).toEqual([]);
+    expect(messages).toHaveLength(2);
+    expect(messages.map((m) => m.meterId)).toEqual([meter.serial, meter.serial]);
+    const [night, morning] = messages.map(readings) as [Record<string, number>, Record<string, number>];
+    expect(night.power_in).toBeGreaterThan(50);
+    expect(morning.energy_in).toBeGreaterThan(night.energy_in!);
+    expect(morning.power_out).toBeGreaterThan(500);
   });
 });
