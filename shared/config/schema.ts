@@ -122,8 +122,19 @@ export const configSchema = z.strictObject({
       offlineAfterMissed: z.number().int().min(1).default(3),
     })
     .prefault({}),
+  /** The on-disk queue that keeps readings while the broker is unreachable (docs/broker.md). */
   queue: z
-    .strictObject({ maxMessages: z.number().int().positive().default(100_000), dir: z.string().optional() })
+    .strictObject({
+      maxMessages: z.number().int().positive().default(100_000),
+      maxBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(64 * 1024 * 1024),
+      /** Queued messages sent per second at most when the broker is back, so a stock Mosquitto keeps them all. */
+      flushRate: z.number().int().nonnegative().default(500),
+      dir: z.string().optional(),
+    })
     .prefault({}),
   /** IANA zone for meter clocks without an offset; absent: the machine's zone. */
   timeZone: z.string().optional(),

@@ -3,13 +3,13 @@
  * nothing starts half-configured: the caller gets either a whole config or the list of problems.
  */
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type BridgeConfig, type SecretRef } from '../../../shared/config/schema.ts';
 import { baseTopicError } from '../../../shared/profile/index.ts';
 import { parseHex } from '../../../shared/protocols/hex.ts';
+import { isLoopback } from './loopback.ts';
 import { Secret } from './secret.ts';
 
 /** The config with every secret read and wrapped, key strings turned into bytes, and relative paths made absolute. */
@@ -51,12 +51,6 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       ? ` (got ${secret ? '***' : JSON.stringify(issue.input)})`
       : '';
   return `${where}: ${issue.message}${got}`;
-}
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
-export function isLoopback(host: string): boolean {
-  return LOOPBACK.has(host) || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
 interface Resolver {

@@ -5,7 +5,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Aedes, type AuthenticateError } from 'aedes';
-import { isLoopback } from '../config/load-config.ts';
+import { isLoopback } from '../config/loopback.ts';
 import type { Secret } from '../config/secret.ts';
 
 export interface EmbeddedBrokerOptions {

@@ -73,7 +73,9 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
         queue: {
           dir: this.config.queue.dir ?? join(this.options.dataDir, 'queue'),
           maxMessages: this.config.queue.maxMessages,
+          maxBytes: this.config.queue.maxBytes,
         },
+        flushRate: this.config.queue.flushRate,
       });
     } catch (e) {
       await this.stop();
