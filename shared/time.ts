@@ -12,6 +12,24 @@ export interface CivilTime {
   second: number;
 }
 
+/** Whether the fields name a real date and time (a February 30th is not silently March 2nd). */
+export function isValidCivil(t: CivilTime): boolean {
+  const days = new Date(Date.UTC(t.year, t.month, 0)).getUTCDate();
+  return (
+    t.month >= 1 && t.month <= 12 && t.day >= 1 && t.day <= days && t.hour <= 23 && t.minute <= 59 && t.second <= 59
+  );
+}
+
+/** Why `timeZone` cannot be used (a message for the user), or undefined when Intl knows it. */
+export function timeZoneError(timeZone: string): string | undefined {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return undefined;
+  } catch {
+    return `"${timeZone}" is not a time zone this system knows (expected an IANA name such as Europe/Zurich)`;
+  }
+}
+
 /** Unix seconds for a civil time at a fixed offset east of UTC (minutes), e.g. DSMR `S` = +120 and `W` = +60. */
 export function civilToUnix(t: CivilTime, offsetMinutes: number): number {
   return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second) / 1000 - offsetMinutes * 60;

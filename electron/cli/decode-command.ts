@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { toDecodeLine } from '../../shared/decode-line.ts';
 import { createDecoder, PROTOCOLS, type ProtocolChoice } from '../../shared/protocols/decode.ts';
 import { parseHex } from '../../shared/protocols/hex.ts';
+import { timeZoneError } from '../../shared/time.ts';
 import { decodeError, type DecodeOutput, type DecoderOptions } from '../../shared/protocols/types.ts';
 import { parseKey, UsageError } from './args.ts';
 import type { CliIo } from './io.ts';
@@ -24,13 +25,9 @@ M-Bus frames from FILE (default: standard input) and prints one JSON line per me
 Exit status: 0 when every message decoded, 1 when any failed, 2 for usage errors.`;
 
 function parseZone(zone: string | undefined): string | undefined {
-  if (zone === undefined) return undefined;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone;
-  } catch {
-    throw new UsageError(`--tz: unknown time zone '${zone}' (use an IANA name such as Europe/Zurich)`);
-  }
+  const problem = zone === undefined ? undefined : timeZoneError(zone);
+  if (problem) throw new UsageError(`--tz: ${problem}`);
+  return zone;
 }
 
 interface DecodeRequest {

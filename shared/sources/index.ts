@@ -14,7 +14,7 @@ import {
 import { isOwnTopic, type LoopGuardOptions } from './loop-guard.ts';
 import { convertRlDsp, rlDspFilters, type RlDspReadOptions } from './rl-dsp.ts';
 import { convertTasmota, tasmotaFilters, type TasmotaOptions } from './tasmota.ts';
-import { timeZoneError } from './timestamp.ts';
+import { timeZoneError } from '../time.ts';
 import type { ConvertResult, GatewayKind } from './types.ts';
 
 export type GatewayConfig =

@@ -1,11 +1,7 @@
 /** Gateway clocks as text: ISO 8601 date-times, with an offset or read in a configured zone. */
-import { civilToUnix, zonedToUnix, type CivilTime } from '../time.ts';
+import { civilToUnix, isValidCivil, zonedToUnix, type CivilTime } from '../time.ts';
 
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,]\d+)?(Z|[+-]\d{2}:?\d{2})?$/i;
-
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
 
 /**
  * Unix seconds (fraction dropped) for `YYYY-MM-DDThh:mm:ss[.fff][Z|±hh:mm]`; without an offset the time is read in
@@ -22,10 +18,8 @@ export function parseIsoDateTime(text: string, timeZone: string): number | undef
     number,
     number,
   ];
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
-    return undefined;
-  }
   const civil: CivilTime = { year, month, day, hour, minute, second };
+  if (!isValidCivil(civil)) return undefined;
   const offset = m[7];
   if (offset === undefined) return zonedToUnix(civil, timeZone);
   if (offset.toUpperCase() === 'Z') return civilToUnix(civil, 0);
@@ -34,14 +28,4 @@ export function parseIsoDateTime(text: string, timeZone: string): number | undef
   if (hours > 18 || mins > 59) return undefined;
   const minutes = hours * 60 + mins;
   return civilToUnix(civil, offset.startsWith('-') ? -minutes : minutes);
-}
-
-/** Why `timeZone` cannot be used (a message for the user), or undefined when Intl knows it. */
-export function timeZoneError(timeZone: string): string | undefined {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return undefined;
-  } catch {
-    return `"${timeZone}" is not a time zone this system knows (expected an IANA name such as Europe/Zurich)`;
-  }
 }

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { configSchema, type BridgeConfig, type SecretRef } from '../../../shared/config/schema.ts';
 import { baseTopicError } from '../../../shared/profile/index.ts';
 import { parseHex } from '../../../shared/protocols/hex.ts';
+import { timeZoneError } from '../../../shared/time.ts';
 import { isLoopback } from './loopback.ts';
 import { Secret } from './secret.ts';
 
@@ -120,15 +121,8 @@ function resolveConfig(config: BridgeConfig, r: Resolver): ResolvedConfig {
   }
   const topicError = baseTopicError(config.profile.baseTopic);
   if (topicError) r.problems.push(`profile.baseTopic: ${topicError}`);
-  if (config.timeZone !== undefined) {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: config.timeZone });
-    } catch {
-      r.problems.push(
-        `timeZone: unknown time zone ${JSON.stringify(config.timeZone)} (expected an IANA name such as Europe/Zurich)`,
-      );
-    }
-  }
+  const zoneProblem = config.timeZone === undefined ? undefined : timeZoneError(config.timeZone);
+  if (zoneProblem) r.problems.push(`timeZone: ${zoneProblem}`);
   const ids = new Set<string>();
   const sources = config.sources.map((source, i): ResolvedSource => {
     const where = `sources[${i}]`;

@@ -2,7 +2,7 @@
  * DSMR date-times: `YYMMDDhhmmssX`, where X is `S` (summer time, UTC+2) or `W` (winter time, UTC+1). DSMR 2.2/3
  * meters omit X; those clocks are read in the configured zone.
  */
-import { civilToUnix, zonedToUnix, zoneOffsetMinutes, type CivilTime } from '../../time.ts';
+import { civilToUnix, isValidCivil, zonedToUnix, zoneOffsetMinutes, type CivilTime } from '../../time.ts';
 
 const DSMR_TIME = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})([SW])?$/;
 
@@ -28,18 +28,12 @@ export function parseDsmrTime(text: string, timeZone?: string): number | null {
   ];
   // The POSIX %y pivot: 69..99 are 19xx, so an unset M-Bus clock `700101010000W` reads as the Unix epoch.
   const year = yy >= 69 ? 1900 + yy : 2000 + yy;
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
-    return null;
-  }
   const t: CivilTime = { year, month, day, hour, minute, second };
+  if (!isValidCivil(t)) return null;
   const flag = m[7];
   if (flag === 'S') return civilToUnix(t, SUMMER_OFFSET_MINUTES);
   if (flag === 'W') return civilToUnix(t, WINTER_OFFSET_MINUTES);
   return zonedToUnix(t, timeZone);
-}
-
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 /** Formats Unix seconds as a DSMR date-time in a CET/CEST zone, flagged `S` or `W` by the offset in force. */

@@ -3,6 +3,7 @@
  * nibble is F), 32-bit real (type H), dates and times (types G, F, I, J), and LVAR variable-length data.
  * `bigEndian` serves CI 0x76/0x77 (mode 2: high byte first).
  */
+import type { CivilTime } from '../../time.ts';
 
 /** Bytes in the order of significance, most significant first. */
 function significant(bytes: Uint8Array, bigEndian: boolean): Uint8Array {
@@ -42,13 +43,7 @@ function year(lowBits: number, highBits: number): number {
   return y <= 80 ? 2000 + y : 1900 + y;
 }
 
-export interface CivilFields {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
+export interface CivilFields extends CivilTime {
   /** The meter flags the time as invalid (IV bit). */
   invalid: boolean;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseIsoDateTime, timeZoneError } from '../../../shared/sources/timestamp.ts';
+import { parseIsoDateTime } from '../../../shared/sources/timestamp.ts';
+import { timeZoneError } from '../../../shared/time.ts';
 
 describe('ISO date-times', () => {
   it('reads offsets, Z, fractions and a space separator', () => {
