@@ -27,6 +27,16 @@ type Step =
   | { kind: 'skip' }
   | { kind: 'consumed'; count: number; outputs: LinkOutput[]; transport: Transport };
 
+/** HDLC and M-Bus parsers answer alike when they found no frame at a position. */
+type NoFrame =
+  { status: 'need-more' } | { status: 'garbage' } | { status: 'error'; error: DecodeError; consumed: number };
+
+function noFrame(parsed: NoFrame, transport: Transport): Step {
+  if (parsed.status === 'need-more') return { kind: 'need-more' };
+  if (parsed.status === 'garbage') return { kind: 'skip' };
+  return { kind: 'consumed', count: parsed.consumed, outputs: [{ ok: false, error: parsed.error }], transport };
+}
+
 /** The largest buffer kept while waiting for the rest of a frame or bare APDU. */
 const MAX_BUFFER = MAX_APDU_BYTES + 256;
 
@@ -132,19 +142,7 @@ export class LinkReader {
   }
 
   private hdlc(parsed: HdlcParse): Step {
-    switch (parsed.status) {
-      case 'need-more':
-        return { kind: 'need-more' };
-      case 'garbage':
-        return { kind: 'skip' };
-      case 'error':
-        return {
-          kind: 'consumed',
-          count: parsed.consumed,
-          outputs: [{ ok: false, error: parsed.error }],
-          transport: 'hdlc',
-        };
-    }
+    if (parsed.status !== 'frame') return noFrame(parsed, 'hdlc');
     const { frame } = parsed;
     const outputs: LinkOutput[] = [];
     if (frame.info.length > 0) {
@@ -166,19 +164,7 @@ export class LinkReader {
   }
 
   private mbusStep(parsed: MbusParse): Step {
-    switch (parsed.status) {
-      case 'need-more':
-        return { kind: 'need-more' };
-      case 'garbage':
-        return { kind: 'skip' };
-      case 'error':
-        return {
-          kind: 'consumed',
-          count: parsed.consumed,
-          outputs: [{ ok: false, error: parsed.error }],
-          transport: 'mbus',
-        };
-    }
+    if (parsed.status !== 'segment') return noFrame(parsed, 'mbus');
     const { segment } = parsed;
     const result = this.mbus.push({ number: segment.sequence, last: segment.final, data: segment.data });
     const outputs: LinkOutput[] = result.errors.map((error) => ({ ok: false, error }));
