@@ -4,6 +4,7 @@
  * request against `apiRequestSchema`, since whatever arrives over a socket is untrusted.
  */
 import { z } from 'zod';
+import type { Reading } from './profile/index.ts';
 
 export const API_VERSION = 1;
 
@@ -25,14 +26,8 @@ export interface SourceView {
   };
 }
 
-export interface ReadingView {
-  quantity: string;
-  topic: string;
-  value: number;
-  unit: string;
-  obis?: string;
-  timestamp?: number;
-}
+/** A harmonized reading, as the profile defines it (shared/profile/harmonize.ts). */
+export type ReadingView = Reading;
 
 export interface MeterView {
   meterId: string;
