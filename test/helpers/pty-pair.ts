@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from './wait.ts';
 
 export interface PtyPair {
   /** The end the bridge opens, like /dev/ttyUSB0. */
@@ -18,14 +19,6 @@ export interface PtyPair {
   /** Creates the pair again under the same names. */
   replug(): Promise<void>;
   dispose(): Promise<void>;
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 export async function createPtyPair(): Promise<PtyPair> {
@@ -40,7 +33,7 @@ export async function createPtyPair(): Promise<PtyPair> {
     async replug() {
       if (child) return;
       child = spawn('socat', [`pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${meter}`], { stdio: 'ignore' });
-      await waitFor(() => existsSync(device) && existsSync(meter), 5000, 'socat ptys');
+      await until(() => existsSync(device) && existsSync(meter), 'socat ptys', 5000);
     },
     async unplug() {
       const running = child;
@@ -50,7 +43,7 @@ export async function createPtyPair(): Promise<PtyPair> {
         running.once('exit', () => resolve());
         running.kill('SIGTERM');
       });
-      await waitFor(() => !existsSync(device) && !existsSync(meter), 5000, 'socat links to go');
+      await until(() => !existsSync(device) && !existsSync(meter), 'socat links to go', 5000);
     },
     async dispose() {
       await pair.unplug();

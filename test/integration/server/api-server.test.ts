@@ -10,6 +10,7 @@ import { silentLogger } from '../../../electron/core/service/logger.ts';
 import { startApiServer, type ApiBackend, type ApiServer } from '../../../electron/server/api-server.ts';
 import type { ApiEvent, ApiResponse } from '../../../shared/api.ts';
 import { freePort } from '../../helpers/mosquitto.ts';
+import { untilDefined } from '../../helpers/wait.ts';
 
 let service: BridgeService;
 let server: ApiServer;
@@ -51,28 +52,21 @@ function open(
   });
 }
 
-async function until<T>(get: () => T | undefined, what: string): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = get();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('api over WebSocket', () => {
   it('pushes the bridge view on connect and answers requests by id', async () => {
     const { socket, messages } = await open();
-    const first = await until(() => messages.find((m): m is ApiEvent => 'event' in m), 'the first view');
+    const first = await untilDefined(() => messages.find((m): m is ApiEvent => 'event' in m), 'the first view');
     expect(first.data).toMatchObject({ version: '0.0.0-test', sources: [], meters: [] });
     expect(first.data.embeddedBroker?.url).toMatch(/^mqtt:\/\/127\.0\.0\.1:\d+$/);
 
     socket.send(JSON.stringify({ id: 7, method: 'getBridge' }));
     socket.send(JSON.stringify({ id: 8, method: 'listSerialPorts' }));
-    const answer = await until(() => messages.find((m): m is ApiResponse => 'id' in m && m.id === 7), 'answer 7');
+    const answer = await untilDefined(
+      () => messages.find((m): m is ApiResponse => 'id' in m && m.id === 7),
+      'answer 7',
+    );
     expect(answer).toMatchObject({ ok: true, result: { broker: { status: 'connected' } } });
-    expect(await until(() => messages.find((m) => 'id' in m && m.id === 8), 'answer 8')).toEqual({
+    expect(await untilDefined(() => messages.find((m) => 'id' in m && m.id === 8), 'answer 8')).toEqual({
       id: 8,
       ok: true,
       result: [],
@@ -85,7 +79,7 @@ describe('api over WebSocket', () => {
     socket.send('{not json');
     socket.send(JSON.stringify({ id: 1, method: 'shutdown' }));
     socket.send(JSON.stringify({ id: 2, method: 'getBridge' }));
-    await until(() => messages.find((m) => 'id' in m && m.id === 2), 'answer after garbage');
+    await untilDefined(() => messages.find((m) => 'id' in m && m.id === 2), 'answer after garbage');
     const errors = messages.filter((m): m is ApiResponse => 'ok' in m && !m.ok);
     expect(errors).toEqual([
       { id: null, ok: false, error: { message: 'not JSON' } },

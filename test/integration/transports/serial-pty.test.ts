@@ -13,7 +13,7 @@ import {
 import { createDecoder } from '../../../shared/protocols/decode.ts';
 import { createPtyPair, type PtyPair } from '../../helpers/pty-pair.ts';
 import { dsmr5Telegram, METER_ID } from '../../unit/transports/telegram.ts';
-import { until } from '../../unit/transports/wait.ts';
+import { until } from '../../helpers/wait.ts';
 
 let pair: PtyPair | null = null;
 let source: SerialSource | null = null;

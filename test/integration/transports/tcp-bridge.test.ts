@@ -5,7 +5,7 @@ import type { SourceState } from '../../../electron/core/transports/byte-source.
 import { TcpSource, type TcpSourceOptions } from '../../../electron/core/transports/index.ts';
 import { createDecoder } from '../../../shared/protocols/decode.ts';
 import { dsmr5Telegram, METER_ID } from '../../unit/transports/telegram.ts';
-import { until } from '../../unit/transports/wait.ts';
+import { until } from '../../helpers/wait.ts';
 
 interface Bridge {
   port: number;

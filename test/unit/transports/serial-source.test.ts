@@ -11,7 +11,7 @@ import {
 import { createDecoder } from '../../../shared/protocols/decode.ts';
 import { FakeMeterBinding } from './fake-meter-binding.ts';
 import { dsmr5Telegram, METER_ID } from './telegram.ts';
-import { until } from './wait.ts';
+import { until } from '../../helpers/wait.ts';
 
 let dir: string;
 let binding: FakeMeterBinding;
