@@ -12,7 +12,7 @@ import {
 } from '../../../electron/core/transports/index.ts';
 import { createDecoder } from '../../../shared/protocols/decode.ts';
 import { createPtyPair, type PtyPair } from '../../helpers/pty-pair.ts';
-import { dsmr5Telegram, METER_ID } from '../../unit/transports/telegram.ts';
+import { dsmr5Telegram, METER_ID } from '../../helpers/dsmr-telegram.ts';
 import { until } from '../../helpers/wait.ts';
 
 let pair: PtyPair | null = null;

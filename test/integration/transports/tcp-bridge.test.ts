@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SourceState } from '../../../electron/core/transports/byte-source.ts';
 import { TcpSource, type TcpSourceOptions } from '../../../electron/core/transports/index.ts';
 import { createDecoder } from '../../../shared/protocols/decode.ts';
-import { dsmr5Telegram, METER_ID } from '../../unit/transports/telegram.ts';
+import { dsmr5Telegram, METER_ID } from '../../helpers/dsmr-telegram.ts';
 import { until } from '../../helpers/wait.ts';
 
 interface Bridge {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LineProbe } from '../../../electron/core/transports/line-probe.ts';
 import { createDecoder } from '../../../shared/protocols/decode.ts';
 import type { DecodeOutput, StreamDecoder } from '../../../shared/protocols/types.ts';
-import { dsmr5Telegram } from './telegram.ts';
+import { dsmr5Telegram } from '../../helpers/dsmr-telegram.ts';
 
 const probe = (): LineProbe => new LineProbe(createDecoder('auto'));
 

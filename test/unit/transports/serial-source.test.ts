@@ -10,7 +10,7 @@ import {
 } from '../../../electron/core/transports/index.ts';
 import { createDecoder } from '../../../shared/protocols/decode.ts';
 import { FakeMeterBinding } from './fake-meter-binding.ts';
-import { dsmr5Telegram, METER_ID } from './telegram.ts';
+import { dsmr5Telegram, METER_ID } from '../../helpers/dsmr-telegram.ts';
 import { until } from '../../helpers/wait.ts';
 
 let dir: string;
