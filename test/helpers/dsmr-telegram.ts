@@ -1,5 +1,5 @@
 /** A DSMR 5 telegram with a correct CRC-16, built by the DSMR encoder, for the sources' tests. */
-import { encodeTelegram } from '../../../shared/protocols/dsmr/index.ts';
+import { encodeTelegram } from '../../shared/protocols/dsmr/index.ts';
 
 export const METER_ID = 'E0044007131610516';
 
