@@ -74,17 +74,19 @@ class AutoDecoder implements StreamDecoder {
     this.sniffed = joined.slice(-7);
   }
 
+  /** Feeds the candidates in order and stops at the first that decodes: a large first chunk is read once, not thrice. */
   private settle(step: (decoder: StreamDecoder) => DecodeOutput[]): DecodeOutput[] {
-    const results = new Map<Protocol, DecodeOutput[]>();
-    for (const [protocol, decoder] of this.candidates) results.set(protocol, step(decoder));
+    const failures = new Map<Protocol, DecodeOutput[]>();
     for (const protocol of this.order()) {
-      const out = results.get(protocol)!;
+      const decoder = this.candidates.get(protocol)!;
+      const out = step(decoder);
       if (out.some((o) => o.ok)) {
-        this.locked = this.candidates.get(protocol)!;
+        this.locked = decoder;
         return out;
       }
+      failures.set(protocol, out);
     }
-    return this.preferred ? results.get(this.preferred)! : [];
+    return this.preferred ? failures.get(this.preferred)! : [];
   }
 
   /** The sniffed dialect first, so that it wins when two decoders succeed on the same chunk. */
