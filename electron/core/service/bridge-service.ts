@@ -96,7 +96,13 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     publisher.on('rejected', (m, reason) => this.log.warn(`the broker refused ${m.topic}: ${reason}`));
     publisher.on('failed', (m, reason) => this.log.error(`could not keep ${m.topic}: ${reason}`));
     publisher.on('warning', (message) => this.log.warn(message));
-    if (this.config.profile.homeAssistant.enabled) await this.watchHomeAssistant(await this.brokerOptions());
+    // Cleaned up like a failed open: a half-started service keeps reconnecting and the process never exits.
+    if (this.config.profile.homeAssistant.enabled) {
+      await this.watchHomeAssistant(await this.brokerOptions()).catch(async (e: unknown) => {
+        await this.stop();
+        throw e;
+      });
+    }
     for (const source of this.config.sources) this.sources.push(this.startSource(source));
     this.timer = setInterval(
       () => this.send(this.publications.expire(this.now())),
