@@ -117,6 +117,11 @@ export class P1Framer {
   private telegramStartAt(i: number): boolean | null {
     const before = i === 0 ? this.prev : this.buf[i - 1]!;
     if (before === LF || before === CR || before < 0x20 || before >= 0x7f) return true;
+    return this.identificationAt(i);
+  }
+
+  /** Whether an identification line's start (`/` + flag + baud-rate digit) is at `i`; null until enough bytes came. */
+  private identificationAt(i: number): boolean | null {
     if (i + IDENTIFICATION_SHAPE.length >= this.len) return null;
     return IDENTIFICATION_SHAPE.every((test, k) => test(this.buf[i + 1 + k]!));
   }
@@ -127,7 +132,14 @@ export class P1Framer {
       const b = this.buf[i]!;
       if (this.bang < 0) {
         const lineStart = this.buf[i - 1] === LF;
-        if (b === SLASH && lineStart) {
+        // A new telegram inside this one: at a line start, or mid-line where an identification follows (`/KFM5`),
+        // as when a telegram is cut in mid-line or noise runs into the next one.
+        const restart = b === SLASH && (lineStart || this.identificationAt(i));
+        if (restart === null) {
+          this.scan = i;
+          return null;
+        }
+        if (restart) {
           this.discard(i, LF);
           return error('truncated', "a telegram was cut off: a new one began before its '!' line");
         }

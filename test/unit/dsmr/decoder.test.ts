@@ -23,6 +23,16 @@ describe('createDsmrDecoder', () => {
     expect(bytewise).toEqual(whole);
   });
 
+  it('starts over at a telegram that begins in mid-line, after one cut off (even byte by byte)', () => {
+    const cut = telegram.subarray(0, Math.floor(telegram.length / 2));
+    for (const size of [telegram.length * 2, 1]) {
+      expect(summary(feed(createDsmrDecoder(), concat(cut, telegram), size))).toEqual([
+        'truncated',
+        `ok ${AM550_SERIAL}`,
+      ]);
+    }
+  });
+
   it('emits a telegram as soon as its CRC line is complete', () => {
     const decoder = createDsmrDecoder();
     expect(decoder.push(telegram.subarray(0, telegram.length - 1))).toEqual([]);
