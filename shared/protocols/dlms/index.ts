@@ -15,6 +15,8 @@ export { FAMILIES, type MeterFamily } from './families.ts';
 
 /** '/' opens a P1 telegram: Luxembourgish and some Austrian meters send DSMR text inside general-glo-ciphering. */
 const DSMR_START = 0x2f;
+/** What a correct key deciphers to: a push, a block of one, another ciphered layer, or a P1 telegram. */
+const KNOWN_PLAINTEXT_TAGS = new Set([DATA_NOTIFICATION_TAG, GBT_TAG, DSMR_START, 0xdb, 0xdd]);
 
 /** Ciphered content may itself be block transfer or ciphered again: this many layers are unwrapped at most. */
 const MAX_LAYERS = 4;
@@ -75,6 +77,10 @@ class DlmsDecoder implements StreamDecoder {
       };
       const deciphered = decipherApdu(apdu, keys);
       if (!deciphered.ok) return [failure(deciphered.error)];
+      // Without an authentication tag a wrong key is only noticed here: the plaintext is no APDU at all.
+      if (!deciphered.authenticated && !KNOWN_PLAINTEXT_TAGS.has(deciphered.plaintext[0]!)) {
+        return [fail('decrypt', 'the frame decrypts to nothing readable: check the encryption key (GUEK)')];
+      }
       const inner: Layer = { transport: layer.transport, systemTitle: deciphered.systemTitle, encrypted: true };
       return this.apdu(deciphered.plaintext, inner, depth + 1);
     }

@@ -36,4 +36,11 @@ describe('per-meter keys', () => {
     const unknown = createDlmsDecoder({ keysFor: () => undefined }).push(push(titleA, keyA, 100));
     expect(unknown).toEqual([{ ok: false, error: expect.objectContaining({ kind: 'decrypt' }) }]);
   });
+
+  it('says to check the key when a push without authentication tag deciphers to nothing readable', () => {
+    const out = createDlmsDecoder({ key: keyB }).push(push(titleA, keyA, 100));
+    expect(out).toEqual([
+      { ok: false, error: { kind: 'decrypt', message: expect.stringContaining('check the encryption key') } },
+    ]);
+  });
 });
