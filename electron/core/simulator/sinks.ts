@@ -31,12 +31,17 @@ export function streamSink(stream: Writable): WireSink {
 export async function serialSink(path: string, line: LineSettings): Promise<WireSink> {
   const port = new SerialPort({ path, ...line, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
+  // A vanished device (unplugged adapter, removed pty) fails the next write instead of crashing the process.
+  let failure: Error | undefined;
+  port.on('error', (e) => (failure ??= e));
+  port.on('close', () => (failure ??= new Error(`${path} was closed`)));
   return {
     describe: `${path} at ${line.baudRate} ${line.dataBits}${line.parity[0]!.toUpperCase()}${line.stopBits}`,
     write: (bytes) =>
-      new Promise((resolve, reject) =>
-        port.write(Buffer.from(bytes), (e) => (e ? reject(e) : port.drain(() => resolve()))),
-      ),
+      new Promise((resolve, reject) => {
+        if (failure) return reject(failure);
+        port.write(Buffer.from(bytes), (e) => (e ? reject(e) : port.drain((d) => (d ? reject(d) : resolve()))));
+      }),
     close: () => new Promise((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())),
   };
 }
