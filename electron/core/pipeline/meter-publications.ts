@@ -53,6 +53,8 @@ export interface MeterSnapshot {
 }
 
 interface MeterRecord extends MeterSnapshot {
+  /** The source it was last read from. */
+  sourceId: string;
   infoJson: string;
   /** Quantities (relative topics) announced to Home Assistant so far. */
   announced: Set<string>;
@@ -107,6 +109,7 @@ export class MeterPublications {
         interval: DEFAULT_INTERVAL,
         readings,
         info,
+        sourceId: context.sourceId,
         infoJson: '',
         announced: new Set(),
         known: new Map(),
@@ -118,6 +121,7 @@ export class MeterPublications {
       if (gap > 0) meter.interval = meter.interval === DEFAULT_INTERVAL ? gap : 0.8 * meter.interval + 0.2 * gap;
     }
     meter.lastSeen = context.receivedAt;
+    meter.sourceId = context.sourceId;
     meter.readings = readings;
     meter.info = info;
     for (const r of readings) meter.known.set(r.topic, r);
@@ -172,9 +176,18 @@ export class MeterPublications {
     return out;
   }
 
+  /** `offline` for the meters read from a source whose input closed (an unplugged adapter, a lost gateway broker). */
+  sourceLost(sourceId: string): OutboundMessage[] {
+    return this.markOffline((m) => m.sourceId === sourceId);
+  }
+
   /** On shutdown: every meter offline. */
   allOffline(): OutboundMessage[] {
-    const online = [...this.meters.values()].filter((m) => m.online);
+    return this.markOffline(() => true);
+  }
+
+  private markOffline(which: (meter: MeterRecord) => boolean): OutboundMessage[] {
+    const online = [...this.meters.values()].filter((m) => m.online && which(m));
     for (const m of online) m.online = false;
     return online.map((m) => ({ topic: this.topics.meter(m.topicId).status, payload: 'offline', ...OPTIONS.status }));
   }

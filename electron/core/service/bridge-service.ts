@@ -83,7 +83,8 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     }
     const { connection, publisher } = this.publishing;
     connection.on('state', (s) => {
-      if (s.lastError) this.log.warn(`broker ${s.url}: ${s.lastError.message}`);
+      // Once per failed attempt: each attempt passes through 'reconnecting' once, with its reason.
+      if (s.status === 'reconnecting' && s.lastError) this.log.warn(`broker ${s.url}: ${s.lastError.message}`);
       this.emit('change');
     });
     connection.on('connected', () => {
@@ -237,6 +238,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
       this.log.info(
         `${source.id}: ${s.state}${s.detail ? ` (${s.detail})` : ''}${s.error ? `: ${s.error.message}` : ''}`,
       );
+      if (s.state === 'waiting') this.send(this.publications.sourceLost(source.id));
       this.emit('change');
     });
     wire.start();
@@ -272,6 +274,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     });
     gateway.on('connection', (c) => {
       this.log.info(`${source.id}: ${c.connected ? 'subscribed' : `not connected${c.reason ? `: ${c.reason}` : ''}`}`);
+      if (!c.connected) this.send(this.publications.sourceLost(source.id));
       this.emit('change');
     });
     gateway.start();

@@ -96,3 +96,19 @@ describe('what the bridge publishes for a meter', () => {
     expect(JSON.parse(rl.payload as string).meter).toMatchObject({ '1.7.0': 1.5 });
   });
 });
+
+describe('a source whose input closes', () => {
+  it('takes its meters offline at once, and only its own', () => {
+    const p = new MeterPublications(settings);
+    p.forMessage(message(1), ctx(1000));
+    p.forMessage({ ...message(2), meterId: 'OTHER' }, { ...ctx(1000), sourceId: 'tcp2' });
+    expect(p.sourceLost('serial1')).toEqual([
+      expect.objectContaining({ topic: 'smartmeter/E0026000000012345/status', payload: 'offline' }),
+    ]);
+    expect(p.sourceLost('serial1')).toEqual([]);
+    expect(p.snapshot().map((m) => [m.meterId, m.online])).toEqual([
+      ['E0026000000012345', false],
+      ['OTHER', true],
+    ]);
+  });
+});
