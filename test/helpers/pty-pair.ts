@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { terminate } from './process.ts';
 import { until } from './wait.ts';
 
 export interface PtyPair {
@@ -39,10 +40,7 @@ export async function createPtyPair(): Promise<PtyPair> {
       const running = child;
       if (!running) return;
       child = null;
-      await new Promise<void>((resolve) => {
-        running.once('exit', () => resolve());
-        running.kill('SIGTERM');
-      });
+      await terminate(running);
       await until(() => !existsSync(device) && !existsSync(meter), 'socat links to go', 5000);
     },
     async dispose() {
