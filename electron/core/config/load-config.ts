@@ -111,6 +111,9 @@ function resolveConfig(config: BridgeConfig, r: Resolver): ResolvedConfig {
       `embeddedBroker.host: listening on ${embedded.host} (not loopback) requires embeddedBroker.username and embeddedBroker.password`,
     );
   }
+  if (config.broker.url === undefined && config.broker.protocolVersion === 5) {
+    r.problems.push('broker.protocolVersion: the embedded broker speaks MQTT 3.1.1 (4) only; use 4, or set broker.url');
+  }
   if (!embeddedBroker.enabled && config.broker.url === undefined) {
     r.problems.push('broker.url: no broker to publish to: set broker.url or enable embeddedBroker');
   }

@@ -17,6 +17,7 @@ import {
   type BrokerConnectionOptions,
   type ConnectionProblem,
 } from './connection-options.ts';
+import { ORIGIN_PROPERTY } from '../../../shared/sources/loop-guard.ts';
 import type { OutboundMessage } from './outbound-message.ts';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -76,8 +77,12 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
   private retryTimer: NodeJS.Timeout | undefined;
   private serverReceiveMaximum = Number.POSITIVE_INFINITY;
 
+  /** MQTT 5: every message says it is the bridge's own, so no bridge (this one included) translates it again. */
+  private readonly origin: { properties?: { userProperties: Record<string, string> } };
+
   constructor(private readonly options: BrokerConnectionOptions) {
     super();
+    this.origin = options.protocolVersion === 5 ? { properties: { userProperties: { [ORIGIN_PROPERTY]: '1' } } } : {};
     this.backoff = new Backoff({ minMs: 1000, maxMs: 30_000, jitter: 0.2, ...options.reconnect });
     this.secrets = secretsOf(options);
     this.clientId = options.clientId ?? defaultClientId();
@@ -132,7 +137,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
         else reject(new ConnectionLostError(error.message));
       };
       try {
-        client.publish(message.topic, payload, { qos: message.qos, retain: message.retain }, done);
+        client.publish(message.topic, payload, { qos: message.qos, retain: message.retain, ...this.origin }, done);
       } catch (error) {
         done(new PublishRejectedError(error instanceof Error ? error.message : String(error)));
       }

@@ -50,6 +50,8 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
   private readonly now: () => number;
   private readonly publications: MeterPublications;
   private embedded: EmbeddedBroker | undefined;
+  /** The broker the profile is published to, as connected (embedded or configured). */
+  private output: BrokerConnectionOptions | undefined;
   private publishing: MqttPublishing | undefined;
   private haWatch: MqttClient | undefined;
   private sources: RunningSource[] = [];
@@ -67,7 +69,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
   /** Starts everything; rejects (having cleaned up) only when the output side cannot start at all. */
   async start(): Promise<void> {
     try {
-      const broker = await this.brokerOptions();
+      const broker = (this.output = await this.brokerOptions());
       this.publishing = await openMqttPublishing({
         broker,
         queue: {
@@ -99,7 +101,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     publisher.on('warning', (message) => this.log.warn(message));
     // Cleaned up like a failed open: a half-started service keeps reconnecting and the process never exits.
     if (this.config.profile.homeAssistant.enabled) {
-      await this.watchHomeAssistant(await this.brokerOptions()).catch(async (e: unknown) => {
+      await this.watchHomeAssistant(this.output!).catch(async (e: unknown) => {
         await this.stop();
         throw e;
       });
@@ -253,12 +255,17 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
 
   private startGatewaySource(source: Extract<ResolvedSource, { type: 'mqtt' }>): RunningSource {
     const { profile } = this.config;
-    const url = source.url ?? this.embedded?.url ?? this.config.broker.url!;
     const label = `mqtt:${source.gateway}`;
+    // Without a URL of its own the gateway publishes to the bridge's output broker, with the same login.
+    const output = this.output!;
+    const outputPassword = typeof output.password === 'string' ? output.password : output.password?.reveal();
+    const target = source.url
+      ? { url: source.url, username: source.username, password: source.password?.reveal() }
+      : { url: output.url, username: output.username, password: outputPassword };
     const gateway = new MqttSource({
-      url,
-      username: source.username,
-      password: source.password?.reveal(),
+      ...target,
+      // The embedded broker (aedes) speaks MQTT 3.1.1 only; elsewhere MQTT 5 lets the loop guard see our origin mark.
+      protocolVersion: target.url === this.embedded?.url ? 4 : 5,
       gateways: [gatewayConfig(source, this.config.timeZone)],
       guard: { baseTopic: profile.baseTopic, rlDspGroup: profile.rlDsp.enabled ? profile.rlDsp.group : undefined },
     });

@@ -9,6 +9,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerConnection, type ConnectionState } from '../../../electron/core/mqtt/broker-connection.ts';
 import type { BrokerConnectionOptions } from '../../../electron/core/mqtt/connection-options.ts';
 import { Secret } from '../../../electron/core/config/secret.ts';
+import { hasOwnOrigin } from '../../../shared/sources/loop-guard.ts';
+import { connectAsync as mqttConnect } from 'mqtt';
 import { freePort, startMosquitto, type Mosquitto } from '../../helpers/mosquitto.ts';
 import { makeTestCertificates, type TestCertificates } from './test-certificates.ts';
 import { tempDirs, waitFor, watch, type Watcher } from './mqtt-test-kit.ts';
@@ -103,6 +105,20 @@ describe('broker connection (real Mosquitto)', () => {
       await waitFor(() => w.received.includes('offline'), 'the last will');
       expect(w.received).toEqual(['online', 'offline']);
     });
+  });
+
+  it("marks what it publishes over MQTT 5 as the bridge's own, so no bridge translates it again", async () => {
+    const b = await broker();
+    const subscriber = await mqttConnect(b.url, { protocolVersion: 5 });
+    await subscriber.subscribeAsync('it/own/#', { qos: 1 });
+    const received = new Promise<Record<string, string | string[]> | undefined>((resolve) =>
+      subscriber.on('message', (_t, _p, packet) => resolve(packet.properties?.userProperties)),
+    );
+    const { connection: c } = connection({ url: b.url, protocolVersion: 5 });
+    await waitFor(() => c.connected, 'the connection');
+    await c.send({ topic: 'it/own/x', payload: '1', qos: 1, retain: false });
+    expect(hasOwnOrigin(await received)).toBe(true);
+    await subscriber.endAsync();
   });
 
   describe('over TLS and WebSockets', () => {

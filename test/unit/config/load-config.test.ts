@@ -91,6 +91,14 @@ describe('config', () => {
     expect(validateConfig({ embeddedBroker: { host: '0.0.0.0', username: 'u', password: 'p' } }, dir).ok).toBe(true);
   });
 
+  it('refuses MQTT 5 towards the embedded broker, which speaks 3.1.1 only', () => {
+    expect(validateConfig({ broker: { protocolVersion: 5 } }, dir)).toMatchObject({
+      ok: false,
+      problems: [expect.stringContaining('broker.protocolVersion')],
+    });
+    expect(validateConfig({ broker: { url: 'mqtt://h', protocolVersion: 5 } }, dir).ok).toBe(true);
+  });
+
   it('reports unreadable files and broken YAML as problems, not exceptions', () => {
     expect(loadConfig(join(dir, 'missing.yaml'))).toEqual({ ok: false, problems: [expect.stringContaining('ENOENT')] });
     expect(loadConfig(write('bad.yaml', 'sources: [\n'))).toMatchObject({
