@@ -50,6 +50,8 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const log = createLogger(io.err, values['log-level'] as LogLevel);
+  // A long-running service says so instead of dying silently; any such line is a defect to report.
+  process.on('unhandledRejection', (reason) => log.error(`internal error (please report it): ${String(reason)}`));
   const service = new BridgeService({
     config: loaded.config,
     dataDir: values['data-dir'] ?? defaultDataDir(),
