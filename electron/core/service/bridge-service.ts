@@ -248,7 +248,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
       id: source.id,
       type: source.type,
       label,
-      snapshot: () => ({ id: source.id, type: source.type, label, state: wire.state, counters: { ...wire.counters } }),
+      snapshot: () => ({ id: source.id, type: source.type, label, state: wire.state, counters: wire.counters }),
       stop: () => wire.stop(),
     };
   }

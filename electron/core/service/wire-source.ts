@@ -30,10 +30,17 @@ export interface WireSourceEvents {
 const RAW_LIMIT = 4096;
 
 export class WireSource extends EventEmitter<WireSourceEvents> {
-  readonly counters: SourceCounters = { framesOk: 0, crcErrors: 0, decryptErrors: 0, otherErrors: 0 };
+  private readonly tally: Omit<SourceCounters, 'lastRaw'> = {
+    framesOk: 0,
+    crcErrors: 0,
+    decryptErrors: 0,
+    otherErrors: 0,
+  };
   private decoder: StreamDecoder;
   private raw: Uint8Array[] = [];
   private rawBytes = 0;
+  /** The chunks behind the last decoded message; turned into hex only when someone looks (not per frame). */
+  private lastFrame: Uint8Array[] = [];
 
   constructor(
     readonly id: string,
@@ -53,6 +60,10 @@ export class WireSource extends EventEmitter<WireSourceEvents> {
     });
   }
 
+  get counters(): SourceCounters {
+    return this.lastFrame.length ? { ...this.tally, lastRaw: toHex(joinRaw(this.lastFrame)) } : { ...this.tally };
+  }
+
   get state(): SourceState {
     return this.bytes.state;
   }
@@ -70,9 +81,9 @@ export class WireSource extends EventEmitter<WireSourceEvents> {
     this.keepRaw(chunk);
     for (const out of this.decoder.push(chunk)) {
       if (out.ok) {
-        this.counters.framesOk++;
-        this.counters.lastSeen = this.now();
-        this.counters.lastRaw = toHex(joinRaw(this.raw));
+        this.tally.framesOk++;
+        this.tally.lastSeen = this.now();
+        this.lastFrame = this.raw;
         this.raw = [];
         this.rawBytes = 0;
         this.emit('message', out.message);
@@ -84,10 +95,10 @@ export class WireSource extends EventEmitter<WireSourceEvents> {
   }
 
   private count(error: DecodeError): void {
-    this.counters.lastError = error;
-    if (error.kind === 'crc') this.counters.crcErrors++;
-    else if (error.kind === 'decrypt') this.counters.decryptErrors++;
-    else this.counters.otherErrors++;
+    this.tally.lastError = error;
+    if (error.kind === 'crc') this.tally.crcErrors++;
+    else if (error.kind === 'decrypt') this.tally.decryptErrors++;
+    else this.tally.otherErrors++;
   }
 
   private keepRaw(chunk: Uint8Array): void {

@@ -4,16 +4,15 @@
  */
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SourceState } from '../../../electron/core/transports/byte-source.ts';
 import {
   SerialSource,
   type DetectionResult,
   type SerialSourceOptions,
 } from '../../../electron/core/transports/index.ts';
-import { createDecoder } from '../../../shared/protocols/decode.ts';
 import { createPtyPair, type PtyPair } from '../../helpers/pty-pair.ts';
 import { dsmr5Telegram, METER_ID } from '../../helpers/dsmr-telegram.ts';
 import { until } from '../../helpers/wait.ts';
+import { meterIds, record, type Seen } from './source-recorder.ts';
 
 let pair: PtyPair | null = null;
 let source: SerialSource | null = null;
@@ -39,18 +38,9 @@ function startMeter(device: PtyPair, telegram = dsmr5Telegram()): void {
   }, 100);
 }
 
-function startSource(options: SerialSourceOptions): { states: SourceState[]; chunks: Uint8Array[] } {
-  const seen = { states: [] as SourceState[], chunks: [] as Uint8Array[] };
+function startSource(options: SerialSourceOptions): Seen {
   source = new SerialSource({ watchIntervalMs: 50, backoff: { minMs: 20, maxMs: 200 }, ...options });
-  source.on('state', (s) => seen.states.push(s));
-  source.on('data', (c) => seen.chunks.push(c));
-  source.start();
-  return seen;
-}
-
-function meterIds(chunks: Uint8Array[]): string[] {
-  const decoder = createDecoder('dsmr');
-  return chunks.flatMap((c) => decoder.push(c)).map((o) => (o.ok ? (o.message.meterId ?? '?') : o.error.kind));
+  return record(source);
 }
 
 const concat = (chunks: Uint8Array[]): Uint8Array => Uint8Array.from(chunks.flatMap((c) => [...c]));

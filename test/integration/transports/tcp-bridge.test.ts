@@ -1,11 +1,10 @@
 /** The TCP source against a real local server standing in for ser2net / ESP-Link: data, outage, comeback, idle. */
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SourceState } from '../../../electron/core/transports/byte-source.ts';
 import { TcpSource, type TcpSourceOptions } from '../../../electron/core/transports/index.ts';
-import { createDecoder } from '../../../shared/protocols/decode.ts';
 import { dsmr5Telegram, METER_ID } from '../../helpers/dsmr-telegram.ts';
 import { until } from '../../helpers/wait.ts';
+import { meterIds, record, type Seen } from './source-recorder.ts';
 
 interface Bridge {
   port: number;
@@ -64,18 +63,9 @@ async function startBridge(push = true): Promise<Bridge> {
   return bridge;
 }
 
-function startSource(options: TcpSourceOptions): { states: SourceState[]; chunks: Uint8Array[] } {
-  const seen = { states: [] as SourceState[], chunks: [] as Uint8Array[] };
+function startSource(options: TcpSourceOptions): Seen {
   source = new TcpSource({ backoff: { minMs: 20, maxMs: 200 }, ...options });
-  source.on('state', (s) => seen.states.push(s));
-  source.on('data', (c) => seen.chunks.push(c));
-  source.start();
-  return seen;
-}
-
-function meterIds(chunks: Uint8Array[]): string[] {
-  const decoder = createDecoder('dsmr');
-  return chunks.flatMap((c) => decoder.push(c)).map((o) => (o.ok ? (o.message.meterId ?? '?') : o.error.kind));
+  return record(source);
 }
 
 describe('TcpSource', () => {
