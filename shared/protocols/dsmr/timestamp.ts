@@ -1,10 +1,11 @@
 /**
  * DSMR date-times: `YYMMDDhhmmssX`, where X is `S` (summer time, UTC+2) or `W` (winter time, UTC+1). DSMR 2.2/3
- * meters omit X; those clocks are read in the configured zone.
+ * meters omit X; those clocks are read in the configured zone. Some meters write the flag in lower case (Landis+Gyr
+ * E350 DSMR 4.0: `150701190000s`); it means the same.
  */
 import { civilToUnix, isValidCivil, zonedToUnix, zoneOffsetMinutes, type CivilTime } from '../../time.ts';
 
-const DSMR_TIME = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})([SW])?$/;
+const DSMR_TIME = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})([SWsw])?$/;
 
 const SUMMER_OFFSET_MINUTES = 120;
 const WINTER_OFFSET_MINUTES = 60;
@@ -30,7 +31,7 @@ export function parseDsmrTime(text: string, timeZone?: string): number | null {
   const year = yy >= 69 ? 1900 + yy : 2000 + yy;
   const t: CivilTime = { year, month, day, hour, minute, second };
   if (!isValidCivil(t)) return null;
-  const flag = m[7];
+  const flag = m[7]?.toUpperCase();
   if (flag === 'S') return civilToUnix(t, SUMMER_OFFSET_MINUTES);
   if (flag === 'W') return civilToUnix(t, WINTER_OFFSET_MINUTES);
   return zonedToUnix(t, timeZone);

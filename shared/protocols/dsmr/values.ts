@@ -46,7 +46,7 @@ function scalar(obis: string, group: string, timeZone: string | undefined): Obis
 
 /** For codes the table does not know: a stated unit or a short decimal means a number, a flagged date-time a time. */
 function guessKind(text: string, unit: string | null): ValueKind {
-  if (/^\d{12}[SW]$/.test(text)) return 'time';
+  if (/^\d{12}[SWsw]$/.test(text)) return 'time';
   if (unit !== null) return 'number';
   return text.replace(/\D/g, '').length <= MAX_NUMBER_DIGITS ? 'number' : 'string';
 }

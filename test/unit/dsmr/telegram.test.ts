@@ -54,6 +54,18 @@ describe('parseTelegram', () => {
     ]);
   });
 
+  it('keeps the gas reading of a DSMR 4.0 Landis+Gyr E350, whose clocks carry a lowercase DST flag', () => {
+    const lines = am550Spec().lines.map((l) =>
+      typeof l !== 'string' && l.obis === '0-1:24.2.1'
+        ? { obis: l.obis, groups: ['150701190000s', { value: '00845.206', unit: 'm3' }] }
+        : l,
+    );
+    const e350 = parseTelegram(encodeTelegram(am550Spec({ header: 'XMX5LGBBFFB231215493', lines })));
+    expect(values(e350, '0-1:24.2.1')).toEqual([
+      { obis: '0-1:24.2.1', value: 845.206, unit: 'm3', timestamp: Date.UTC(2015, 6, 1, 17, 0, 0) / 1000 },
+    ]);
+  });
+
   it('emits the power-failure count and each failure as its duration, stamped with its end', () => {
     expect(values(decoded, '1-0:99.97.0')).toEqual([{ obis: '1-0:99.97.0', value: 1, unit: null }]);
     expect(values(decoded, '0-0:96.7.19')).toEqual([

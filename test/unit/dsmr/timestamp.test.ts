@@ -7,6 +7,11 @@ describe('DSMR date-times', () => {
     expect(parseDsmrTime('161113205757W')).toBe(Date.UTC(2016, 10, 13, 19, 57, 57) / 1000);
   });
 
+  it('reads a lowercase flag as its uppercase (Landis+Gyr E350 DSMR 4.0)', () => {
+    expect(parseDsmrTime('150701190000s')).toBe(Date.UTC(2015, 6, 1, 17, 0, 0) / 1000);
+    expect(parseDsmrTime('151201190000w')).toBe(Date.UTC(2015, 11, 1, 18, 0, 0) / 1000);
+  });
+
   it('reads a clock without S/W in the zone it is given', () => {
     const cet = Date.UTC(2016, 10, 7, 18, 0, 0) / 1000; // 19:00 CET
     expect(parseDsmrTime('161107190000', 'Europe/Amsterdam')).toBe(cet);
