@@ -1,5 +1,7 @@
 /**
- * DLMS/COSEM ciphered APDUs with security suite 0 (AES-128-GCM, 12-byte tag), IEC 62056-5-3 / Green Book:
+ * DLMS/COSEM ciphered APDUs with security suites 0 and 1 (AES-128-GCM, 12-byte tag), IEC 62056-5-3 / Green Book.
+ * Suite 1 differs from suite 0 only in key agreement and signing, which these APDUs do not use, so both decipher
+ * alike (some Kaifa meters send 0x21); suite 2 changes to AES-256.
  *
  *   general-glo-ciphering 0xDB, general-ded-ciphering 0xDC:
  *     tag, system-title (length + 8 bytes), ciphered-content (length + content)
@@ -46,7 +48,7 @@ export interface EncipherOptions {
   authKey?: Uint8Array;
   systemTitle: Uint8Array;
   invocationCounter: number;
-  /** 0x10 authentication only, 0x20 encryption only, 0x30 both (default); | 0x40 for the broadcast key. */
+  /** 0x10 authentication only, 0x20 encryption only, 0x30 both (default); | 0x40 broadcast key; | 0x01 suite 1. */
   securityControl?: number;
   tag?: 0xdb | 0xdd;
 }
@@ -64,6 +66,8 @@ const SC_ENCRYPTION = 0x20;
 const SC_BROADCAST_KEY = 0x40;
 const SC_COMPRESSION = 0x80;
 const SC_SUITE = 0x0f;
+/** Suites 0 and 1 share AES-128-GCM with IV = system title || invocation counter. */
+const MAX_AES128_SUITE = 1;
 
 const KEY_LENGTH = 16;
 const SYSTEM_TITLE_LENGTH = 8;
@@ -115,8 +119,8 @@ export function decipherApdu(apdu: Uint8Array, given: DecipherKeys): DecipherRes
   if (sc & SC_COMPRESSION) {
     return fail('unsupported', `compressed ciphered APDUs (security control 0x${toHex([sc])}) are not supported`);
   }
-  if ((sc & SC_SUITE) !== 0) {
-    return fail('unsupported', `security suite ${sc & SC_SUITE} is not supported: only suite 0 (AES-128-GCM)`);
+  if ((sc & SC_SUITE) > MAX_AES128_SUITE) {
+    return fail('unsupported', `security suite ${sc & SC_SUITE} is not supported: only suites 0 and 1 (AES-128-GCM)`);
   }
   if (layout.keyTransported) {
     return fail('unsupported', 'general-ciphering with a wrapped or agreed key is not supported: only pre-shared keys');
@@ -193,8 +197,9 @@ export function encipherApdu(plaintext: Uint8Array, opts: EncipherOptions): Uint
   const sc = opts.securityControl ?? SC_ENCRYPTION | SC_AUTHENTICATION;
   const tagByte = opts.tag ?? GENERAL_GLO_CIPHERING;
   const protection = SC_ENCRYPTION | SC_AUTHENTICATION;
-  if ((sc & ~(protection | SC_BROADCAST_KEY)) !== 0 || (sc & protection) === 0) {
-    throw new RangeError(`security control 0x${toHex([sc])} is not 0x10, 0x20 or 0x30 (optionally | 0x40)`);
+  const other = sc & ~(protection | SC_BROADCAST_KEY | SC_SUITE);
+  if (other !== 0 || (sc & protection) === 0 || (sc & SC_SUITE) > MAX_AES128_SUITE) {
+    throw new RangeError(`security control 0x${toHex([sc])} is not 0x10, 0x20 or 0x30 (optionally | 0x40, | suite 1)`);
   }
   if (tagByte !== GENERAL_GLO_CIPHERING && tagByte !== GENERAL_CIPHERING) {
     throw new RangeError(`tag 0x${toHex([tagByte])} is not 0xDB or 0xDD`);

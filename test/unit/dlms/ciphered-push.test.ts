@@ -22,6 +22,13 @@ describe('ciphered pushes', () => {
     expect(valueOf(message, '1-0:1.8.5')).toEqual({ value: 100005, unit: 'Wh' });
   });
 
+  it('decodes a Kaifa-style push with security suite 1, encryption only (security control 0x21)', () => {
+    const wire = encodePush(BIG_PUSH, { transport: 'mbus', cipher: { ...cipher, securityControl: 0x21 } });
+    const [message] = messages(feed(createDlmsDecoder({ key }), wire));
+    expect(message?.info).toMatchObject({ encrypted: true });
+    expect(valueOf(message, '1-0:1.8.5')).toEqual({ value: 100005, unit: 'Wh' });
+  });
+
   it('decodes a ciphered push carried in block transfer over HDLC', () => {
     const wire = encodePush(BIG_PUSH, { transport: 'hdlc', cipher, gbtBlockSize: 120 });
     expect(messages(feed(createDlmsDecoder({ key, authKey }), wire))).toHaveLength(1);

@@ -117,7 +117,7 @@ describe('decipherApdu', () => {
     }
   });
 
-  it('rejects compression and security suites other than 0', () => {
+  it('rejects compression and security suites other than 0 and 1', () => {
     const with_ = (sc: number) => hex(`DB 08 4D4D4D0000BC614E 1E ${sc.toString(16)} ${CONTENT[0x30].slice(3)}`);
     expectError(decipherApdu(with_(0xb0), keys), 'unsupported', /compressed/);
     expectError(decipherApdu(with_(0x32), keys), 'unsupported', /security suite 2/);
@@ -207,7 +207,7 @@ describe('encipherApdu', () => {
   it('rejects options that cannot make a valid APDU', () => {
     const base = { ...keys, systemTitle: TITLE, invocationCounter: 1 };
     expect(() => encipherApdu(GET_CLOCK, { ...base, securityControl: 0x00 })).toThrow(RangeError);
-    expect(() => encipherApdu(GET_CLOCK, { ...base, securityControl: 0x31 })).toThrow(RangeError);
+    expect(() => encipherApdu(GET_CLOCK, { ...base, securityControl: 0x32 })).toThrow(RangeError);
     expect(() => encipherApdu(GET_CLOCK, { ...base, key: EK.subarray(1) })).toThrow(RangeError);
     expect(() => encipherApdu(GET_CLOCK, { ...base, systemTitle: TITLE.subarray(1) })).toThrow(RangeError);
     expect(() => encipherApdu(GET_CLOCK, { ...base, invocationCounter: 2 ** 32 })).toThrow(RangeError);
