@@ -20,14 +20,22 @@ export function isValidCivil(t: CivilTime): boolean {
   );
 }
 
-/** Why `timeZone` cannot be used (a message for the user), or undefined when Intl knows it. */
+/** Bounds the caches in this module: a decoder fed arbitrary zones and clocks must not grow them without limit. */
+const MAX_CACHED_ZONES = 64;
+const zoneProblems = new Map<string, string | undefined>();
+
+/** Why `timeZone` cannot be used (a message for the user), or undefined when Intl knows it. Checked once per zone. */
 export function timeZoneError(timeZone: string): string | undefined {
+  if (zoneProblems.has(timeZone)) return zoneProblems.get(timeZone);
+  let problem: string | undefined;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
-    return undefined;
   } catch {
-    return `"${timeZone}" is not a time zone this system knows (expected an IANA name such as Europe/Zurich)`;
+    problem = `"${timeZone}" is not a time zone this system knows (expected an IANA name such as Europe/Zurich)`;
   }
+  if (zoneProblems.size >= MAX_CACHED_ZONES) zoneProblems.clear();
+  zoneProblems.set(timeZone, problem);
+  return problem;
 }
 
 /** Unix seconds for a civil time at a fixed offset east of UTC (minutes), e.g. DSMR `S` = +120 and `W` = +60. */
@@ -55,8 +63,8 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Offset east of UTC, in minutes, that `timeZone` has at the instant `unixSeconds`. */
-export function zoneOffsetMinutes(unixSeconds: number, timeZone: string): number {
+/** Offset east of UTC, in minutes, that `timeZone` has at the instant `unixSeconds`, as Intl computes it. */
+function computeOffsetMinutes(unixSeconds: number, timeZone: string): number {
   const parts: Record<string, number> = {};
   for (const p of formatterFor(timeZone).formatToParts(new Date(unixSeconds * 1000))) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
@@ -65,9 +73,44 @@ export function zoneOffsetMinutes(unixSeconds: number, timeZone: string): number
   return Math.round((asUtc - unixSeconds) / 60);
 }
 
-/** The machine's own zone, the default for meter clocks that carry no offset. */
+const MAX_CACHED_QUARTERS = 8192;
+const QUARTER_HOUR = 900;
+const offsetsByZone = new Map<string, Map<number, number>>();
+
+/**
+ * Offset east of UTC, in minutes, that `timeZone` has at the instant `unixSeconds`. Intl is slow (a formatToParts
+ * per call), and meters send clocks of the same few quarter hours, so offsets are cached per zone and quarter hour.
+ * A quarter hour in which the offset changes (historical local mean times did, off the quarter) is never cached.
+ */
+export function zoneOffsetMinutes(unixSeconds: number, timeZone: string): number {
+  const quarter = Math.floor(unixSeconds / QUARTER_HOUR);
+  let offsets = offsetsByZone.get(timeZone);
+  const cached = offsets?.get(quarter);
+  if (cached !== undefined) return cached;
+  const start = quarter * QUARTER_HOUR;
+  const offset = computeOffsetMinutes(start, timeZone);
+  if (computeOffsetMinutes(start + QUARTER_HOUR - 1, timeZone) !== offset) {
+    return computeOffsetMinutes(unixSeconds, timeZone);
+  }
+  if (!offsets) {
+    if (offsetsByZone.size >= MAX_CACHED_ZONES) offsetsByZone.clear();
+    offsets = new Map();
+    offsetsByZone.set(timeZone, offsets);
+  }
+  if (offsets.size >= MAX_CACHED_QUARTERS) offsets.clear();
+  offsets.set(quarter, offset);
+  return offset;
+}
+
+let systemZone: string | undefined;
+
+/**
+ * The machine's own zone, the default for meter clocks that carry no offset. Resolved once per process: building
+ * an Intl.DateTimeFormat per message cost a quarter to a half of the decoding time.
+ */
 export function systemTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  systemZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return systemZone;
 }
 
 /**

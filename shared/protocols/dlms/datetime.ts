@@ -39,12 +39,3 @@ export function dateTimeToUnix(bytes: Uint8Array, timeZone?: string): number | n
   if (dt.deviation === null || dt.deviation < -720 || dt.deviation > 720) return zonedToUnix(dt.civil, timeZone);
   return civilToUnix(dt.civil, -dt.deviation);
 }
-
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}

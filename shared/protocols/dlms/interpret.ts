@@ -14,7 +14,8 @@ import {
   type ObisValue,
 } from '../types.ts';
 import type { DlmsData } from './axdr.ts';
-import { dateTimeToUnix, isTimeZone } from './datetime.ts';
+import { dateTimeToUnix } from './datetime.ts';
+import { timeZoneError } from '../../time.ts';
 import { pushContent, type Entry } from './entries.ts';
 import { DEFAULT_SCALING, FAMILIES, familyById, type MeterFamily } from './families.ts';
 import type { Transport } from './link.ts';
@@ -113,7 +114,7 @@ function checkSetup(ctx: PushContext): DecodeError | null {
     const known = FAMILIES.map((f) => f.id).join(', ');
     return decodeError('unsupported', `unknown meter family '${ctx.family}': use one of ${known}`);
   }
-  if (ctx.timeZone !== undefined && !isTimeZone(ctx.timeZone)) {
+  if (ctx.timeZone !== undefined && timeZoneError(ctx.timeZone) !== undefined) {
     return decodeError('unsupported', `unknown time zone '${ctx.timeZone}': use an IANA name such as Europe/Zurich`);
   }
   return null;
