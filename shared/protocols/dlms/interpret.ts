@@ -128,14 +128,19 @@ export function interpretPush(notification: DataNotification, ctx: PushContext):
   const family = recogniseFamily(facts, ctx.family);
   applyLayout(content.entries, family);
 
-  let timestamp = notification.dateTime ? dateTimeToUnix(notification.dateTime, ctx.timeZone) : null;
+  // The clock object is the meter's reading time (as smartmeter-datacollector takes it); the notification header,
+  // stamped when the push was sent and seconds later on an E450, only stands in for a push without a valid clock.
+  const headerTime = notification.dateTime ? dateTimeToUnix(notification.dateTime, ctx.timeZone) : null;
+  let clockTime: number | null = null;
+  let unnamedTime: number | null = null;
   const values: ObisValue[] = [];
   for (const entry of content.entries) {
     const value = leaf(entry.data, ctx.timeZone);
     if (!value) continue;
     const obis = entry.obis ? formatObis(entry.obis) : null;
     if (value.kind === 'time') {
-      if (obis === null || isClock(entry.obis, entry.classId)) timestamp ??= value.unix;
+      if (isClock(entry.obis, entry.classId)) clockTime ??= value.unix;
+      else if (obis === null) unnamedTime ??= value.unix;
       else if (value.unix !== null) values.push({ obis, value: new Date(value.unix * 1000).toISOString(), unit: null });
       continue;
     }
@@ -146,6 +151,7 @@ export function interpretPush(notification: DataNotification, ctx: PushContext):
     values.push(numberValue(entry, value.value, family));
   }
 
+  const timestamp = clockTime ?? headerTime ?? unnamedTime;
   const meterId = ID_OBIS.map((code) => values.find((v) => v.obis === code)?.value).find(
     (v): v is string => typeof v === 'string',
   );

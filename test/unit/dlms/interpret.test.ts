@@ -73,6 +73,20 @@ describe('COSEM interpretation', () => {
     expect(decodePush(registerPush([['1-0:1.7.0', u32(1), 0, 27]]), {}, WINTER_NOON)?.timestamp).toBe(WINTER_NOON_UNIX);
   });
 
+  it('takes the clock object over the header, which an E450 stamps seconds later; the header when the clock is unset', () => {
+    const clock = (second: number) =>
+      encodeDateTime({ year: 2024, month: 1, day: 15, hour: 12, minute: 30, second }, -60);
+    const sent = encodeDateTime({ year: 2024, month: 1, day: 15, hour: 12, minute: 30, second: 4 }, -60);
+    const push = (clockBytes: Uint8Array) =>
+      registerPush([
+        ['0-0:1.0.0', { type: 'octet-string', value: clockBytes }],
+        ['1-0:1.7.0', u32(1), 0, 27],
+      ]);
+    expect(decodePush(push(clock(0)), {}, sent)?.timestamp).toBe(WINTER_NOON_UNIX);
+    const unset = new Uint8Array(12).fill(0xff);
+    expect(decodePush(push(unset), {}, sent)?.timestamp).toBe(WINTER_NOON_UNIX + 4);
+  });
+
   it('reads a positive deviation as a zone west of UTC', () => {
     const newYork = encodeDateTime({ year: 2024, month: 1, day: 15, hour: 7, minute: 0, second: 0 }, 300);
     expect(decodePush(registerPush([['1-0:1.7.0', u32(1), 0, 27]]), {}, newYork)?.timestamp).toBe(
