@@ -1,7 +1,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** Rooms keep to themselves (../shared/GUIDE.md): shared/ is pure, electron/core never imports Electron. */
+/**
+ * Rooms keep to themselves (../shared/GUIDE.md): shared/ is pure, electron/core never imports Electron, renderer/ is a
+ * browser page that reaches the core only through the api.
+ */
 // Exact module names (paths), so that a folder such as shared/crypto is not mistaken for node's `crypto`.
 const nodeBuiltins = ['fs', 'path', 'os', 'net', 'crypto', 'stream', 'events', 'child_process', 'util', 'buffer'];
 const runtimeOnly = ['electron', 'serialport', 'mqtt', 'aedes'];
@@ -27,6 +30,24 @@ export default tseslint.config(
     files: ['shared/**/*.ts'],
     ignores: ['shared/**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', pureRoom] },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...nodeBuiltins.map((name) => ({ name, message: 'renderer/ runs in a browser: no Node imports.' })),
+            ...runtimeOnly.map((name) => ({
+              name,
+              message: 'renderer/ talks to the core only through shared/api.ts.',
+            })),
+          ],
+          patterns: [{ group: ['node:*', '**/electron/**'], message: 'renderer/ runs in a browser: use the api.' }],
+        },
+      ],
+    },
   },
   {
     files: ['electron/core/**/*.ts', 'electron/server/**/*.ts', 'electron/cli/**/*.ts'],

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so the command works from a plain checkout on every platform.
-import { register } from 'tsx/esm/api';
+// Runs the compiled build (`npm run build`, starts in a fraction of a second) when it is there and up to date;
+// otherwise the TypeScript sources through tsx, so a plain checkout works on every platform.
+import { pathToFileURL } from 'node:url';
+import { CLI_BUNDLE, NODE_SOURCES, isFresh } from './build-state.js';
 
-register();
-const { runCli, nodeIo } = await import('../electron/cli/main.ts');
+let entry = '../electron/cli/main.ts';
+if (isFresh(CLI_BUNDLE, NODE_SOURCES)) entry = pathToFileURL(CLI_BUNDLE).href;
+else (await import('tsx/esm/api')).register();
+const { runCli, nodeIo } = await import(entry);
 process.exitCode = await runCli(process.argv.slice(2), nodeIo());

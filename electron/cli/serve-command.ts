@@ -1,9 +1,9 @@
 /** `smartmeter-bridge serve`: the bridge headless (Raspberry Pi, home server) until Ctrl-C or SIGTERM. */
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config/load-config.ts';
+import { rendererDir } from '../core/build-info.ts';
 import { BridgeService } from '../core/service/bridge-service.ts';
 import { defaultDataDir } from '../core/service/data-dir.ts';
 import { createLogger, type LogLevel } from '../core/service/logger.ts';
@@ -68,7 +68,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     log.info('no sources configured yet: add some to the config file (docs/configuration.md)');
   const ui = await startApiServer({
     ...loaded.config.ui,
-    staticDir: fileURLToPath(new URL('../../out/renderer', import.meta.url)),
+    staticDir: rendererDir(),
     backend: {
       getBridge: () => service.snapshot(),
       listSerialPorts: () => listSerialPorts(),
@@ -76,8 +76,8 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     },
   }).catch((e: NodeJS.ErrnoException) => {
     // The bridge itself is fine without its UI: say why and keep publishing.
-    const why = e.code === 'EADDRINUSE' ? `port ${loaded.config.ui.port} is in use (set ui.port)` : e.message;
-    log.error(`the UI/api server could not start: ${why}`);
+    const why = e.code === 'EADDRINUSE' ? `port in use (${loaded.config.ui.port}; set ui.port)` : e.message;
+    log.error(`UI off: ${why}; still publishing`);
     return undefined;
   });
   if (ui) log.info(`UI and api on ${ui.url}`);

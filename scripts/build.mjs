@@ -1,0 +1,30 @@
+// `npm run build`: the renderer bundled by Vite into dist/renderer, and the Node code (CLI, core, server) bundled by
+// esbuild into dist/cli/main.js. With --if-stale, only the parts whose sources changed since their last build.
+// dist/cli/ sits two folders below the package root, like electron/cli/, so paths relative to a module still hold.
+import { build as esbuild } from 'esbuild';
+import { join } from 'node:path';
+import { build as viteBuild } from 'vite';
+import { CLI_BUNDLE, NODE_SOURCES, RENDERER_INDEX, RENDERER_SOURCES, ROOT, isFresh } from '../bin/build-state.js';
+
+const ifStale = process.argv.includes('--if-stale');
+
+if (!ifStale || !isFresh(RENDERER_INDEX, RENDERER_SOURCES)) {
+  await viteBuild({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
+  console.log('built dist/renderer');
+}
+if (!ifStale || !isFresh(CLI_BUNDLE, NODE_SOURCES)) {
+  await esbuild({
+    absWorkingDir: ROOT,
+    entryPoints: ['electron/cli/main.ts'],
+    outfile: CLI_BUNDLE,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // Dependencies load from node_modules as they are (native serialport bindings, aedes' workers).
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  console.log('built dist/cli');
+}
