@@ -41,6 +41,8 @@ export interface MeterView {
 
 export interface BridgeView {
   version: string;
+  /** The profile's base topic: a reading's full topic is `<baseTopic>/<topicId>/<reading.topic>`. */
+  baseTopic: string;
   broker: { status: string; url: string; lastError?: { message: string } };
   publisher: { delivered: number; queued: number; dropped: number; rejected: number; failed: number };
   embeddedBroker?: { url: string; clients: number };

@@ -134,6 +134,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     if (!this.publishing) return undefined;
     return {
       version: this.options.version,
+      baseTopic: this.config.profile.baseTopic,
       broker: this.publishing.connection.state,
       publisher: this.publishing.publisher.stats(),
       embeddedBroker: this.embedded && { url: this.embedded.url, clients: this.embedded.connectedClients() },
