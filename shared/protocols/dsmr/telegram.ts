@@ -47,6 +47,11 @@ export function parseTelegram(bytes: Uint8Array, options: DecoderOptions = {}): 
   const lines = splitCosemLines(headerEnd < 0 ? '' : text.slice(headerEnd + 1));
   const values = lines.flatMap((line) => interpretLine(line, options.timeZone));
 
+  // Random bytes hold a '/' ... '\n!' now and then; only a CRC or a value makes it a telegram.
+  if (crcText === '' && values.length === 0) {
+    return fail('syntax', 'no values and no CRC between the / and ! lines: noise, not a telegram');
+  }
+
   const version = stringValue(values, '1-3:0.2.8') ?? stringValue(values, '0-0:96.1.4');
   const versionNumber = version ? Number(version.slice(0, 2)) : NaN;
   if (crcText === '' && versionNumber >= FIRST_VERSION_WITH_CRC) {

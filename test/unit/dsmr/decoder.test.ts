@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createDsmrDecoder, MAX_FRAME_LENGTH } from '../../../shared/protocols/dsmr/index.ts';
+import { createDecoder } from '../../../shared/protocols/decode.ts';
+import { createDsmrDecoder, encodeTelegram, MAX_FRAME_LENGTH } from '../../../shared/protocols/dsmr/index.ts';
 import type { DecodeOutput, StreamDecoder } from '../../../shared/protocols/types.ts';
 import { AM550_SERIAL, am550Telegram, ascii, concat } from './fixtures.ts';
 
@@ -88,5 +89,29 @@ describe('createDsmrDecoder', () => {
     const damaged = telegram.slice();
     damaged[50] = damaged[50]! ^ 0x01;
     expect(summary(feed(createDsmrDecoder(), concat(damaged, telegram)))).toEqual(['crc', `ok ${AM550_SERIAL}`]);
+  });
+});
+
+describe('random noise', () => {
+  /** mulberry32: seeded, so a failure replays. */
+  function noise(length: number, seed: number): Uint8Array {
+    const out = new Uint8Array(length);
+    let a = seed;
+    for (let i = 0; i < length; i++) {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      out[i] = (t ^ (t >>> 14)) & 0xff;
+    }
+    return out;
+  }
+
+  it('is never a telegram: a / line and a ! line with neither values nor CRC between them is noise', () => {
+    const out = createDsmrDecoder().push(encodeTelegram({ header: 'x\u00fe', lines: ['\u0001Q'], crc: 'none' }));
+    expect(out).toEqual([{ ok: false, error: expect.objectContaining({ kind: 'syntax' }) }]);
+    for (const protocol of ['dsmr', 'auto'] as const) {
+      const ok = feed(createDecoder(protocol), noise(4 << 20, 12), 4096).filter((o) => o.ok);
+      expect(ok, protocol).toEqual([]);
+    }
   });
 });

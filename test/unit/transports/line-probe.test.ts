@@ -29,6 +29,11 @@ describe('LineProbe', () => {
     expect(p.push(telegram)).toEqual({ protocol: 'dsmr', transport: 'p1' });
   });
 
+  it('does not lock on noise that happens to hold a / line and a ! line (no CRC, no values)', () => {
+    const noise = new TextEncoder().encode('\x93/\xfe\x01Q\r\n\xa7\x10\n!\x05\xee');
+    expect(probe().push(noise)).toBeNull();
+  });
+
   it('does not lock on bare APDUs (no checksum) nor on frames that fail to decrypt', () => {
     const bare: DecodeOutput = { ok: true, message: { protocol: 'dlms', values: [], info: { transport: 'raw' } } };
     const decrypt: DecodeOutput = { ok: false, error: { kind: 'decrypt', message: 'set the encryption key' } };
