@@ -77,18 +77,25 @@ export const DATACOLLECTOR_NAMES: ReadonlyMap<string, { obis: string; unit: stri
 const DEFAULT_BASE = 'smartmeter';
 /** The collector's NAME level; the bridge's own topics under the same base are lower-case. */
 export const DATACOLLECTOR_NAME = /^[A-Z][A-Z0-9_]*$/;
+const SLASH = 0x2f;
 
+/**
+ * Without configured meters the whole base: a meter without an ID object is named by its serial port path, which
+ * spans several levels (`smartmeter//dev/ttyUSB0/ACTIVE_POWER_P`), so `<base>/+/+` would miss it.
+ */
 export function datacollectorFilters(options: DatacollectorOptions = {}): string[] {
-  const meters = options.meters?.length ? options.meters : ['+'];
-  return meters.map((meter) => `${options.base ?? DEFAULT_BASE}/${meter}/+`);
+  const base = options.base ?? DEFAULT_BASE;
+  return options.meters?.length ? options.meters.map((meter) => `${base}/${meter}/+`) : [`${base}/#`];
 }
 
-/** `<base>/<meterId>/<NAME>` → its parts, or undefined for any other topic. */
+/** `<base>/<meterId>/<NAME>` → its parts (the meter ID may span levels), or undefined for any other topic. */
 export function datacollectorTopic(topic: string, base = DEFAULT_BASE): { meterId: string; name: string } | undefined {
-  if (!topic.startsWith(`${base}/`)) return undefined;
-  const rest = topic.slice(base.length + 1).split('/');
-  if (rest.length !== 2 || rest[0] === '' || !DATACOLLECTOR_NAME.test(rest[1]!)) return undefined;
-  return { meterId: rest[0]!, name: rest[1]! };
+  if (!topic.startsWith(base) || topic.charCodeAt(base.length) !== SLASH) return undefined;
+  const cut = topic.lastIndexOf('/');
+  const name = topic.slice(cut + 1);
+  const meterId = topic.slice(base.length + 1, cut);
+  if (cut <= base.length || meterId === '' || !DATACOLLECTOR_NAME.test(name)) return undefined;
+  return { meterId, name };
 }
 
 const SIX_PARTS = /^(\d{1,3})\D(\d{1,3})\D(\d{1,3})\D(\d{1,3})\D(\d{1,3})\D(\d{1,3})$/;
@@ -145,12 +152,14 @@ export function convertDatacollector(
 }
 
 export interface DatacollectorGrouperOptions {
-  /** A meter's reading is complete after this long without a new value (ms); 2000 by default. */
+  /** Fallback: a reading is complete after this long without a new value (ms); 2000 by default. */
   quietMs?: number;
+  /** Meters joined at once at most; a flood of IDs completes the oldest early instead of growing memory. */
+  maxMeters?: number;
 }
 
 export interface DatacollectorGrouper {
-  /** Adds one value message; returns the readings this completes (the meter's previous one, if any). */
+  /** Adds one value message; returns the readings this completes (the meter's previous one, or this one). */
   add(message: ObisMessage, now: number): ObisMessage[];
   /** Readings quiet for at least `quietMs` at `now`. */
   flush(now: number): ObisMessage[];
@@ -160,55 +169,98 @@ export interface DatacollectorGrouper {
   nextFlushAt(): number | undefined;
 }
 
-/** Bounds, so a flood of meter IDs or values cannot grow memory without limit. */
-const MAX_PENDING_METERS = 64;
 const MAX_VALUES_PER_READING = 256;
+export const DEFAULT_MAX_METERS = 1000;
+
+interface Group {
+  message: ObisMessage;
+  obis: Set<string | null>;
+  /** How many of the meter's last shape's codes this group has. */
+  matched: number;
+  lastAt: number;
+}
+
+/** A meter's last complete reading: its codes and timestamp. */
+interface Shape {
+  obis: Set<string | null>;
+  timestamp: number | undefined;
+}
 
 /**
- * Joins a meter's one-value messages into one reading. A reading ends when a value arrives with another timestamp,
- * when a value repeats an OBIS code the reading already has (the next round started), or `quietMs` after its last
- * value (the collector sends a reading's values back to back, then is silent until the next push).
+ * Joins a meter's one-value messages into one reading. A reading is complete as soon as it has every code of the
+ * meter's previous reading (the collector sends the same data points each push), when a value arrives with another
+ * timestamp or repeats a code (the next push started), or, as a fallback for a meter's first push, `quietMs` after its
+ * last value. A value arriving after its reading was completed early is passed on as a reading of its own, and the
+ * meter's shape grows by it, so the next push waits for it.
  */
 export function createDatacollectorGrouper(options: DatacollectorGrouperOptions = {}): DatacollectorGrouper {
   const quietMs = options.quietMs ?? 2000;
-  const pending = new Map<string, { message: ObisMessage; lastAt: number }>();
-  const take = (keys: string[]): ObisMessage[] =>
-    keys.map((key) => {
-      const { message } = pending.get(key)!;
-      pending.delete(key);
-      return message;
-    });
+  const maxMeters = options.maxMeters ?? DEFAULT_MAX_METERS;
+  const pending = new Map<string, Group>();
+  const shapes = new Map<string, Shape>();
+
+  const complete = (key: string): ObisMessage => {
+    const group = pending.get(key)!;
+    pending.delete(key);
+    const shape = shapes.get(key);
+    const timestamp = group.message.timestamp;
+    if (shape && shape.timestamp === timestamp) for (const code of group.obis) shape.obis.add(code);
+    else {
+      shapes.delete(key); // re-inserted last, so the map's first key is the longest silent meter
+      if (shapes.size >= maxMeters) shapes.delete(shapes.keys().next().value!);
+      shapes.set(key, { obis: group.obis, timestamp });
+    }
+    return group.message;
+  };
+
   return {
     add(message, now) {
       const key = message.meterId ?? '';
       const done: ObisMessage[] = [];
-      const group = pending.get(key);
+      let group = pending.get(key);
       const ends =
         group &&
         (group.message.timestamp !== message.timestamp ||
-          group.message.values.length >= MAX_VALUES_PER_READING ||
-          message.values.some((v) => group.message.values.some((g) => g.obis === v.obis)));
-      if (ends) done.push(...take([key]));
-      const open = pending.get(key);
-      if (open) {
-        open.message.values.push(...message.values);
-        open.lastAt = now;
-      } else {
-        if (pending.size >= MAX_PENDING_METERS) done.push(...take([pending.keys().next().value!]));
-        pending.set(key, { message: { ...message, values: [...message.values] }, lastAt: now });
+          group.obis.size >= MAX_VALUES_PER_READING ||
+          message.values.some((v) => group!.obis.has(v.obis)));
+      if (ends) {
+        done.push(complete(key));
+        group = undefined;
       }
+      const shape = shapes.get(key);
+      if (!group) {
+        if (pending.size >= maxMeters) done.push(complete(pending.keys().next().value!));
+        group = { message: { ...message, values: [] }, obis: new Set(), matched: 0, lastAt: now };
+        pending.set(key, group);
+      }
+      for (const value of message.values) {
+        if (group.obis.has(value.obis)) continue;
+        group.obis.add(value.obis);
+        group.message.values.push(value);
+        if (shape?.obis.has(value.obis)) group.matched++;
+      }
+      group.lastAt = now;
+      // Kept in order of last value, so the first group is always the next to fall quiet.
+      pending.delete(key);
+      pending.set(key, group);
+      const reachedShape = shape && shape.timestamp !== message.timestamp && group.matched === shape.obis.size;
+      if (reachedShape) done.push(complete(key));
       return done;
     },
     flush(now) {
-      return take([...pending].filter(([, group]) => now - group.lastAt >= quietMs).map(([key]) => key));
+      const done: ObisMessage[] = [];
+      for (const [key, group] of pending) {
+        if (now - group.lastAt < quietMs) break;
+        done.push(complete(key));
+      }
+      return done;
     },
     flushAll() {
-      return take([...pending.keys()]);
+      return [...pending.keys()].map(complete);
     },
     nextFlushAt() {
-      let next: number | undefined;
-      for (const group of pending.values()) next = Math.min(next ?? Infinity, group.lastAt + quietMs);
-      return next;
+      const first = pending.values().next();
+      return first.done ? undefined : first.value.lastAt + quietMs;
     },
   };
 }

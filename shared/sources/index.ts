@@ -14,12 +14,13 @@ import {
 import { isOwnTopic, type LoopGuardOptions } from './loop-guard.ts';
 import { convertRlDsp, rlDspFilters, type RlDspReadOptions } from './rl-dsp.ts';
 import { convertTasmota, tasmotaFilters, type TasmotaOptions } from './tasmota.ts';
-import { timeZoneError } from '../time.ts';
+import { systemTimeZone, timeZoneError } from '../time.ts';
+import { familyTimeZone } from './meter-zones.ts';
 import type { ConvertResult, GatewayKind } from './types.ts';
 
 export type GatewayConfig =
   | ({ kind: 'tasmota' } & TasmotaOptions)
-  | ({ kind: 'datacollector'; quietMs?: number } & DatacollectorOptions)
+  | ({ kind: 'datacollector'; quietMs?: number; maxMeters?: number } & DatacollectorOptions)
   | ({ kind: 'rl-dsp' } & RlDspReadOptions);
 
 /** One outcome of a message; `device` (`<kind>/<meterId>`) keys the per-device counters. */
@@ -61,14 +62,23 @@ interface Route {
   grouper?: DatacollectorGrouper;
 }
 
-function routeFor(config: GatewayConfig): Route & { filters: string[] } {
+/** The zone a Tasmota clock is read in, decided once (not per message): configured, the gPlug's, else the system's. */
+export function tasmotaTimeZone(config: TasmotaOptions): string {
+  const gplug = (config.sensorKey ?? 'z') === 'z';
+  return config.timeZone ?? (gplug ? familyTimeZone('gplug') : undefined) ?? systemTimeZone();
+}
+
+function routeFor(gateway: GatewayConfig): Route & { filters: string[] } {
+  const config = gateway.kind === 'tasmota' ? { ...gateway, timeZone: tasmotaTimeZone(gateway) } : gateway;
   // The union narrows per kind in each entry; the generic lookup cannot see that, hence the one cast.
   const entry = CONVERTERS[config.kind] as ConverterEntry<GatewayKind>;
   return {
     kind: config.kind,
     filters: entry.filters(config),
     convert: (topic, payload) => entry.convert(topic, payload, config),
-    ...(config.kind === 'datacollector' ? { grouper: createDatacollectorGrouper({ quietMs: config.quietMs }) } : {}),
+    ...(config.kind === 'datacollector'
+      ? { grouper: createDatacollectorGrouper({ quietMs: config.quietMs, maxMeters: config.maxMeters }) }
+      : {}),
   };
 }
 
@@ -127,4 +137,5 @@ export {
   type DatacollectorGrouperOptions,
   type DatacollectorOptions,
 } from './datacollector.ts';
+export { familyTimeZone } from './meter-zones.ts';
 export { convertRlDsp, rlDspFilters, RL_DSP_REGISTERS, type RlDspReadOptions, type RlDspRegister } from './rl-dsp.ts';

@@ -4,9 +4,10 @@
  * First line: an MQTT 5 user property. Everything the bridge publishes should carry ORIGIN_PROPERTY, and a message
  * carrying it is never translated (whichever bridge instance sent it: a profile message is no gateway's input).
  * Fallback for MQTT 3.1.1 brokers and publishers that cannot set properties: topic rules.
- * - `<base>/...` is the profile's tree, except `<base>/<id>/<NAME>` with an UPPER_SNAKE NAME: with the default base
- *   `smartmeter` that shape is smartmeter-datacollector's, and the profile never publishes it (its levels are
- *   lower-case: `bridge/status`, `<id>/state|info|status`, `<id>/<group>/<quantity>`).
+ * - `<base>/...` is the profile's tree, except a topic whose last level is an UPPER_SNAKE NAME: with the default base
+ *   `smartmeter` that is smartmeter-datacollector's (`<base>/<id>/<NAME>`, the id possibly a serial port path of
+ *   several levels), and the profile never publishes it (its last levels are lower-case: `bridge/status`,
+ *   `<id>/state|info|status`, `<id>/<group>/<quantity>`).
  * - `dt/<group>/+/ds` is the bridge's own RL-DSP output when that output is on; RL-DSP input from a gateway must then
  *   use another group (or carry no origin property, on an MQTT 5 broker, to be told apart).
  */
@@ -25,9 +26,10 @@ export interface LoopGuardOptions {
 
 /** True when `topic` is one the bridge itself publishes (by the topic rules above). */
 export function isOwnTopic(topic: string, options: LoopGuardOptions): boolean {
-  if (topic.startsWith(`${options.baseTopic}/`)) {
-    const rest = topic.slice(options.baseTopic.length + 1).split('/');
-    const datacollectorShaped = rest.length === 2 && DATACOLLECTOR_NAME.test(rest[1]!);
+  const base = options.baseTopic;
+  if (topic.startsWith(base) && topic[base.length] === '/') {
+    const cut = topic.lastIndexOf('/');
+    const datacollectorShaped = cut > base.length && DATACOLLECTOR_NAME.test(topic.slice(cut + 1));
     return !datacollectorShaped;
   }
   if (options.rlDspGroup !== undefined) {

@@ -33,7 +33,10 @@ export interface TasmotaOptions {
   sensorKey?: string;
   /** Unit of the power fields; `auto` (default) decides per number, see above. */
   powerUnit?: 'auto' | 'W' | 'kW';
-  /** IANA zone of the Tasmota clock ("Time" carries no offset); the system zone by default. */
+  /**
+   * IANA zone of the Tasmota clock ("Time" carries no offset). The gateway reader decides it once when absent
+   * (tasmotaTimeZone: Europe/Zurich for the gPlug's `z` key, else the system zone); called alone, the system zone.
+   */
   timeZone?: string;
 }
 

@@ -47,6 +47,9 @@ export interface DeviceStats {
   lastError?: string;
 }
 
+/** What is kept per message: the payload is turned into text only when someone asks for the statistics. */
+type DeviceRecord = Omit<DeviceStats, 'lastPayload'> & { payload: Buffer };
+
 export interface MqttSourceStats {
   /** Connected and subscribed. */
   connected: boolean;
@@ -78,8 +81,11 @@ export class MqttSource extends EventEmitter<MqttSourceEvents> {
   private readonly reader: GatewayReader;
   private client: MqttClient | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
+  /** When the armed flush timer fires (ms), so a message that changes nothing does not re-arm it. */
+  private flushAt = Infinity;
   private readonly counters = { messagesOk: 0, errors: 0, ignored: 0, listenerErrors: 0 };
-  private readonly devices = new Map<string, DeviceStats>();
+  /** In order of last message: the first entry is the longest silent device. */
+  private readonly devices = new Map<string, DeviceRecord>();
   private connection: { connected: boolean; reason?: string } = { connected: false };
 
   /** Throws a TypeError for a configuration that cannot work (an unknown time zone). */
@@ -133,6 +139,7 @@ export class MqttSource extends EventEmitter<MqttSourceEvents> {
     client?.removeAllListeners('message').removeAllListeners('connect').removeAllListeners('close');
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    this.flushAt = Infinity;
     this.emitOutputs(this.reader.flushAll());
     if (!client) return;
     try {
@@ -150,7 +157,12 @@ export class MqttSource extends EventEmitter<MqttSourceEvents> {
       connected: this.connection.connected,
       ...(this.connection.reason !== undefined ? { connectionError: this.connection.reason } : {}),
       ...this.counters,
-      devices: Object.fromEntries([...this.devices].map(([device, stats]) => [device, { ...stats }])),
+      devices: Object.fromEntries(
+        [...this.devices].map(([device, { payload, ...stats }]) => [
+          device,
+          { ...stats, lastPayload: asText(payload) },
+        ]),
+      ),
     };
   }
 
@@ -186,22 +198,15 @@ export class MqttSource extends EventEmitter<MqttSourceEvents> {
 
   private touch(device: string, topic: string, payload: Buffer): void {
     let stats = this.devices.get(device);
-    if (!stats) {
-      if (this.devices.size >= MAX_DEVICES) this.forgetLongestSilent();
-      stats = { messagesOk: 0, errors: 0, lastSeen: 0, lastTopic: '', lastPayload: '' };
-      this.devices.set(device, stats);
+    if (stats) this.devices.delete(device);
+    else {
+      if (this.devices.size >= MAX_DEVICES) this.devices.delete(this.devices.keys().next().value!);
+      stats = { messagesOk: 0, errors: 0, lastSeen: 0, lastTopic: '', payload };
     }
+    this.devices.set(device, stats);
     stats.lastSeen = Date.now();
     stats.lastTopic = topic;
-    stats.lastPayload = payload
-      .subarray(0, MAX_RAW_CHARS * 4)
-      .toString('utf8')
-      .slice(0, MAX_RAW_CHARS);
-  }
-
-  private forgetLongestSilent(): void {
-    const [oldest] = [...this.devices].sort(([, a], [, b]) => a.lastSeen - b.lastSeen)[0] ?? [];
-    if (oldest !== undefined) this.devices.delete(oldest);
+    stats.payload = payload;
   }
 
   private emitOutputs(outputs: readonly GatewayOutput[]): void {
@@ -231,12 +236,15 @@ export class MqttSource extends EventEmitter<MqttSourceEvents> {
   }
 
   private scheduleFlush(): void {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
+    // A timer armed earlier than needed only finds nothing quiet yet and re-arms: no timer churn per message.
     const next = this.reader.nextFlushAt();
-    if (next === undefined || !this.client) return;
+    if (next === undefined || next >= this.flushAt || !this.client) return;
+    clearTimeout(this.flushTimer);
+    this.flushAt = next;
     this.flushTimer = setTimeout(
       () => {
+        this.flushTimer = undefined;
+        this.flushAt = Infinity;
         this.emitOutputs(this.reader.flush(Date.now()));
         this.scheduleFlush();
       },
@@ -250,4 +258,11 @@ export class MqttSource extends EventEmitter<MqttSourceEvents> {
     this.connection = { connected, ...(reason !== undefined ? { reason } : {}) };
     this.safeEmit(() => this.emit('connection', { ...this.connection }));
   }
+}
+
+function asText(payload: Buffer): string {
+  return payload
+    .subarray(0, MAX_RAW_CHARS * 4)
+    .toString('utf8')
+    .slice(0, MAX_RAW_CHARS);
 }

@@ -135,9 +135,9 @@ describe('raw-MQTT source with a real Mosquitto', () => {
     await waitFor('the gPlug message', () => messages.length === 1);
     expect(messages.map((m) => m.meterId)).toEqual(['gplug-kitchen']);
     expect(errors).toEqual([]);
-    // state, bridge/status and the origin-marked message reached the source and were dropped (power_in is not even
-    // subscribed: smartmeter/+/+ covers three levels only).
-    expect(source.stats().ignored).toBe(3);
+    // power_in, state, bridge/status and the origin-marked message reached the source (the datacollector gateway
+    // subscribes smartmeter/#) and were dropped.
+    expect(source.stats().ignored).toBe(4);
   });
 
   it('joins datacollector values into one reading per timestamp, and hands the last one out on stop', async () => {
@@ -162,6 +162,28 @@ describe('raw-MQTT source with a real Mosquitto', () => {
     await source.stop();
     expect(messages[1]).toMatchObject({ timestamp: 1714557610, values: [{ obis: '1-0:1.7.0', value: 398 }] });
     expect(source.stats().connected).toBe(false);
+  });
+
+  it('reads a datacollector meter named by its serial port path, and each push once it is whole', async () => {
+    const { messages } = await startSource(); // quiet time one minute: only completeness can hand readings out
+    const collector = await gateway();
+    const push = async (timestamp: number) => {
+      for (const [name, value] of [
+        ['ACTIVE_POWER_P', 412],
+        ['VOLTAGE_L1', 231.2],
+      ] as const) {
+        await collector.publishAsync(`smartmeter//dev/ttyUSB0/${name}`, JSON.stringify({ value, timestamp }), {
+          qos: 1,
+        });
+      }
+    };
+    await push(1714557605);
+    await push(1714557610);
+    await waitFor('both pushes', () => messages.length === 2);
+    expect(messages.map((m) => [m.meterId, m.timestamp, m.values.length])).toEqual([
+      ['/dev/ttyUSB0', 1714557605, 2],
+      ['/dev/ttyUSB0', 1714557610, 2],
+    ]);
   });
 
   it('hands a datacollector reading out after the quiet time when no next one comes', async () => {

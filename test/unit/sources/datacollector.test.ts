@@ -89,8 +89,15 @@ describe('smartmeter-datacollector converter', () => {
     expect(convertDatacollector('smartmeter/m2/ACTIVE_POWER_P', bytes('{}'), { meters: ['m1'] })).toBeNull();
   });
 
-  it('subscribes the base, or the configured meters', () => {
-    expect(datacollectorFilters()).toEqual(['smartmeter/+/+']);
+  it('reads a meter named by its serial port path, whose ID spans several topic levels', () => {
+    const message = read('smartmeter//dev/ttyUSB0/ACTIVE_POWER_P', datacollectorValue(412.0, T));
+    expect(message).toMatchObject({ meterId: '/dev/ttyUSB0', values: [{ obis: '1-0:1.7.0', value: 412 }] });
+    expect(read('smartmeter/site/a/VOLTAGE_L1', datacollectorValue(230, T)).meterId).toBe('site/a');
+    expect(convertDatacollector('smartmeter/ACTIVE_POWER_P', bytes('{}'))).toBeNull();
+  });
+
+  it('subscribes the whole base (meter IDs may span levels), or the configured meters', () => {
+    expect(datacollectorFilters()).toEqual(['smartmeter/#']);
     expect(datacollectorFilters({ base: 'sm', meters: ['a', 'b'] })).toEqual(['sm/a/+', 'sm/b/+']);
   });
 
@@ -154,11 +161,44 @@ describe('datacollector grouper', () => {
     expect(grouper.flush(1600)).toMatchObject([{ meterId: 'm2' }]);
   });
 
-  it('never holds more than 64 meters: the oldest reading is completed early rather than memory growing', () => {
-    const grouper = createDatacollectorGrouper();
+  it('never holds more than maxMeters meters: the oldest reading is completed early rather than memory growing', () => {
+    const grouper = createDatacollectorGrouper({ maxMeters: 64 });
     for (let i = 0; i < 64; i++) expect(grouper.add(value(`m${i}`, '1-0:1.7.0', i), i)).toEqual([]);
     expect(grouper.add(value('m64', '1-0:1.7.0', 64), 64)).toMatchObject([{ meterId: 'm0' }]);
     expect(grouper.flushAll()).toHaveLength(64);
+  });
+
+  it('holds a thousand meters by default, so a large installation is joined, not cut into pieces', () => {
+    const grouper = createDatacollectorGrouper();
+    for (let i = 0; i < 1000; i++) expect(grouper.add(value(`m${i}`, '1-0:1.7.0', i), i)).toEqual([]);
+    expect(grouper.flushAll()).toHaveLength(1000);
+  });
+
+  it('completes a reading as soon as it has every data point of the previous push, without waiting', () => {
+    const grouper = createDatacollectorGrouper({ quietMs: 2000 });
+    grouper.add(value('m1', '1-0:1.7.0', 1), 0);
+    grouper.add(value('m1', '1-0:2.7.0', 2), 1);
+    expect(grouper.add(value('m1', '1-0:1.7.0', 3, T + 5), 5000)).toHaveLength(1); // first push: by the next one
+    expect(grouper.add(value('m1', '1-0:2.7.0', 4, T + 5), 5001)).toMatchObject([
+      { timestamp: T + 5, values: [{ value: 3 }, { value: 4 }] },
+    ]);
+    expect(grouper.nextFlushAt()).toBeUndefined();
+  });
+
+  it('passes on a data point that comes after its reading was completed, and waits for it from then on', () => {
+    const grouper = createDatacollectorGrouper({ quietMs: 2000 });
+    grouper.add(value('m1', '1-0:1.7.0', 1), 0); // the first push had one value
+    expect(grouper.add(value('m1', '1-0:1.7.0', 2, T + 5), 10)).toMatchObject([
+      { timestamp: T, values: [{ value: 1 }] },
+      { timestamp: T + 5, values: [{ value: 2 }] },
+    ]);
+    expect(grouper.add(value('m1', '1-0:2.7.0', 3, T + 5), 11)).toEqual([]); // late: held
+    expect(grouper.add(value('m1', '1-0:1.7.0', 4, T + 10), 20)).toMatchObject([
+      { timestamp: T + 5, values: [{ value: 3 }] },
+    ]);
+    expect(grouper.add(value('m1', '1-0:2.7.0', 5, T + 10), 21)).toMatchObject([
+      { timestamp: T + 10, values: [{ value: 4 }, { value: 5 }] },
+    ]);
   });
 
   it('does not change the messages it was given', () => {

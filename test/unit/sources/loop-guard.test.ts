@@ -22,6 +22,12 @@ describe('loop guard', () => {
     expect(isOwnTopic('smartmeter/m1/Active_Power', guard)).toBe(true);
   });
 
+  it('lets through a datacollector meter whose ID is a serial port path of several levels', () => {
+    expect(isOwnTopic('smartmeter//dev/ttyUSB0/ACTIVE_POWER_P', guard)).toBe(false);
+    expect(isOwnTopic('smartmeter//dev/serial/by-id/usb-FTDI-if00/VOLTAGE_L1', guard)).toBe(false);
+    expect(isOwnTopic('smartmeter/_dev_ttyUSB0-1a2b3c4d/power/power_in', guard)).toBe(true);
+  });
+
   it('follows a configured base topic', () => {
     const custom = { baseTopic: 'home/meters' };
     expect(isOwnTopic('home/meters/m1/power/power_in', custom)).toBe(true);
