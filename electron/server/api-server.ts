@@ -6,7 +6,8 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   apiRequestSchema,
@@ -15,6 +16,7 @@ import {
   type ApiResponse,
   type BridgeView,
 } from '../../shared/api.ts';
+import { allowedHosts, hostAllowed, sameOrigin } from './request-host.ts';
 
 export interface ApiBackend {
   getBridge(): BridgeView | undefined;
@@ -27,6 +29,8 @@ export interface ApiServerOptions {
   host: string;
   port: number;
   backend: ApiBackend;
+  /** Host names besides the loopback ones that browsers may use to reach this server (`ui.allowedHosts`). */
+  allowedHosts?: readonly string[];
   /** The built renderer (index.html and assets); absent or missing: a short page says how to build it. */
   staticDir?: string;
   /** Coalesce change events: at most one pushed view per this many ms; default 250. */
@@ -51,7 +55,8 @@ const TYPES: Record<string, string> = {
 
 const SECURITY_HEADERS = {
   'Content-Security-Policy':
-    "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+    "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+  'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
 };
@@ -60,38 +65,64 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Smartmeter Bridge
 <p>The bridge is running. The browser UI is not built into this installation yet; the api is at <code>/api</code>
 (WebSocket) and the MQTT topics are described in docs/mqtt-profile.md.</p>`;
 
-/** Only pages served by this server (or tools that send no Origin) may open the api socket. */
-function sameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  return origin === undefined || origin === `http://${req.headers.host}`;
+function reply(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, ...headers }).end();
+}
+
+/** The decoded URL path, or undefined for one that is not a plain path (bad escapes, NUL, backslashes, `..`). */
+function requestPath(url: string | undefined): string | undefined {
+  let path: string;
+  try {
+    path = decodeURIComponent(new URL(url ?? '/', 'http://x').pathname);
+  } catch {
+    return undefined;
+  }
+  if (/[\\\0]/.test(path) || path.split('/').includes('..')) return undefined;
+  return path;
 }
 
 function serveStatic(staticDir: string | undefined, req: IncomingMessage, res: ServerResponse): void {
-  const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  const path = requestPath(req.url);
+  if (path === undefined) return reply(res, 400);
   if (!staticDir || !existsSync(join(staticDir, 'index.html'))) {
     res.writeHead(path === '/' ? 200 : 404, { 'Content-Type': TYPES['.html'], ...SECURITY_HEADERS }).end(NOT_BUILT);
     return;
   }
-  const file = normalize(join(staticDir, path === '/' ? 'index.html' : path));
-  if (!file.startsWith(normalize(staticDir) + sep) || !existsSync(file) || !statSync(file).isFile()) {
-    res.writeHead(404, SECURITY_HEADERS).end();
-    return;
+  const file = resolve(staticDir, `.${path === '/' ? '/index.html' : path}`);
+  const inside = relative(resolve(staticDir), file);
+  if (!inside || inside.startsWith('..') || isAbsolute(inside) || !existsSync(file) || !statSync(file).isFile()) {
+    return reply(res, 404);
   }
   res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', ...SECURITY_HEADERS });
-  createReadStream(file).pipe(res);
+  if (req.method === 'HEAD') return void res.end();
+  // A file removed between the check and the read ends this response, never the process.
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { backend } = options;
+  const hosts = allowedHosts(options.host, options.allowedHosts);
   const http: Server = createServer((req, res) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, SECURITY_HEADERS).end();
+    // DNS rebinding: a page on evil.example whose name now points to 127.0.0.1 still sends `Host: evil.example`.
+    if (!hostAllowed(req.headers.host, hosts)) return reply(res, 421);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, { Allow: 'GET, HEAD' });
     serveStatic(options.staticDir, req, res);
   });
-  const sockets = new WebSocketServer({
-    server: http,
-    path: '/api',
-    maxPayload: 64 * 1024,
-    verifyClient: ({ req }: { req: IncomingMessage }) => sameOrigin(req),
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const refusal =
+      requestPath(req.url) !== '/api'
+        ? '404 Not Found'
+        : !hostAllowed(req.headers.host, hosts)
+          ? '421 Misdirected Request'
+          : !sameOrigin(req)
+            ? '403 Forbidden'
+            : undefined;
+    if (refusal) return void socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
   });
 
   const view = () => backend.getBridge();
@@ -131,9 +162,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port, options.host, () => (http.off('error', reject), resolve()));
+  await new Promise<void>((done, fail) => {
+    http.once('error', fail);
+    http.listen(options.port, options.host, () => (http.off('error', fail), done()));
   });
   const { port } = http.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;

@@ -108,7 +108,14 @@ const meterSchema = z.strictObject({
 export const configSchema = z.strictObject({
   broker: brokerSchema.prefault({}),
   embeddedBroker: embeddedBrokerSchema.prefault({}),
-  ui: z.strictObject({ host: z.string().default('127.0.0.1'), port: port.default(8099) }).prefault({}),
+  ui: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: port.default(8099),
+      /** Names besides localhost/127.0.0.1/[::1] a browser may use for the UI (e.g. behind a reverse proxy). */
+      allowedHosts: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
   profile: z
     .strictObject({
       baseTopic: z.string().default('smartmeter'),

@@ -1,5 +1,6 @@
 /** The headless UI server: the bridge view and api over a WebSocket, for the browser UI, from a running service. */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +39,25 @@ afterAll(async () => {
   await server?.close();
   await service?.stop();
 });
+
+/** A raw HTTP request: the path and Host exactly as given (fetch would normalise both). */
+function request(
+  base: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: hostname, port, path, method: options.method ?? 'GET', headers: options.headers });
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 function open(
   headers: Record<string, string> = {},
@@ -89,7 +109,17 @@ describe('api over WebSocket', () => {
   });
 
   it('refuses a socket opened by a page from another origin', async () => {
-    await expect(open({ Origin: 'http://attacker.example' })).rejects.toThrow('HTTP 401');
+    await expect(open({ Origin: 'http://attacker.example' })).rejects.toThrow('HTTP 403');
+  });
+
+  it('refuses a socket whose Host is not this machine (DNS rebinding), even with a matching Origin', async () => {
+    const evil = { Host: 'evil.example:8099', Origin: 'http://evil.example:8099' };
+    await expect(open(evil)).rejects.toThrow('HTTP 421');
+    const port = new URL(server.url).port;
+    for (const host of [`localhost:${port}`, `[::1]:${port}`, `127.0.0.1:${port}`]) {
+      const { socket } = await open({ Host: host, Origin: `http://${host}` });
+      socket.close();
+    }
   });
 
   it('says how to get the UI while none is built', async () => {
@@ -115,6 +145,37 @@ describe('api over WebSocket', () => {
       expect(script.headers.get('content-type')).toContain('text/javascript');
       expect((await fetch(`${ui.url}/%2e%2e/secret.txt`)).status).toBe(404);
       expect((await fetch(`${ui.url}/assets/missing.js`)).status).toBe(404);
+      for (const path of ['/..%2fsecret.txt', '/assets/..%5c..%5csecret.txt', '/assets/..\\..\\secret.txt']) {
+        const answer = await request(ui.url, path);
+        expect(answer.status, path).toBeGreaterThanOrEqual(400);
+        expect(answer.body, path).not.toContain('not for the browser');
+      }
+    } finally {
+      await ui.close();
+    }
+  });
+
+  it('answers malformed and hostile requests with an error status and keeps serving', async () => {
+    expect((await request(server.url, '/%')).status).toBe(400);
+    expect((await request(server.url, '/%E0%A4%A')).status).toBe(400);
+    expect((await request(server.url, '/a%00b')).status).toBe(400);
+    expect((await request(server.url, '/', { method: 'DELETE' })).status).toBe(405);
+    expect((await request(server.url, '/', { method: 'OPTIONS' })).headers.allow).toBe('GET, HEAD');
+    expect((await request(server.url, '/', { headers: { 'X-Big': 'x'.repeat(64 * 1024) } })).status).toBe(431);
+    expect((await request(server.url, '/', { headers: { Host: 'evil.example' } })).status).toBe(421);
+    expect((await request(server.url, '/', { headers: { Host: 'localhost' } })).status).toBe(200);
+    const page = await fetch(server.url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('accepts the host names the user configured, and only those', async () => {
+    const ui = await startApiServer({ host: '127.0.0.1', port: 0, backend, allowedHosts: ['bridge.home.arpa'] });
+    try {
+      expect((await request(ui.url, '/', { headers: { Host: 'bridge.home.arpa:8099' } })).status).toBe(200);
+      expect((await request(ui.url, '/', { headers: { Host: 'other.home.arpa' } })).status).toBe(421);
     } finally {
       await ui.close();
     }
