@@ -269,13 +269,15 @@ export const COMBINABLE_VIFE: ReadonlyMap<number, VifeEffect> = new Map<number, 
     c,
     { note: `duration of ${firstLast(c)} ${limit(c)} limit exceed`, measure: { unit: 's', factor: SECONDS[c & 3]! } },
   ]),
+  // E110 0fnn and E110 1f1b qualify the quantity of the VIF itself (duration, date of its first/last occurrence),
+  // not a limit exceed as the E100/E101 codes above do.
   ...codes(0x60, 8).map((c): [number, VifeEffect] => [
     c,
-    { note: `duration of ${firstLast(c)} limit exceed`, measure: { unit: 's', factor: SECONDS[c & 3]! } },
+    { note: `duration of ${firstLast(c)}`, measure: { unit: 's', factor: SECONDS[c & 3]! } },
   ]),
   ...[0x6a, 0x6b, 0x6e, 0x6f].map((c): [number, VifeEffect] => [
     c,
-    { note: `date/time of ${beginEnd(c)} of ${firstLast(c)} limit exceed`, date: true },
+    { note: `date/time of ${beginEnd(c)} of ${firstLast(c)}`, date: true },
   ]),
   ...codes(0x70, 8).map((c): [number, VifeEffect] => [c, { factor: 10 ** ((c & 7) - 6) }]),
   ...codes(0x78, 4).map((c): [number, VifeEffect] => [c, { additiveDecade: (c & 3) - 3 }]),

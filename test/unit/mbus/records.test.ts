@@ -173,6 +173,9 @@ describe('M-Bus value information (VIF tables and VIFEs)', () => {
       unit: null,
       value: '2023-07-01T12:00:00',
     });
+    // E110 1f1b and E110 0fnn date and time the VIF's own quantity, not a limit exceed.
+    expect(one({ coding: 'int32', vib: [0x2b, 0x6f], data: when }).quantity).toBe('Power (date/time of end of last)');
+    expect(one({ coding: 'int16', vib: [0x3b, 0x62], value: 1 }).quantity).toBe('Volume flow (duration of first)');
   });
 
   it('names record error VIFEs in the quantity', () => {
