@@ -200,6 +200,19 @@ export const QUANTITIES: readonly Quantity[] = [
     ha: REACTIVE_ENERGY,
     obis: ['4.8.0'],
   },
+  // Swiss E450/E570 pushes carry reactive energy per tariff as well.
+  ...(['in', 'out'] as const).flatMap((direction, i) =>
+    ([1, 2, 3, 4] as const).map((tariff): Quantity => ({
+      id: `reactive_energy_${direction}_t${tariff}`,
+      topic: `reactive_energy/reactive_energy_${direction}_t${tariff}`,
+      unit: 'varh',
+      medium: 'electricity',
+      label: `Reactive energy ${direction} T${tariff}`,
+      meaning: `Reactive energy ${direction === 'in' ? 'imported (+R)' : 'exported (−R)'} in tariff ${tariff}`,
+      ha: REACTIVE_ENERGY,
+      obis: [`${3 + i}.8.${tariff}`],
+    })),
+  ),
   ...([1, 2, 3, 4] as const).map((q): Quantity => ({
     id: `reactive_energy_q${q}`,
     topic: `reactive_energy/reactive_energy_q${q}`,

@@ -36,6 +36,20 @@ describe('harmonize: DSMR / DLMS values', () => {
     expect(r['voltage/voltage_l1']).toMatchObject({ value: 229.9, unit: 'V' });
   });
 
+  it('publishes reactive energy per tariff, as Swiss E450 and E570 pushes send it', () => {
+    const e450 = telegram([
+      ['1-0:3.8.1', 1200, 'varh'],
+      ['1-0:3.8.2', 3400, 'varh'],
+      ['1-0:4.8.1', 56, 'varh'],
+      ['1-1:4.8.2', 78, 'varh'],
+    ]);
+    const r = byTopic(harmonize(e450));
+    expect(r['reactive_energy/reactive_energy_in_t1']).toMatchObject({ value: 1200, unit: 'varh', obis: '1-0:3.8.1' });
+    expect(r['reactive_energy/reactive_energy_in_t2']?.value).toBe(3400);
+    expect(r['reactive_energy/reactive_energy_out_t1']?.value).toBe(56);
+    expect(r['reactive_energy/reactive_energy_out_t2']).toMatchObject({ value: 78, obis: '1-1:4.8.2' });
+  });
+
   it('sums the tariff registers into the total when the meter sends no total (DSMR), without an obis', () => {
     const r = byTopic(harmonize(dsmr5));
     expect(r['energy/energy_in']).toEqual({
