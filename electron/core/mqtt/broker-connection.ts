@@ -42,7 +42,12 @@ export interface BrokerConnectionEvents {
   connected: [];
   /** The connection dropped: every publish still waiting for its acknowledgement fails right after this event. */
   disconnected: [problem: ConnectionProblem];
+  /** The socket's send buffer emptied after `congested` was true: sending may go on. */
+  drain: [];
 }
+
+/** Called once per send: without an error on PUBACK (QoS 1) or once written (QoS 0). */
+export type SendDone = (error?: PublishRejectedError | ConnectionLostError) => void;
 
 /** The broker answered a publish with an error reason code (MQTT 5), or mqtt.js refused it: retrying will not help. */
 export class PublishRejectedError extends Error {
@@ -61,10 +66,6 @@ export interface CloseOptions {
   timeoutMs?: number;
 }
 
-interface PendingSend {
-  reject: (error: Error) => void;
-}
-
 export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
   private readonly backoff: Backoff;
   private readonly secrets: string[];
@@ -73,7 +74,8 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
   private client: MqttClient | undefined;
   /** Bumped for every attempt: events of an abandoned client are ignored. */
   private attemptId = 0;
-  private pending = new Set<PendingSend>();
+  /** Sends awaiting their outcome on the current connection: failed at once when it drops. */
+  private pending = new Set<SendDone>();
   private retryTimer: NodeJS.Timeout | undefined;
   private serverReceiveMaximum = Number.POSITIVE_INFINITY;
 
@@ -113,35 +115,40 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
     if (this.current.status === 'idle') void this.attempt();
   }
 
-  /** Publishes on the current connection: resolves on PUBACK (QoS 1) or once written (QoS 0). */
-  send(message: OutboundMessage): Promise<void> {
+  /** True while the socket's send buffer is over its high-water mark: wait for 'drain' before sending more. */
+  get congested(): boolean {
+    return this.client?.stream?.writableNeedDrain === true;
+  }
+
+  /**
+   * Publishes on the current connection; `done` is called exactly once. A callback rather than a promise: at
+   * thousands of messages per second nothing per message should outlive its acknowledgement.
+   */
+  send(message: OutboundMessage, done: SendDone): void {
     const client = this.client;
-    if (!client || !this.connected) return Promise.reject(new ConnectionLostError('not connected to the broker'));
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const pending: PendingSend = {
-        reject: (error) => {
-          if (settled) return;
-          settled = true;
-          reject(error);
-        },
-      };
-      this.pending.add(pending);
-      const payload = typeof message.payload === 'string' ? message.payload : Buffer.from(message.payload);
-      const done = (error?: Error): void => {
-        this.pending.delete(pending);
-        if (settled) return;
-        settled = true;
-        if (!error) resolve();
-        else if (error instanceof ErrorWithReasonCode) reject(new PublishRejectedError(error.message));
-        else reject(new ConnectionLostError(error.message));
-      };
-      try {
-        client.publish(message.topic, payload, { qos: message.qos, retain: message.retain, ...this.origin }, done);
-      } catch (error) {
-        done(new PublishRejectedError(error instanceof Error ? error.message : String(error)));
-      }
-    });
+    if (!client || !this.connected) {
+      done(new ConnectionLostError('not connected to the broker'));
+      return;
+    }
+    let settled = false;
+    const settle: SendDone = (error) => {
+      if (settled) return;
+      settled = true;
+      this.pending.delete(settle);
+      done(error);
+    };
+    this.pending.add(settle);
+    const payload = typeof message.payload === 'string' ? message.payload : Buffer.from(message.payload);
+    const onResult = (error?: Error): void => {
+      if (!error) settle();
+      else if (error instanceof ErrorWithReasonCode) settle(new PublishRejectedError(error.message));
+      else settle(new ConnectionLostError(error.message));
+    };
+    try {
+      client.publish(message.topic, payload, { qos: message.qos, retain: message.retain, ...this.origin }, onResult);
+    } catch (error) {
+      settle(new PublishRejectedError(error instanceof Error ? error.message : String(error)));
+    }
   }
 
   /** Gives up the current connection (e.g. after a publish failed oddly) and reconnects after the usual delay. */
@@ -195,6 +202,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
       this.serverReceiveMaximum = connack.properties?.receiveMaximum ?? Number.POSITIVE_INFINITY;
       this.backoff.reset();
       this.setState({ status: 'connected', failedAttempts: 0, lastError: undefined });
+      client.stream.on('drain', () => void (id === this.attemptId && this.emit('drain')));
       this.emit('connected');
     });
     client.on('close', () => {
@@ -226,7 +234,7 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
     this.emit('disconnected', problem);
     const pending = [...this.pending];
     this.pending.clear();
-    for (const p of pending) p.reject(new ConnectionLostError(problem.message));
+    for (const settle of pending) settle(new ConnectionLostError(problem.message));
   }
 
   private setState(change: Partial<ConnectionState>): void {

@@ -3,8 +3,9 @@
  *
  * Layout of the directory (format: queue-file-format.ts):
  * - `segment-<first seq>.log`: records appended in sequence order; a segment is only ever appended to by the process
- *   that created it, so a line cut by a crash is never followed by new data. Appends are group-committed and
- *   fdatasync'd before `append()` resolves: a resolved append is on disk.
+ *   that created it, so a line cut by a crash is never followed by new data. Appends are group-committed (whatever
+ *   arrives while the previous write is on its way goes out as one write and one fdatasync, through a file handle kept
+ *   open while the segment is written) and are on disk before `append()` resolves.
  * - `removed.log`: the sequence numbers of records delivered (PUBACK) or dropped. Not fsync'd: losing its tail in a
  *   crash only means those records are sent again (a QoS 1 duplicate), never that one is lost.
  * A segment whose records are all removed is deleted; when the queue is empty, removed.log is deleted too. No file is
@@ -13,7 +14,7 @@
  * Records are delivered in sequence order (oldest first); the caller numbers messages with `allocateSeq()`.
  */
 import { EventEmitter } from 'node:events';
-import { mkdir, open, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OutboundMessage } from './outbound-message.ts';
 import {
@@ -69,6 +70,8 @@ interface Segment {
   bytes: number;
   /** Only a segment created by this process is appended to. */
   appendable: boolean;
+  /** Open while this process appends to the segment: one open per segment, not per write. */
+  handle: FileHandle | undefined;
   /** Entries before this index are known not to be ready (a hint that keeps take() from rescanning). */
   scanFrom: number;
 }
@@ -85,7 +88,7 @@ interface Entry {
 }
 
 type IoOp =
-  | { kind: 'append'; segment: Segment; text: string; entries: Entry[]; done: Deferred[] }
+  | { kind: 'append'; segment: Segment; text: string; entries: Entry[]; done: Deferred; written: Promise<void> }
   | { kind: 'removed'; text: string }
   | { kind: 'task'; run: () => Promise<void>; done: Deferred };
 
@@ -111,6 +114,8 @@ export class OfflineQueue extends EventEmitter<OfflineQueueEvents> {
   private readonly bySeq = new Map<number, Entry>();
   private nextSeq = 1;
   private messages = 0;
+  /** Records neither leased nor removed: what take() can hand out now. */
+  private ready = 0;
   private bytes = 0;
   private dropped = 0;
   private damagedLines = 0;
@@ -152,6 +157,11 @@ export class OfflineQueue extends EventEmitter<OfflineQueueEvents> {
     return this.messages;
   }
 
+  /** Records waiting to be taken (queued and not being sent right now). */
+  get readyCount(): number {
+    return this.ready;
+  }
+
   /**
    * Queues records; resolves once they are on disk (rejects with QueueWriteError if the disk refuses, and those
    * records leave the queue). Records older than the queue's newest go before it in sequence order.
@@ -159,7 +169,7 @@ export class OfflineQueue extends EventEmitter<OfflineQueueEvents> {
   append(records: readonly StoredRecord[]): Promise<void> {
     if (this.closed) return Promise.reject(new QueueWriteError('the offline queue is closed'));
     const sorted = records.filter((r) => !this.bySeq.has(r.seq)).sort((a, b) => a.seq - b.seq);
-    const written: Promise<void>[] = [];
+    const written = new Set<Promise<void>>();
     let target: Segment | undefined;
     for (const record of sorted) {
       const line = encodeRecord(record);
@@ -179,9 +189,10 @@ export class OfflineQueue extends EventEmitter<OfflineQueueEvents> {
       target.bytes += bytes;
       this.bySeq.set(entry.seq, entry);
       this.messages++;
+      this.ready++;
       this.bytes += bytes;
       this.nextSeq = Math.max(this.nextSeq, record.seq + 1);
-      written.push(this.scheduleAppend(target, line, entry));
+      written.add(this.scheduleAppend(target, line, entry));
     }
     this.trimToCap();
     return Promise.all(written).then(() => undefined);
@@ -197,6 +208,7 @@ export class OfflineQueue extends EventEmitter<OfflineQueueEvents> {
         if (entry.state === 'ready') {
           entry.state = 'leased';
           entry.lease = lease;
+          this.ready--;
           picked.push(entry);
         }
         if (i === segment.scanFrom) segment.scanFrom++;
@@ -217,6 +229,7 @@ export class OfflineQueue extends EventEmitter<OfflineQueueEvents> {
       const entry = this.bySeq.get(seq);
       if (entry?.state !== 'leased') continue;
       entry.state = 'ready';
+      this.ready++;
       entry.segment.scanFrom = Math.min(entry.segment.scanFrom, entry.index);
     }
   }
@@ -231,18 +244,24 @@ export class OfflineQueue extends EventEmitter<OfflineQueueEvents> {
   async close(): Promise<void> {
     this.closed = true;
     await this.ioRunning;
+    await Promise.all(this.segments.map((s) => this.closeHandle(s)));
   }
 
   private segmentFor(seq: number, bytes: number, previous: Segment | undefined): Segment {
-    const hasRoom = (s: Segment | undefined): s is Segment =>
+    const hasRoom = (s: Segment | undefined): boolean =>
       s !== undefined &&
       s.appendable &&
       s.entries.length < this.segmentMaxRecords &&
       (s.bytes + bytes <= this.segmentMaxBytes || s.entries.length === 0) &&
       (s.entries.at(-1)?.seq ?? 0) < seq;
-    if (hasRoom(previous)) return previous;
+    if (hasRoom(previous)) return previous!;
     const last = this.segments.at(-1);
-    if (hasRoom(last)) return last;
+    if (hasRoom(last)) return last!;
+    // A full segment is never appended to again: its file handle can go once its pending writes are done.
+    if (last?.appendable && last.entries.length > 0 && (last.entries.at(-1)?.seq ?? 0) < seq) {
+      last.appendable = false;
+      void this.task(() => this.closeHandle(last));
+    }
     const segment: Segment = {
       file: segmentFileName(seq),
       firstSeq: seq,
@@ -250,6 +269,7 @@ export class OfflineQueue extends EventEmitter<OfflineQueueEvents> {
       remaining: 0,
       bytes: 0,
       appendable: true,
+      handle: undefined,
       scanFrom: 0,
     };
     const at = this.segments.findIndex((s) => s.firstSeq > seq);
@@ -257,8 +277,15 @@ export class OfflineQueue extends EventEmitter<OfflineQueueEvents> {
     return segment;
   }
 
+  /**
+   * Drops the oldest records once a cap is exceeded, down to 1 % below it, so a queue that stays full drops in
+   * batches (one event per batch) rather than one record per append.
+   */
   private trimToCap(): void {
-    const overCap = (): boolean => this.messages > this.maxMessages || this.bytes > this.maxBytes;
+    if (this.messages <= this.maxMessages && this.bytes <= this.maxBytes) return;
+    const messageTarget = this.maxMessages - Math.floor(this.maxMessages / 100);
+    const byteTarget = this.maxBytes - Math.floor(this.maxBytes / 100);
+    const overCap = (): boolean => this.messages > messageTarget || this.bytes > byteTarget;
     let count = 0;
     for (const segment of [...this.segments]) {
       for (const entry of segment.entries) {
@@ -276,6 +303,7 @@ export class OfflineQueue extends EventEmitter<OfflineQueueEvents> {
 
   private removeEntry(entry: Entry): void {
     if (entry.state === 'removed') return;
+    if (entry.state === 'ready') this.ready--;
     entry.state = 'removed';
     entry.message = undefined;
     this.bySeq.delete(entry.seq);
@@ -288,7 +316,10 @@ export class OfflineQueue extends EventEmitter<OfflineQueueEvents> {
     segment.appendable = false;
     this.segments = this.segments.filter((s) => s !== segment);
     const path = join(this.dir, segment.file);
-    void this.task(() => this.unlinkQuietly(path));
+    void this.task(async () => {
+      await this.closeHandle(segment);
+      await this.unlinkQuietly(path);
+    });
     // Nothing left that a marker could refer to: start the removal log afresh; otherwise keep it from growing forever.
     if (this.segments.length === 0) void this.task(() => this.resetRemovedLog());
     else if (this.removedLogLines > COMPACT_REMOVED_AFTER_LINES) void this.task(() => this.compactRemovedLog());
@@ -300,18 +331,21 @@ export class OfflineQueue extends EventEmitter<OfflineQueueEvents> {
     else this.io({ kind: 'removed', text: encodeRemoved(seq) });
   }
 
+  /** Adds a line to the write waiting for `segment`, or starts one; resolves when that write is on disk. */
   private scheduleAppend(segment: Segment, line: string, entry: Entry): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const last = this.ioQueue.at(-1);
-      if (last?.kind === 'append' && last.segment === segment) {
-        last.text += line;
-        last.entries.push(entry);
-        last.done.push({ resolve, reject });
-        return;
-      }
-      const text = (entry.index === 0 ? encodeHeader('segment') : '') + line;
-      this.io({ kind: 'append', segment, text, entries: [entry], done: [{ resolve, reject }] });
-    });
+    const last = this.ioQueue.at(-1);
+    if (last?.kind === 'append' && last.segment === segment) {
+      last.text += line;
+      last.entries.push(entry);
+      return last.written;
+    }
+    let done!: Deferred;
+    const written = new Promise<void>((resolve, reject) => (done = { resolve, reject }));
+    // Whoever appends handles a failure; a write nobody waits for must not become an unhandled rejection.
+    written.catch(() => {});
+    const text = (entry.index === 0 ? encodeHeader('segment') : '') + line;
+    this.io({ kind: 'append', segment, text, entries: [entry], done, written });
+    return written;
   }
 
   /** Runs `run` in turn with the other file operations; a failure becomes a warning (it costs a duplicate at most). */
@@ -340,27 +374,29 @@ export class OfflineQueue extends EventEmitter<OfflineQueueEvents> {
   }
 
   private async writeAppend(op: Extract<IoOp, { kind: 'append' }>): Promise<void> {
-    const path = join(this.dir, op.segment.file);
+    const segment = op.segment;
     try {
-      const handle = await open(path, 'a');
-      try {
-        await handle.writeFile(op.text, 'utf8');
-        await handle.datasync();
-      } finally {
-        await handle.close();
-      }
+      segment.handle ??= await open(join(this.dir, segment.file), 'a');
+      await segment.handle.writeFile(op.text, 'utf8');
+      await segment.handle.datasync();
       if (op.entries[0]?.index === 0) await this.syncDirectory();
     } catch (error) {
       // A partly written line may now end the file: never append to it again, and take these records back.
-      op.segment.appendable = false;
+      segment.appendable = false;
+      await this.closeHandle(segment).catch(() => {});
       for (const entry of op.entries) this.removeEntry(entry);
-      const failure = new QueueWriteError(`could not write the offline queue (${describe(error)})`);
-      for (const d of op.done) d.reject(failure);
+      op.done.reject(new QueueWriteError(`could not write the offline queue (${describe(error)})`));
       return;
     }
     // Keep in memory only what will be sent soon (the head of the queue); the rest is read back when its turn comes.
-    if (this.segments.indexOf(op.segment) > 1) for (const entry of op.entries) entry.message = undefined;
-    for (const d of op.done) d.resolve();
+    if (this.segments.indexOf(segment) > 1) for (const entry of op.entries) entry.message = undefined;
+    op.done.resolve();
+  }
+
+  private async closeHandle(segment: Segment): Promise<void> {
+    const handle = segment.handle;
+    segment.handle = undefined;
+    await handle?.close();
   }
 
   /** Makes a new file's name durable too (POSIX); Windows cannot open a directory and needs no such step. */
@@ -459,6 +495,7 @@ export class OfflineQueue extends EventEmitter<OfflineQueueEvents> {
         remaining: 0,
         bytes: 0,
         appendable: false,
+        handle: undefined,
         scanFrom: 0,
       };
       for (const { value, bytes } of parsed.items) {
@@ -486,6 +523,7 @@ export class OfflineQueue extends EventEmitter<OfflineQueueEvents> {
       }
       this.segments.push(segment);
       this.messages += segment.remaining;
+      this.ready += segment.remaining;
       this.bytes += segment.bytes;
     }
     this.nextSeq = maxSeq + 1;

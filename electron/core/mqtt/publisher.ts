@@ -1,25 +1,32 @@
 /**
- * Publishes messages so that none is lost silently: straight to the broker while connected, through the on-disk
- * offline queue otherwise, always oldest first, with at most `inFlightWindow` messages awaiting their PUBACK.
+ * Publishes messages so that none is lost silently, at the broker's speed while it is connected.
  *
- * Why a window and a rate: the broker acknowledges a publish when it has it, not when subscribers have it. A stock
- * Mosquitto holds at most 1000 QoS 1 messages per subscriber (`max_queued_messages`) and silently drops the rest, so
- * a backlog flushed all at once vanishes. The window bounds the burst; the flush rate keeps a subscriber slower than
- * the broker from falling 1000 behind (acknowledgements from the broker cannot tell). See docs/broker.md.
- *
- * Order: a message goes out live only when the queue is empty, so every live message still in flight is older than
- * everything queued; when the connection drops, those live messages go back to the queue in front of the rest.
+ * - Live: a message goes straight to the MQTT client while fewer than `inFlightWindow` await their PUBACK and the
+ *   socket's send buffer has room. Otherwise it waits in memory (the pending tail), oldest first, bounded by
+ *   `maxPending`; beyond that the oldest pending go to the disk queue. The disk is never on the live path.
+ * - Outage: the disk queue takes what arrives while the broker is unreachable, plus whatever was in flight or pending
+ *   when the connection dropped (they go back in their place: the queue keeps sequence order).
+ * - Replay: after an outage the backlog goes out oldest first, paced by `flushRate` so that subscribers slower than the
+ *   broker keep up (a broker acknowledges what *it* has; a stock Mosquitto silently drops QoS 1 messages past 1000
+ *   queued per subscriber, see docs/broker.md). Live messages arriving meanwhile wait behind the backlog (one global
+ *   order, so per-meter order holds), and each one lets one more backlog message go: live traffic is never slowed by
+ *   the pacing, the backlog drains at `flushRate` on top of it.
  */
 import { EventEmitter } from 'node:events';
 import { PublishRejectedError, type BrokerConnection } from './broker-connection.ts';
+import { Fifo } from './fifo.ts';
 import type { OfflineQueue, StoredRecord } from './offline-queue.ts';
 import { invalidMessageReason, type OutboundMessage } from './outbound-message.ts';
 
 export interface PublisherOptions {
-  /** Messages awaiting their acknowledgement at most (fewer if an MQTT 5 broker asks so); default 50. */
+  /** Messages awaiting their acknowledgement at most (fewer if an MQTT 5 broker asks so); default 1000. */
   inFlightWindow?: number;
-  /** Queued messages sent per second at most while a backlog drains (0: no limit); default 500. */
+  /** Backlog messages replayed per second on top of live traffic after an outage (0: no limit); default 500. */
   flushRate?: number;
+  /** Live messages waiting in memory for their turn at most; beyond it the oldest go to the disk queue. Default 10 000. */
+  maxPending?: number;
+  /** Drops are reported (event `dropped`) at most once per this interval; default 10 s. */
+  dropReportIntervalMs?: number;
 }
 
 export type PublishResult =
@@ -35,8 +42,10 @@ export type PublishResult =
 export interface PublisherStats {
   /** Acknowledged by the broker (or written, for QoS 0) since start. */
   delivered: number;
-  /** Waiting in the offline queue now. */
+  /** Waiting in the offline queue on disk now. */
   queued: number;
+  /** Waiting in memory for their turn now (window full, or behind a backlog). */
+  pending: number;
   inFlight: number;
   /** Oldest queued messages dropped because the queue was full, since the queue was opened. */
   dropped: number;
@@ -48,33 +57,47 @@ export interface PublisherStats {
 }
 
 export interface PublisherEvents {
+  /** Drops since the last report (at most one report per `dropReportIntervalMs`) and the total since start. */
   dropped: [count: number, total: number];
   rejected: [message: OutboundMessage, reason: string];
   failed: [message: OutboundMessage, reason: string];
   warning: [message: string];
 }
 
-interface InFlight {
-  seq: number;
-  message: OutboundMessage;
-  /** Set for a message sent live (not in the queue): whoever called publish() is waiting for the outcome. */
+interface Item extends StoredRecord {
+  /** Set for a live message (not in the disk queue): whoever called publish() is waiting for the outcome. */
   settle?: (result: PublishResult) => void;
 }
+
+/** Sends in one go before the loop yields to the event loop (keep-alive, socket reads, timers). */
+const SENDS_PER_TURN = 1000;
+/** Backlog records read from the disk queue per take at most. */
+const READ_BATCH = 1000;
 
 export class MqttPublisher extends EventEmitter<PublisherEvents> {
   private readonly windowSize: number;
   private readonly flushRate: number;
-  /** Token bucket for the flush rate: sends allowed now, refilled continuously up to the window size. */
+  private readonly maxPending: number;
+  private readonly dropReportIntervalMs: number;
+  /** Token bucket for the backlog: replays allowed now, refilled at flushRate up to a tenth of a second's worth. */
   private tokens: number;
+  private readonly tokenBurst: number;
   private tokensAt = Date.now();
+  /** Live messages that arrived behind a backlog: each lets one backlog message go regardless of the pacing. */
+  private liveCredit = 0;
   private wakeTimer: NodeJS.Timeout | undefined;
-  private readonly inFlight = new Map<number, InFlight>();
+  private readonly inFlight = new Map<number, Item>();
+  private readonly pending = new Fifo<Item>();
   /** Bumped on every connect and disconnect: a batch taken from the queue for an older connection is put back. */
   private epoch = 0;
+  /** A take from the disk queue is on its way: nothing newer may be sent before it. */
+  private taking = false;
   private pumping = false;
-  private pumpAgain = false;
+  private pumpScheduled = false;
   private closed = false;
   private counts = { delivered: 0, rejected: 0, failed: 0 };
+  private unreportedDrops = 0;
+  private dropTimer: NodeJS.Timeout | undefined;
   private readonly detach: () => void;
 
   constructor(
@@ -83,26 +106,29 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     options: PublisherOptions = {},
   ) {
     super();
-    this.windowSize = Math.max(1, options.inFlightWindow ?? 50);
+    this.windowSize = Math.max(1, options.inFlightWindow ?? 1000);
     this.flushRate = Math.max(0, options.flushRate ?? 500);
-    this.tokens = this.windowSize;
+    this.maxPending = Math.max(1, options.maxPending ?? 10_000);
+    this.dropReportIntervalMs = Math.max(0, options.dropReportIntervalMs ?? 10_000);
+    this.tokenBurst = Math.max(1, Math.ceil(this.flushRate / 10));
+    this.tokens = this.tokenBurst;
     const onConnected = (): void => {
       this.epoch++;
       this.pump();
     };
-    const onDisconnected = (): void => {
-      this.epoch++;
-      this.takeBackInFlight();
-    };
-    const onDropped = (count: number, total: number): void => void this.emit('dropped', count, total);
+    const onDisconnected = (): void => void this.returnToQueue();
+    const onDrain = (): void => this.pump();
+    const onDropped = (count: number): void => this.noteDropped(count);
     const onWarning = (message: string): void => void this.emit('warning', message);
     connection.on('connected', onConnected);
     connection.on('disconnected', onDisconnected);
+    connection.on('drain', onDrain);
     queue.on('dropped', onDropped);
     queue.on('warning', onWarning);
     this.detach = () => {
       connection.off('connected', onConnected);
       connection.off('disconnected', onDisconnected);
+      connection.off('drain', onDrain);
       queue.off('dropped', onDropped);
       queue.off('warning', onWarning);
     };
@@ -115,21 +141,36 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     if (invalid !== undefined) return Promise.resolve(this.reject(message, `invalid message: ${invalid}`));
     if (this.closed) return Promise.resolve(this.fail(message, 'the publisher is closed'));
     const seq = this.queue.allocateSeq();
-    if (this.connection.connected && this.queue.size === 0 && this.inFlight.size < this.window()) {
+    if (!this.connection.connected) return this.store([{ seq, message }]).then(([result]) => result!);
+    const behindBacklog = this.hasBacklog();
+    if (!behindBacklog && this.pending.length === 0 && this.canSend()) {
       return new Promise((settle) => this.send({ seq, message, settle }));
     }
-    return this.store([{ seq, message }]).then(([result]) => result!);
+    return new Promise((settle) => {
+      if (behindBacklog) this.liveCredit++;
+      this.pending.push({ seq, message, settle });
+      if (this.pending.length > this.maxPending) void this.persist(this.pending.take(Math.ceil(this.maxPending / 2)));
+      this.pump();
+    });
   }
 
   stats(): PublisherStats {
     const { messages, dropped, damagedLines, damagedFiles } = this.queue.stats();
-    return { ...this.counts, queued: messages, inFlight: this.inFlight.size, dropped, damagedLines, damagedFiles };
+    return {
+      ...this.counts,
+      queued: messages,
+      pending: this.pending.length,
+      inFlight: this.inFlight.size,
+      dropped,
+      damagedLines,
+      damagedFiles,
+    };
   }
 
-  /** Resolves true once nothing is queued or in flight, false if that did not happen within `timeoutMs`. */
+  /** Resolves true once nothing is queued, pending or in flight, false if that did not happen within `timeoutMs`. */
   async flushed(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    while (this.queue.size > 0 || this.inFlight.size > 0) {
+    while (this.queue.size > 0 || this.pending.length > 0 || this.inFlight.size > 0) {
       if (Date.now() >= deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -137,19 +178,23 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
   }
 
   /**
-   * Stops accepting messages, waits up to `drainTimeoutMs` (default 5 s) for those in flight, and puts the rest
-   * back into the queue on disk. The caller closes the connection and the queue afterwards.
+   * Stops accepting messages, goes on sending what is pending in memory for up to `drainTimeoutMs` (default 5 s)
+   * while connected, and puts the rest (pending and unacknowledged) into the queue on disk. Never waits longer than
+   * that plus the disk write. The caller closes the connection and the queue afterwards.
    */
   async close(options: { drainTimeoutMs?: number } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     const deadline = Date.now() + (options.drainTimeoutMs ?? 5000);
-    while (this.inFlight.size > 0 && this.connection.connected && Date.now() < deadline) {
+    // Pending messages behind a backlog cannot go before it: they join it on disk at once.
+    if (this.hasBacklog()) await this.persist(this.pending.take());
+    while ((this.inFlight.size > 0 || this.pending.length > 0) && this.connection.connected && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     clearTimeout(this.wakeTimer);
-    this.epoch++;
-    await this.takeBackInFlight();
+    await this.returnToQueue();
+    clearTimeout(this.dropTimer);
+    this.reportDrops();
     this.detach();
   }
 
@@ -157,15 +202,21 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     return Math.max(1, Math.min(this.windowSize, this.connection.receiveMaximum));
   }
 
-  private send(item: InFlight): void {
-    this.inFlight.set(item.seq, item);
-    this.connection.send(item.message).then(
-      () => this.acknowledged(item),
-      (error: unknown) => this.sendFailed(item, error),
-    );
+  private canSend(): boolean {
+    return this.connection.connected && this.inFlight.size < this.window() && !this.connection.congested;
   }
 
-  private acknowledged(item: InFlight): void {
+  /** Queued messages wait on disk that are older than anything pending in memory. */
+  private hasBacklog(): boolean {
+    return this.taking || this.queue.readyCount > 0;
+  }
+
+  private send(item: Item): void {
+    this.inFlight.set(item.seq, item);
+    this.connection.send(item.message, (error) => (error ? this.sendFailed(item, error) : this.acknowledged(item)));
+  }
+
+  private acknowledged(item: Item): void {
     if (this.inFlight.get(item.seq) !== item) return;
     this.inFlight.delete(item.seq);
     this.counts.delivered++;
@@ -174,7 +225,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     this.pump();
   }
 
-  private sendFailed(item: InFlight, error: unknown): void {
+  private sendFailed(item: Item, error: Error): void {
     if (this.inFlight.get(item.seq) !== item) return; // already taken back with its connection
     if (error instanceof PublishRejectedError) {
       this.inFlight.delete(item.seq);
@@ -184,21 +235,30 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
       return;
     }
     // Not a connection drop the connection has seen yet: start over on a new connection, in order.
-    this.connection.dropConnection(`a publish failed: ${error instanceof Error ? error.message : String(error)}`);
-    if (this.inFlight.has(item.seq)) void this.takeBackInFlight();
+    this.connection.dropConnection(`a publish failed: ${error.message}`);
+    if (this.inFlight.has(item.seq)) void this.returnToQueue();
   }
 
-  /** The connection is gone: queued messages become ready again; live ones go to the front of the queue. */
-  private takeBackInFlight(): Promise<void> {
+  /**
+   * The connection is gone (or the publisher closes): queued messages in flight become ready again in their place;
+   * live ones in flight and everything pending go to the disk queue, which sorts them in by sequence number.
+   */
+  private returnToQueue(): Promise<void> {
+    this.epoch++;
+    this.liveCredit = 0;
     const items = [...this.inFlight.values()];
     this.inFlight.clear();
     this.queue.release(items.filter((i) => !i.settle).map((i) => i.seq));
-    const live = items.filter((i) => i.settle);
-    if (live.length === 0) return Promise.resolve();
-    return this.store(live).then((results) => live.forEach((item, i) => item.settle!(results[i]!)));
+    return this.persist([...items.filter((i) => i.settle), ...this.pending.take()]);
   }
 
-  /** Queues messages; they may be sent (from memory) before they reach the disk, and count as queued once they have. */
+  /** Moves live messages to the disk queue; their callers learn 'queued' (or 'failed') once it is written. */
+  private async persist(items: Item[]): Promise<void> {
+    if (items.length === 0) return;
+    const results = await this.store(items);
+    items.forEach((item, i) => item.settle?.(results[i]!));
+  }
+
   private async store(items: readonly StoredRecord[]): Promise<PublishResult[]> {
     const written = this.queue.append(items.map(({ seq, message }) => ({ seq, message })));
     this.pump();
@@ -211,57 +271,92 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     return items.map(() => ({ status: 'queued' }));
   }
 
-  /** Sends queued messages, oldest first, while the window has room. */
+  /** Sends oldest first while the window and the socket have room: the disk backlog, then what is pending. */
   private pump(): void {
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
-    }
+    if (this.pumping || this.pumpScheduled) return;
     this.pumping = true;
-    void this.pumpQueue()
-      .catch((error: unknown) => this.emit('warning', `offline queue flush: ${String(error)}`))
-      .finally(() => {
-        this.pumping = false;
-        // A wake-up that came after the loop's last look must not be lost.
-        if (this.pumpAgain) this.pump();
-      });
-  }
-
-  private async pumpQueue(): Promise<void> {
-    do {
-      this.pumpAgain = false;
-      while (!this.closed && this.connection.connected && this.inFlight.size < this.window()) {
-        const epoch = this.epoch;
-        const room = this.window() - this.inFlight.size;
-        const allowed = Math.min(room, this.sendsAllowed(Math.min(room, 10)));
-        if (allowed === 0) break;
-        const records = await this.queue.take(allowed);
-        this.tokens -= records.length;
-        if (records.length === 0) break;
-        if (epoch !== this.epoch || !this.connection.connected || this.closed) {
-          this.queue.release(records.map((r) => r.seq));
-          break;
+    try {
+      for (let sent = 0; this.canSend(); sent++) {
+        if (sent === SENDS_PER_TURN) {
+          this.pumpScheduled = true;
+          setImmediate(() => {
+            this.pumpScheduled = false;
+            this.pump();
+          });
+          return;
         }
-        for (const record of records) this.send(record);
+        if (this.hasBacklog()) {
+          if (!this.taking && !this.closed) this.takeBacklog();
+          return;
+        }
+        this.liveCredit = 0;
+        const next = this.pending.shift();
+        if (!next) return;
+        this.send(next);
       }
-    } while (this.pumpAgain);
+    } finally {
+      this.pumping = false;
+    }
   }
 
-  /** Sends the flush rate allows now; when none, a wake-up is scheduled for when `wanted` will be allowed. */
-  private sendsAllowed(wanted: number): number {
+  /** Reads the next backlog batch from disk and sends it, as far as the window and the pacing allow. */
+  private takeBacklog(): void {
+    const room = this.window() - this.inFlight.size;
+    const allowed = Math.min(room, READ_BATCH, this.replaysAllowed(Math.min(room, this.tokenBurst)));
+    if (allowed <= 0) return;
+    const epoch = this.epoch;
+    this.taking = true;
+    void this.queue.take(allowed).then((records) => {
+      this.taking = false;
+      if (epoch !== this.epoch || !this.connection.connected || this.closed) {
+        this.queue.release(records.map((r) => r.seq));
+        return;
+      }
+      const fromCredit = Math.min(records.length, this.liveCredit);
+      this.liveCredit -= fromCredit;
+      this.tokens -= records.length - fromCredit;
+      for (const record of records) this.send(record);
+      this.pump();
+    });
+  }
+
+  /** Replays allowed now; when none, a wake-up is scheduled for when `wanted` will be allowed. */
+  private replaysAllowed(wanted: number): number {
     if (this.flushRate === 0) return Number.POSITIVE_INFINITY;
     const now = Date.now();
-    this.tokens = Math.min(this.windowSize, this.tokens + ((now - this.tokensAt) * this.flushRate) / 1000);
+    this.tokens = Math.min(this.tokenBurst, this.tokens + ((now - this.tokensAt) * this.flushRate) / 1000);
     this.tokensAt = now;
-    if (this.tokens >= 1) return Math.floor(this.tokens);
-    if (this.wakeTimer === undefined && this.queue.size > 0) {
-      const delay = Math.ceil(((wanted - this.tokens) * 1000) / this.flushRate);
+    const allowed = this.liveCredit + Math.floor(this.tokens);
+    if (allowed > 0) return allowed;
+    if (this.wakeTimer === undefined) {
+      const delay = Math.ceil(((Math.max(1, wanted) - this.tokens) * 1000) / this.flushRate);
       this.wakeTimer = setTimeout(() => {
         this.wakeTimer = undefined;
         this.pump();
       }, delay);
     }
     return 0;
+  }
+
+  /** Drops are reported at once, then at most once per interval with the count since the last report. */
+  private noteDropped(count: number): void {
+    this.unreportedDrops += count;
+    if (this.dropTimer !== undefined) return;
+    this.reportDrops();
+    const tick = (): void => {
+      this.dropTimer = undefined;
+      if (this.unreportedDrops === 0) return;
+      this.reportDrops();
+      this.dropTimer = setTimeout(tick, this.dropReportIntervalMs).unref();
+    };
+    this.dropTimer = setTimeout(tick, this.dropReportIntervalMs).unref();
+  }
+
+  private reportDrops(): void {
+    if (this.unreportedDrops === 0) return;
+    const count = this.unreportedDrops;
+    this.unreportedDrops = 0;
+    this.emit('dropped', count, this.queue.stats().dropped);
   }
 
   private reject(message: OutboundMessage, reason: string): PublishResult {

@@ -7,6 +7,7 @@ import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerConnection, type ConnectionState } from '../../../electron/core/mqtt/broker-connection.ts';
+import type { OutboundMessage } from '../../../electron/core/mqtt/outbound-message.ts';
 import type { BrokerConnectionOptions } from '../../../electron/core/mqtt/connection-options.ts';
 import { Secret } from '../../../electron/core/config/secret.ts';
 import { hasOwnOrigin } from '../../../shared/sources/loop-guard.ts';
@@ -30,6 +31,10 @@ afterAll(async () => {
   await Promise.all(brokers.splice(0).map((b) => b.dispose()));
   dirs.removeAll();
 });
+
+/** Publishes on `c` and waits for the outcome (PUBACK at QoS 1). */
+const sent = (c: BrokerConnection, message: OutboundMessage): Promise<void> =>
+  new Promise((resolve, reject) => c.send(message, (error) => (error ? reject(error) : resolve())));
 
 async function broker(extraConfig: string[] = []): Promise<Mosquitto> {
   const b = await startMosquitto(extraConfig);
@@ -99,7 +104,7 @@ describe('broker connection (real Mosquitto)', () => {
       const will = { topic: 'it/bridge/status', payload: 'offline', qos: 1 as const, retain: true };
       const { connection: c } = connection({ url: b.url, protocolVersion, will });
       await waitFor(() => c.connected, 'the connection');
-      await c.send({ topic: 'it/bridge/status', payload: 'online', qos: 1, retain: true });
+      await sent(c, { topic: 'it/bridge/status', payload: 'online', qos: 1, retain: true });
       await waitFor(() => w.received.includes('online'), 'online');
       await c.close({ publishWill: true });
       await waitFor(() => w.received.includes('offline'), 'the last will');
@@ -116,7 +121,7 @@ describe('broker connection (real Mosquitto)', () => {
     );
     const { connection: c } = connection({ url: b.url, protocolVersion: 5 });
     await waitFor(() => c.connected, 'the connection');
-    await c.send({ topic: 'it/own/x', payload: '1', qos: 1, retain: false });
+    await sent(c, { topic: 'it/own/x', payload: '1', qos: 1, retain: false });
     expect(hasOwnOrigin(await received)).toBe(true);
     await subscriber.endAsync();
   });
@@ -149,7 +154,7 @@ describe('broker connection (real Mosquitto)', () => {
       watchers.push(w);
       const { connection: c } = connection(options);
       await waitFor(() => c.connected, `a connection to ${options.url}`);
-      await c.send({ topic: 'it/transport', payload: options.url, qos: 1, retain: false });
+      await sent(c, { topic: 'it/transport', payload: options.url, qos: 1, retain: false });
       await waitFor(() => w.received.includes(options.url), 'the message');
     }
 

@@ -194,8 +194,10 @@ describe('publishing with a real Mosquitto: nothing lost', () => {
     p.publisher.on('dropped', (count) => dropped.push(count));
     await publishAll(p, range(1, 120));
     expect(p.publisher.stats()).toMatchObject({ queued: 50, dropped: 70 });
-    expect(dropped.reduce((a, c) => a + c, 0)).toBe(70);
     await p.close();
+    // Reported at once, then at most once per interval (10 s): two reports here, the rest at close.
+    expect(dropped.length).toBeLessThanOrEqual(2);
+    expect(dropped.reduce((a, c) => a + c, 0)).toBe(70);
 
     await b.start();
     const w = await subscriber(b);
