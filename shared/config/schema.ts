@@ -123,7 +123,12 @@ export const configSchema = z.strictObject({
         .strictObject({ enabled: z.boolean().default(true), prefix: z.string().default('homeassistant') })
         .prefault({}),
       rlDsp: z
-        .strictObject({ enabled: z.boolean().default(false), group: z.string().default('smartmeter') })
+        .strictObject({
+          enabled: z.boolean().default(false),
+          group: z.string().default('smartmeter'),
+          /** `base`: W, Wh, … as smartmeter-datacollector's RL-DSP sink publishes; `kilo`: kW, kWh, … */
+          scale: z.enum(['base', 'kilo']).default('base'),
+        })
         .prefault({}),
       /** A meter is `offline` after this many of its own push intervals without a message. */
       offlineAfterMissed: z.number().int().min(1).default(3),

@@ -1,19 +1,22 @@
 /**
  * Optional output: the Swiss VSE "RL-DSP CH2024" bundle, `dt/<group>/<meterId>/ds` with
  * `{"meter":{"ts":"<ISO UTC>","1.7.0":…,"1.8.0":…}}`: one object per message, electricity values keyed by their OBIS
- * `C.D.E`. The published document was not available to check against; docs/mqtt-profile.md lists what is assumed
- * (kilo units by default, `base` switches to W/Wh) and what is unclear.
+ * `C.D.E`. The published document was not available to check against; the defaults follow the one public
+ * implementation, the `mqttrldsp` sink of smartmeter-datacollector: register units after scaling (W, Wh, var, varh)
+ * and `ts` with `+00:00`. `kilo` publishes kW, kWh, … for consumers written against earlier versions of the bridge.
  */
 import type { Reading } from './harmonize.ts';
 import { QUANTITIES } from './quantities.ts';
 import { meterTopicId } from './topics.ts';
 import { roundValue } from './units.ts';
 
+export type RlDspScale = 'base' | 'kilo';
+
 export interface RlDspOptions {
   /** The `<group>` topic level, e.g. the installation or the operator; sanitised like a meter ID. */
   group: string;
-  /** `kilo` (default): kW, kWh, kvar, kvarh, kVA, kVAh, as the meter's own register display. `base`: profile units. */
-  scale?: 'kilo' | 'base';
+  /** `base` (default): the profile units W, Wh, var, varh, VA, VAh. `kilo`: kW, kWh, …, as the meter's display. */
+  scale?: RlDspScale;
 }
 
 export interface RlDspPayload {
@@ -27,9 +30,9 @@ const obisKey = new Map(QUANTITIES.flatMap((q) => (q.medium === 'electricity' &&
 /** The largest time a JavaScript Date can hold, in seconds. */
 const MAX_DATE_SECONDS = 8.64e12;
 
-/** ISO 8601 in UTC with whole seconds, e.g. `2024-05-01T12:00:05Z`. */
+/** ISO 8601 in UTC with whole seconds and the offset written out, e.g. `2024-05-01T12:00:05+00:00`. */
 function isoSeconds(unixSeconds: number): string {
-  return new Date(Math.floor(unixSeconds) * 1000).toISOString().replace(/\.\d{3}Z$/u, 'Z');
+  return new Date(Math.floor(unixSeconds) * 1000).toISOString().replace(/\.\d{3}Z$/u, '+00:00');
 }
 
 /**
@@ -45,7 +48,7 @@ export function rlDspMessage(
 ): { topic: string; payload: RlDspPayload } {
   const usable = messageTimestamp !== undefined && Math.abs(messageTimestamp) <= MAX_DATE_SECONDS;
   const meter: RlDspPayload['meter'] = { ts: isoSeconds(usable ? messageTimestamp : receivedAt) };
-  const kilo = (options.scale ?? 'kilo') === 'kilo';
+  const kilo = options.scale === 'kilo';
   for (const reading of readings) {
     const key = obisKey.get(reading.quantity);
     if (key === undefined) continue;

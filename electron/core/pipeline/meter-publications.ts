@@ -23,7 +23,7 @@ import type { OutboundMessage } from '../mqtt/outbound-message.ts';
 export interface PublicationSettings {
   baseTopic: string;
   homeAssistant: { enabled: boolean; prefix: string };
-  rlDsp: { enabled: boolean; group: string };
+  rlDsp: { enabled: boolean; group: string; scale?: 'base' | 'kilo' };
   /** A meter goes `offline` after this many of its own intervals without a message. */
   offlineAfterMissed: number;
   /** The bridge's version, for bridge info and HA's origin. */
@@ -152,6 +152,7 @@ export class MeterPublications {
     if (this.settings.rlDsp.enabled) {
       const rl = rlDspMessage(topicId, readings, message.timestamp, context.receivedAt, {
         group: this.settings.rlDsp.group,
+        scale: this.settings.rlDsp.scale,
       });
       if (Object.keys(rl.payload.meter).length > 1)
         out.push({ topic: rl.topic, payload: json(rl.payload), ...OPTIONS.rlDsp });

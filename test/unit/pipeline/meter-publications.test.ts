@@ -93,7 +93,7 @@ describe('what the bridge publishes for a meter', () => {
     const p = new MeterPublications({ ...settings, rlDsp: { enabled: true, group: 'home' } });
     const rl = p.forMessage(message(1.5), ctx(1000)).find((m) => m.topic.startsWith('dt/'))!;
     expect(rl.topic).toBe('dt/home/E0026000000012345/ds');
-    expect(JSON.parse(rl.payload as string).meter).toMatchObject({ '1.7.0': 1.5 });
+    expect(JSON.parse(rl.payload as string).meter).toMatchObject({ '1.7.0': 1500 });
   });
 });
 
