@@ -92,7 +92,7 @@ class DlmsDecoder implements StreamDecoder {
         ...(this.options.timeZone ? { timeZone: this.options.timeZone } : {}),
         ...(this.options.family ? { family: this.options.family } : {}),
       };
-      return [interpretPush(parsed.value, ctx)];
+      return [plausible(interpretPush(parsed.value, ctx), layer)];
     }
     if (tag === DSMR_START && layer.encrypted) {
       return [
@@ -106,6 +106,17 @@ class DlmsDecoder implements StreamDecoder {
       ),
     ];
   }
+}
+
+/**
+ * A bare APDU carries no checksum, and random bytes now and then parse as a push of one nameless value (17 in 100 MB
+ * of noise). Real pushes name their values by OBIS code (or a meter-family layout does): a bare, unencrypted push
+ * that names none is taken for noise.
+ */
+function plausible(output: DecodeOutput, layer: Layer): DecodeOutput {
+  if (!output.ok || layer.transport !== 'raw' || layer.encrypted) return output;
+  if (output.message.values.some((v) => 'obis' in v && v.obis !== null)) return output;
+  return fail('syntax', 'a bare data-notification that names no OBIS code: noise, not a push');
 }
 
 function failure(error: DecodeError): DecodeOutput {

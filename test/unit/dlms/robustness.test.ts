@@ -92,3 +92,15 @@ describe('robustness', () => {
     expect(performance.now() - started).toBeLessThan(5000);
   });
 });
+
+describe('bare APDUs from noise', () => {
+  it('are not pushes when they name no OBIS code (random bytes parse as one nameless value now and then)', () => {
+    const nameless = encodePush({ type: 'unsigned', value: 87 }, { transport: 'raw' });
+    const [out] = createDlmsDecoder().push(nameless);
+    expect(out).toMatchObject({ ok: false, error: { kind: 'syntax' } });
+    expect(createDlmsDecoder().push(encodePush(small, { transport: 'raw' }))[0]?.ok).toBe(true);
+    expect(createDlmsDecoder().push(encodePush({ type: 'unsigned', value: 87 }, { transport: 'hdlc' }))[0]?.ok).toBe(
+      true,
+    );
+  });
+});
