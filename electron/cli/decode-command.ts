@@ -22,6 +22,7 @@ M-Bus frames from FILE (default: standard input) and prints one JSON line per me
   --hex       the input is hex text (whitespace, ':' and 0x prefixes allowed) instead of raw bytes
   --tz        time zone for meter clocks that carry no UTC offset (default: this machine's zone)
   --family    DLMS meter-family table to use instead of recognising it
+Ctrl-C (SIGINT) or SIGTERM stops reading; what was decoded until then has been printed.
 Exit status: 0 when every message decoded, 1 when any failed, 2 for usage errors.`;
 
 function parseZone(zone: string | undefined): string | undefined {
@@ -109,6 +110,8 @@ export async function decodeCommand(args: string[], io: CliIo): Promise<number> 
       emit(chunk instanceof Uint8Array ? decoder.push(chunk) : [chunk]);
     }
   } catch (e) {
+    // Stopped by the user (the input was closed): a message cut off by the interrupt is not the input's fault.
+    if (io.signal?.aborted) return failed > 0 ? 1 : 0;
     io.err(`decode: cannot read ${request.input === '-' ? 'standard input' : request.input}: ${(e as Error).message}`);
     return 2;
   }

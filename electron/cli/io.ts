@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
-import type { Readable, Writable } from 'node:stream';
+import { addAbortSignal, type Readable, type Writable } from 'node:stream';
 
 /** What a command may touch of the outside world, so tests can run commands in-process. */
 export interface CliIo {
-  /** A byte stream for a path, or for `-` the standard input. */
+  /** A byte stream for a path, or for `-` the standard input; it ends with an error once `signal` aborts. */
   open(path: string): AsyncIterable<Uint8Array>;
   out(line: string): void;
   err(line: string): void;
@@ -21,7 +21,8 @@ export function nodeIo(
   const stop = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
   return {
-    open: (path) => (path === '-' ? stdin : createReadStream(path)),
+    // Closed on abort, so that a read waiting on a stream that never ends (a serial device, a pipe) ends too.
+    open: (path) => addAbortSignal(stop.signal, path === '-' ? stdin : createReadStream(path)),
     out: (line) => stdout.write(`${line}\n`),
     err: (line) => stderr.write(`${line}\n`),
     stdout,

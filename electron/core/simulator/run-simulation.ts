@@ -15,10 +15,12 @@ export interface SimulationOptions {
   signal?: AbortSignal;
 }
 
+/** Waits `ms` or until aborted; the abort listener goes with the wait, so a long run does not pile them up. */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    const wake = () => (clearTimeout(timer), signal?.removeEventListener('abort', wake), resolve());
+    const timer = setTimeout(wake, ms);
+    signal?.addEventListener('abort', wake, { once: true });
   });
 }
 
