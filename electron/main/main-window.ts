@@ -1,0 +1,57 @@
+/**
+ * The one window: the UI from the packaged files, in a sandboxed renderer that reaches the core only through the
+ * preload's named functions. Its size and place are remembered between runs.
+ */
+import { BrowserWindow, type BrowserWindowConstructorOptions } from 'electron';
+import { APP_ENTRY } from './app-origin.ts';
+import { guardWebContents, type OpenExternal } from './web-guards.ts';
+import { MIN_SIZE, saveWindowState, type WindowState } from './window-state.ts';
+
+export function mainWindowOptions(preload: string, state: WindowState): BrowserWindowConstructorOptions {
+  const { maximized: _maximized, ...bounds } = state;
+  return {
+    ...bounds,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
+    title: 'Smartmeter Bridge',
+    show: false,
+    backgroundColor: '#1e1e1e',
+    webPreferences: {
+      preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      safeDialogs: true,
+    },
+  };
+}
+
+export interface MainWindowOptions {
+  preload: string;
+  state: WindowState;
+  stateFile: string;
+  openExternal: OpenExternal;
+}
+
+export function createMainWindow(options: MainWindowOptions): BrowserWindow {
+  const window = new BrowserWindow(mainWindowOptions(options.preload, options.state));
+  guardWebContents(window.webContents, options.openExternal);
+  window.once('ready-to-show', () => {
+    if (options.state.maximized) window.maximize();
+    window.show();
+  });
+  // 'close' comes before hiding to the tray too, so the size is kept whichever way the window goes.
+  window.on('close', () =>
+    saveWindowState(options.stateFile, { ...window.getNormalBounds(), maximized: window.isMaximized() }),
+  );
+  void window.loadURL(APP_ENTRY);
+  return window;
+}

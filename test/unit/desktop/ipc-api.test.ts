@@ -1,0 +1,130 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ApiResponse, BridgeView } from '../../../shared/api.ts';
+
+vi.mock('electron', () => import('./electron-double.ts'));
+const { FakeWebContents, ipcMain } = await import('./electron-double.ts');
+const { REFUSED_SENDER, serveApiOverIpc } = await import('../../../electron/main/ipc-api.ts');
+const { IPC_CHANNELS } = await import('../../../electron/preload/ipc-channels.ts');
+
+const view = { version: '0.1.0', sources: [], meters: [] } as unknown as BridgeView;
+const log = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+let window: InstanceType<typeof FakeWebContents>;
+let changed: () => void;
+let stop: () => void;
+const backend = {
+  getBridge: vi.fn((): BridgeView | undefined => view),
+  listSerialPorts: vi.fn(() => Promise.resolve([])),
+  onChange: (listener: () => void) => void (changed = listener),
+};
+
+type Frame = { url: string; parent: Frame | null } | null;
+const top = (url = 'app://bridge/index.html'): Frame => ({ url, parent: null });
+function request(payload: unknown, sender = window, senderFrame: Frame = top()): Promise<ApiResponse> {
+  const handler = ipcMain.handlers.get(IPC_CHANNELS.request);
+  if (!handler) throw new Error('no handler');
+  return Promise.resolve((handler as (e: unknown, p: unknown) => ApiResponse)({ sender, senderFrame }, payload));
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  window = new FakeWebContents();
+  stop = serveApiOverIpc({
+    ipcMain: ipcMain as unknown as Electron.IpcMain,
+    backend,
+    window: () => window as unknown as Electron.WebContents,
+    log,
+  });
+  backend.getBridge.mockClear();
+  backend.listSerialPorts.mockClear();
+  log.warn.mockClear();
+});
+afterEach(() => {
+  stop();
+  vi.useRealTimers();
+});
+
+describe('IPC requests from the app window', () => {
+  it('answers the contract methods', async () => {
+    expect(await request({ id: 1, method: 'getBridge' })).toEqual({ id: 1, ok: true, result: view });
+    expect(await request({ id: 2, method: 'listSerialPorts' })).toEqual({ id: 2, ok: true, result: [] });
+  });
+
+  it('says so when the bridge is not running or the core fails, with the request id', async () => {
+    backend.getBridge.mockReturnValueOnce(undefined);
+    expect(await request({ id: 3, method: 'getBridge' })).toEqual({
+      id: 3,
+      ok: false,
+      error: { message: 'the bridge is not running' },
+    });
+    backend.listSerialPorts.mockRejectedValueOnce(new Error('udevadm missing'));
+    expect(await request({ id: 4, method: 'listSerialPorts' })).toMatchObject({ id: 4, ok: false });
+  });
+});
+
+describe('forged senders are refused before anything runs', () => {
+  const forged: [string, () => [InstanceType<typeof FakeWebContents>, Frame]][] = [
+    ['a remote page in the window', () => [window, top('https://evil.example/')]],
+    ['a file:// page in the window', () => [window, top('file:///tmp/x.html')]],
+    ['an iframe of our page', () => [window, { url: 'app://bridge/index.html', parent: top() }]],
+    ['another app:// host', () => [window, top('app://other/index.html')]],
+    ['another window showing our page', () => [new FakeWebContents(), top()]],
+    ['a frame already gone', () => [window, null]],
+  ];
+  for (const [what, sender] of forged) {
+    it(what, async () => {
+      const [contents, frame] = sender();
+      expect(await request({ id: 1, method: 'listSerialPorts' }, contents, frame)).toEqual({
+        id: null,
+        ok: false,
+        error: { message: REFUSED_SENDER },
+      });
+      expect(backend.listSerialPorts).not.toHaveBeenCalled();
+      expect(log.warn).toHaveBeenCalledWith(expect.stringMatching(/refused/));
+    });
+  }
+});
+
+describe('malformed payloads are refused before anything runs', () => {
+  const malformed: [string, unknown][] = [
+    ['an unknown method', { id: 1, method: 'stopBridge' }],
+    ['a method from the prototype', { id: 1, method: 'constructor' }],
+    ['an extra field', { id: 1, method: 'listSerialPorts', params: { path: '/dev/ttyUSB0' } }],
+    ['a negative id', { id: -1, method: 'getBridge' }],
+    ['a fractional id', { id: 1.5, method: 'getBridge' }],
+    ['a string', '{"id":1,"method":"getBridge"}'],
+    ['nothing', undefined],
+    ['an array', [1, 'getBridge']],
+  ];
+  for (const [what, payload] of malformed) {
+    it(what, async () => {
+      const response = await request(payload);
+      expect(response).toMatchObject({
+        id: null,
+        ok: false,
+        error: { message: expect.stringMatching(/^not a request/) },
+      });
+      expect(backend.getBridge).not.toHaveBeenCalled();
+      expect(backend.listSerialPorts).not.toHaveBeenCalled();
+    });
+  }
+});
+
+describe('bridge views pushed to the window', () => {
+  it('sends one view per burst of changes, on the event channel only', () => {
+    for (let i = 0; i < 50; i++) changed();
+    vi.advanceTimersByTime(250);
+    expect(window.sent).toEqual([{ channel: IPC_CHANNELS.event, message: { event: 'bridge', data: view } }]);
+  });
+
+  it('sends nothing to a closed window, nor after stopping', () => {
+    window.destroyed = true;
+    changed();
+    vi.advanceTimersByTime(250);
+    window.destroyed = false;
+    stop();
+    changed();
+    vi.advanceTimersByTime(250);
+    expect(window.sent).toEqual([]);
+    expect(ipcMain.handlers.has(IPC_CHANNELS.request)).toBe(false);
+  });
+});

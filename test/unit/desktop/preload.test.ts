@@ -1,0 +1,51 @@
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ApiEvent, BridgeView } from '../../../shared/api.ts';
+
+vi.mock('electron', () => import('./electron-double.ts'));
+const { contextBridge, ipcRenderer } = await import('./electron-double.ts');
+const { IPC_CHANNELS } = await import('../../../electron/preload/ipc-channels.ts');
+
+type Exposed = Record<string, unknown> & {
+  getBridge(): Promise<BridgeView>;
+  listSerialPorts(): Promise<unknown>;
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+};
+let api: Exposed;
+beforeAll(async () => {
+  await import('../../../electron/preload/preload.ts');
+  api = contextBridge.exposed.get('smartmeterBridge') as Exposed;
+});
+
+describe('the preload', () => {
+  it('puts exactly the api functions into the page, and nothing else', () => {
+    expect([...contextBridge.exposed.keys()]).toEqual(['smartmeterBridge']);
+    expect(Object.keys(api).sort()).toEqual(['getBridge', 'listSerialPorts', 'onEvent']);
+    for (const value of Object.values(api)) expect(typeof value).toBe('function');
+    expect(Object.values(api)).not.toContain(ipcRenderer);
+  });
+
+  it('sends each call as a contract request on the request channel and gives back its result', async () => {
+    ipcRenderer.answer = (p) => ({ id: (p as { id: number }).id, ok: true, result: [{ path: '/dev/ttyUSB0' }] });
+    expect(await api.listSerialPorts()).toEqual([{ path: '/dev/ttyUSB0' }]);
+    const sent = ipcRenderer.invoked.at(-1);
+    expect(sent?.channel).toBe(IPC_CHANNELS.request);
+    expect(sent?.payload).toEqual({ id: expect.any(Number), method: 'listSerialPorts' });
+  });
+
+  it('turns a refusal into a rejected promise with the core’s message', async () => {
+    ipcRenderer.answer = () => ({ id: 2, ok: false, error: { message: 'the bridge is not running' } });
+    await expect(api.getBridge()).rejects.toThrow('the bridge is not running');
+  });
+
+  it('hands the page only the event message, never the IPC event (whose sender leads to ipcRenderer)', () => {
+    const received: unknown[][] = [];
+    const unsubscribe = api.onEvent((...args) => received.push(args));
+    const message = { event: 'bridge', data: { version: '0.1.0' } };
+    ipcRenderer.emit(IPC_CHANNELS.event, { sender: ipcRenderer }, message);
+    expect(received).toEqual([[message]]);
+    unsubscribe();
+    ipcRenderer.emit(IPC_CHANNELS.event, { sender: ipcRenderer }, message);
+    expect(received).toHaveLength(1);
+    expect(ipcRenderer.listenerCount(IPC_CHANNELS.event)).toBe(0);
+  });
+});
