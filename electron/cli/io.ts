@@ -11,6 +11,8 @@ export interface CliIo {
   stdout: Writable;
   /** Aborted when the user stops the program (Ctrl-C, SIGTERM): long-running commands finish cleanly. */
   signal?: AbortSignal;
+  /** Ends the process (the real CLI only): a command that stopped must not be kept alive by a stuck handle. */
+  exit?: (code: number) => void;
 }
 
 export function nodeIo(
@@ -27,5 +29,6 @@ export function nodeIo(
     err: (line) => stderr.write(`${line}\n`),
     stdout,
     signal: stop.signal,
+    exit: (code) => process.exit(code),
   };
 }

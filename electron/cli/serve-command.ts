@@ -6,6 +6,7 @@ import { loadConfig } from '../core/config/load-config.ts';
 import { rendererDir } from '../core/build-info.ts';
 import { BridgeService } from '../core/service/bridge-service.ts';
 import { defaultDataDir } from '../core/service/data-dir.ts';
+import { lockDir, type DirLock } from '../core/service/dir-lock.ts';
 import { createLogger, type LogLevel } from '../core/service/logger.ts';
 import { listSerialPorts } from '../core/transports/port-list.ts';
 import { startApiServer } from '../server/api-server.ts';
@@ -17,7 +18,7 @@ export const SERVE_USAGE = `usage: smartmeter-bridge serve [--config FILE] [--da
 Runs the bridge: reads every configured meter and publishes the harmonized MQTT profile (docs/mqtt-profile.md).
 Without a config it starts an embedded MQTT broker on 127.0.0.1:1883 and waits for sources to be configured.
   --config     YAML or JSON config file (docs/configuration.md)
-  --data-dir   where the offline queue is kept (default: the platform's state directory)
+  --data-dir   where the offline queue is kept (default: the platform's state directory); one bridge per dir
   --log-level  default info`;
 
 export function packageVersion(): string {
@@ -52,16 +53,21 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const log = createLogger(io.err, values['log-level'] as LogLevel);
   // A long-running service says so instead of dying silently; any such line is a defect to report.
   process.on('unhandledRejection', (reason) => log.error(`internal error (please report it): ${String(reason)}`));
-  const service = new BridgeService({
-    config: loaded.config,
-    dataDir: values['data-dir'] ?? defaultDataDir(),
-    version: packageVersion(),
-    log,
-  });
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  let lock: DirLock;
+  try {
+    // Two bridges on one data dir would corrupt its queue: the second one says who holds it and leaves.
+    lock = await lockDir(dataDir);
+  } catch (e) {
+    log.error(`cannot start: ${(e as Error).message}`);
+    return 1;
+  }
+  const service = new BridgeService({ config: loaded.config, dataDir, version: packageVersion(), log });
   try {
     await service.start();
   } catch (e) {
     log.error(`cannot start: ${(e as Error).message}`);
+    await lock.release();
     return 1;
   }
   if (loaded.config.sources.length === 0)
@@ -83,7 +89,29 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   if (ui) log.info(`UI and api on ${ui.url}`);
   if (io.signal && !io.signal.aborted) await once(io.signal, 'abort');
   log.info('stopping: reporting offline, keeping queued messages on disk');
-  await ui?.close();
-  await service.stop();
-  return 0;
+  const boundMs = loaded.config.queue.shutdownFlushMs + STOP_GRACE_MS;
+  const stopped = await settlesWithin(Promise.all([ui?.close(), service.stop()]), boundMs);
+  await lock.release();
+  const code = stopped ? 0 : 1;
+  if (!stopped) log.error(`stopping took longer than ${boundMs / 1000} s: exiting with the rest unsent`);
+  // Whatever might still hold the event loop (a socket that never closes), the process ends now.
+  if (io.exit) setTimeout(() => io.exit?.(code), EXIT_GRACE_MS).unref();
+  return code;
+}
+
+/** Beyond the shutdown flush: stopping the sources, disconnecting, writing the rest to disk. */
+const STOP_GRACE_MS = 5000;
+/** How long the process may take to end by itself once stopped. */
+const EXIT_GRACE_MS = 2000;
+
+/** Resolves true once `work` settles, false if it has not within `ms` (it is left running). */
+function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    work.then(done, done);
+  });
 }

@@ -143,8 +143,14 @@ export const configSchema = z.strictObject({
         .int()
         .positive()
         .default(64 * 1024 * 1024),
-      /** Queued messages sent per second at most when the broker is back, so a stock Mosquitto keeps them all. */
+      /** Backlog messages replayed per second after an outage, on top of live traffic, so a stock Mosquitto keeps them all. */
       flushRate: z.number().int().nonnegative().default(500),
+      /** Messages sent and awaiting the broker's acknowledgement at most. */
+      inFlightWindow: z.number().int().positive().default(1000),
+      /** Live messages held in memory while the window is full or a backlog replays; beyond it the oldest go to disk. */
+      maxPending: z.number().int().positive().default(10_000),
+      /** On shutdown: how long to go on sending what is in memory before keeping the rest on disk. */
+      shutdownFlushMs: z.number().int().nonnegative().default(5000),
       dir: z.string().optional(),
     })
     .prefault({}),

@@ -78,6 +78,8 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
           maxBytes: this.config.queue.maxBytes,
         },
         flushRate: this.config.queue.flushRate,
+        inFlightWindow: this.config.queue.inFlightWindow,
+        maxPending: this.config.queue.maxPending,
       });
     } catch (e) {
       await this.stop();
@@ -121,7 +123,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     this.sources = [];
     if (this.publishing) {
       await Promise.all(this.send([...this.publications.allOffline(), this.publications.bridgeStatus('offline')]));
-      await this.publishing.close({ drainTimeoutMs: 3000 });
+      await this.publishing.close({ drainTimeoutMs: this.config.queue.shutdownFlushMs });
       this.publishing = undefined;
     }
     await this.haWatch?.endAsync().catch(() => undefined);

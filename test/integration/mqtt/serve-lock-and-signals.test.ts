@@ -1,0 +1,98 @@
+/**
+ * The real `serve` process and its data dir: a second bridge on the same dir is refused (naming the PID), a lock left
+ * by a killed bridge is taken over, and SIGTERM ends it with exit 0 even while the broker is unreachable, with what
+ * it could not send kept on disk.
+ */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { runCli, type CliProcess } from '../../helpers/cli-process.ts';
+import { freePort, startMosquitto, type Mosquitto } from '../../helpers/mosquitto.ts';
+import { waitFor } from './mqtt-test-kit.ts';
+
+const running: CliProcess[] = [];
+const made: string[] = [];
+let brokers: Mosquitto[] = [];
+
+afterEach(async () => {
+  for (const p of running.splice(0)) p.kill();
+  await Promise.all(brokers.map((b) => b.dispose()));
+  brokers = [];
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'smb-serve-'));
+  made.push(dir);
+  return dir;
+}
+
+/** Runs `serve` publishing to `brokerUrl` with its data in `dataDir`. */
+async function serve(brokerUrl: string, dataDir: string): Promise<CliProcess> {
+  const config = join(tempDir(), 'bridge.yaml');
+  writeFileSync(
+    config,
+    stringify({
+      broker: { url: brokerUrl },
+      embeddedBroker: { enabled: false },
+      ui: { port: await freePort() },
+      queue: { shutdownFlushMs: 1000 },
+    }),
+  );
+  const p = runCli(['serve', '--config', config, '--data-dir', dataDir]);
+  running.push(p);
+  return p;
+}
+
+async function broker(): Promise<Mosquitto> {
+  const b = await startMosquitto();
+  brokers.push(b);
+  return b;
+}
+
+describe('serve: one bridge per data dir, and stopping it', () => {
+  it('refuses a second bridge on the same data dir, naming the PID of the first, with exit 1', async () => {
+    const b = await broker();
+    const dataDir = tempDir();
+    const first = await serve(b.url, dataDir);
+    await waitFor(() => first.stderr().includes('connected to'), 'the first bridge to connect');
+
+    const second = await serve(b.url, dataDir);
+    expect(await second.exited).toBe(1);
+    expect(second.stderr()).toContain(`in use by another smartmeter-bridge (PID ${first.child.pid})`);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+  });
+
+  it('takes over the lock of a bridge that was killed (SIGKILL leaves its lock file behind)', async () => {
+    const b = await broker();
+    const dataDir = tempDir();
+    const killed = await serve(b.url, dataDir);
+    await waitFor(() => killed.stderr().includes('connected to'), 'the first bridge to connect');
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    expect(readdirSync(dataDir)).toContain('smartmeter-bridge.lock');
+
+    const next = await serve(b.url, dataDir);
+    await waitFor(() => next.stderr().includes('connected to'), 'the next bridge to connect', 20_000);
+    next.child.kill('SIGTERM');
+    expect(await next.exited).toBe(0);
+  });
+
+  it('stops on SIGTERM with exit 0 while the broker is unreachable, keeping its messages on disk', async () => {
+    const dataDir = tempDir();
+    const nobody = `mqtt://127.0.0.1:${await freePort()}`;
+    const bridge = await serve(nobody, dataDir);
+    await waitFor(() => bridge.stderr().includes(`broker ${nobody}`), 'a failed connection attempt');
+
+    bridge.child.kill('SIGTERM');
+    expect(await bridge.exited).toBe(0);
+    expect(bridge.stderr()).toContain('stopping');
+    // The bridge's own status messages wait in the queue for the next run; the lock is gone.
+    expect(readdirSync(join(dataDir, 'queue')).some((f) => f.startsWith('segment-'))).toBe(true);
+    expect(readdirSync(dataDir)).not.toContain('smartmeter-bridge.lock');
+  });
+});
