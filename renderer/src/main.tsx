@@ -1,3 +1,22 @@
+/** The browser entry: languages, the api transport (the WebSocket of the page's own server), the store, the app. */
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { websocketTransport, apiUrl } from './api/websocket-transport.ts';
+import { App } from './app/App.tsx';
+import { applyTheme, storedTheme } from './app/theme.ts';
+import { initI18n } from './i18n/index.ts';
+import { BridgeStore } from './store/bridge-store.ts';
+import { StoreContext } from './store/use-bridge.ts';
+import './styles.css';
 
-createRoot(document.getElementById('root')!).render(<p>Smartmeter Bridge</p>);
+applyTheme(storedTheme());
+await initI18n();
+const store = new BridgeStore(websocketTransport(apiUrl(location)));
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <StoreContext value={store}>
+      <App />
+    </StoreContext>
+  </StrictMode>,
+);

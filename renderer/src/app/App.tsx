@@ -1,0 +1,85 @@
+import { useEffect, useState, type FC } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LANGUAGES, setLanguage, type Language } from '../i18n/index.ts';
+import { DevicesPage } from '../pages/DevicesPage.tsx';
+import { DiagnosticsPage } from '../pages/DiagnosticsPage.tsx';
+import { FirstRunPage } from '../pages/FirstRunPage.tsx';
+import { MetersPage } from '../pages/MetersPage.tsx';
+import { TopicsPage } from '../pages/TopicsPage.tsx';
+import { useBridge } from '../store/use-bridge.ts';
+import { applyTheme, storedTheme, THEMES, type Theme } from './theme.ts';
+import { PAGES, useRoute, type Page } from './use-route.ts';
+
+const PAGE_COMPONENTS: Record<Page, FC> = {
+  meters: MetersPage,
+  devices: DevicesPage,
+  diagnostics: DiagnosticsPage,
+  topics: TopicsPage,
+};
+
+export function App() {
+  const { t, i18n } = useTranslation();
+  const { connection, bridge } = useBridge();
+  const route = useRoute();
+  const [theme, setTheme] = useState<Theme>(storedTheme);
+  useEffect(() => applyTheme(theme), [theme]);
+  useEffect(() => {
+    document.title = t('app.title');
+  }, [t]);
+
+  // With no source configured and no page asked for, the first-run page explains what to do.
+  const firstRun = !route && bridge !== undefined && bridge.sources.length === 0;
+  const page = route ?? 'meters';
+  const Content = PAGE_COMPONENTS[page];
+
+  return (
+    <>
+      <a className="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <header className="top">
+        <span className="brand">{t('app.title')}</span>
+        <nav aria-label={t('app.nav')}>
+          <ul>
+            {PAGES.map((p) => (
+              <li key={p}>
+                <a href={`#/${p}`} aria-current={p === page && !firstRun ? 'page' : undefined}>
+                  {t(`nav.${p}`)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="controls">
+          <label>
+            {t('app.language')}
+            <select value={i18n.language} onChange={(e) => void setLanguage(e.target.value as Language)}>
+              {LANGUAGES.map((l) => (
+                <option key={l.code} value={l.code} lang={l.code}>
+                  {l.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('app.theme')}
+            <select value={theme} onChange={(e) => setTheme(e.target.value as Theme)}>
+              {THEMES.map((th) => (
+                <option key={th} value={th}>
+                  {t(`app.theme${th[0]!.toUpperCase()}${th.slice(1)}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      </header>
+      <p className={`connection ${connection}`} role="status">
+        {t(`app.${connection}`)}
+      </p>
+      <main id="main" tabIndex={-1}>
+        {bridge === undefined ? null : firstRun ? <FirstRunPage /> : <Content />}
+      </main>
+      {bridge && <footer>{t('app.version', { version: bridge.version })}</footer>}
+    </>
+  );
+}

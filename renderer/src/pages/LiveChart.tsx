@@ -1,0 +1,79 @@
+/** Import and export power since the page opened, thinned to the chart's width (min/max buckets). */
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { minMaxBuckets } from '../chart/downsample.ts';
+import { useLocale } from '../components/use-locale.ts';
+import { formatTime, formatValue } from '../format/format.ts';
+import { useBridge, useStore } from '../store/use-bridge.ts';
+
+/** About two points per pixel column of a wide chart. */
+const BUCKETS = 400;
+
+export function LiveChart({ meterId }: { meterId: string }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { powerRevision } = useBridge();
+  const store = useStore();
+  const series = useMemo(() => {
+    const s = store.power.of(meterId);
+    return s && { import: minMaxBuckets(s.import, BUCKETS), export: minMaxBuckets(s.export, BUCKETS) };
+    // powerRevision is in the list because the history grows in place.
+  }, [store, meterId, powerRevision]);
+  const samples = (series?.import.length ?? 0) + (series?.export.length ?? 0);
+
+  return (
+    <figure className="chart">
+      <figcaption>{t('chart.title')}</figcaption>
+      {samples < 2 ? (
+        <p className="hint">{t('chart.empty')}</p>
+      ) : (
+        <ResponsiveContainer width="100%" height={260}>
+          <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
+            <CartesianGrid stroke="currentColor" strokeOpacity={0.15} />
+            <XAxis
+              dataKey="t"
+              type="number"
+              scale="time"
+              domain={['dataMin', 'dataMax']}
+              tickFormatter={(ms: number) => formatTime(locale, ms)}
+              tick={{ fill: 'currentColor' }}
+              stroke="currentColor"
+              minTickGap={40}
+            />
+            <YAxis
+              tickFormatter={(w: number) => formatValue(locale, w, 'W')}
+              tick={{ fill: 'currentColor' }}
+              stroke="currentColor"
+              width={80}
+            />
+            <Tooltip
+              labelFormatter={(ms) => formatTime(locale, Number(ms))}
+              formatter={(w) => formatValue(locale, Number(w), 'W')}
+              contentStyle={{ background: 'var(--surface)', color: 'var(--text)', border: '1px solid var(--border)' }}
+            />
+            <Legend />
+            <Line
+              data={series!.import}
+              dataKey="v"
+              name={t('chart.import')}
+              stroke="#2f7ed8"
+              dot={false}
+              isAnimationActive={false}
+              strokeWidth={2}
+            />
+            <Line
+              data={series!.export}
+              dataKey="v"
+              name={t('chart.export')}
+              stroke="#2e9e5b"
+              dot={false}
+              isAnimationActive={false}
+              strokeWidth={2}
+            />
+          </LineChart>
+        </ResponsiveContainer>
+      )}
+    </figure>
+  );
+}
