@@ -23,6 +23,8 @@ export interface SourceView {
     lastError?: { kind: string; message: string };
     /** The last raw frame (hex) or gateway payload (text). */
     lastRaw?: string;
+    /** Messages of meters refused because the source reached its `maxMeters` (made-up IDs, or a limit to raise). */
+    metersRefused?: number;
   };
 }
 
@@ -33,6 +35,10 @@ export interface MeterView {
   meterId: string;
   topicId: string;
   online: boolean;
+  /** Unix seconds when the bridge first saw the meter, across restarts. */
+  firstSeen: number;
+  /** Seen for the first time in this run: the UI shows it as a new meter to confirm. */
+  isNew: boolean;
   lastSeen: number;
   interval: number;
   readings: ReadingView[];

@@ -33,6 +33,9 @@ const lineSettings = z.strictObject({
 
 const meterKeys = { key: hexKey.optional(), authKey: hexKey.optional() };
 
+/** Meters one source may bring; more are refused and counted, so made-up meter IDs cannot grow memory or flood HA. */
+const sourceLimits = { maxMeters: z.number().int().positive().default(200) };
+
 const serialSource = z.strictObject({
   type: z.literal('serial'),
   id: z.string().min(1).optional(),
@@ -43,6 +46,7 @@ const serialSource = z.strictObject({
   protocol: protocolChoice.default('auto'),
   family: z.string().optional(),
   ...meterKeys,
+  ...sourceLimits,
 });
 
 const tcpSource = z.strictObject({
@@ -53,6 +57,7 @@ const tcpSource = z.strictObject({
   protocol: protocolChoice.default('auto'),
   family: z.string().optional(),
   ...meterKeys,
+  ...sourceLimits,
 });
 
 const mqttSource = z.strictObject({
@@ -67,6 +72,7 @@ const mqttSource = z.strictObject({
   topic: z.string().min(1).optional(),
   /** gPlug scripts send power in W (older) or kW (newer); `auto` decides per message. */
   powerUnit: z.enum(['auto', 'W', 'kW']).default('auto'),
+  ...sourceLimits,
 });
 
 export const sourceSchema = z.discriminatedUnion('type', [serialSource, tcpSource, mqttSource]);

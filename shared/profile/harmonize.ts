@@ -37,11 +37,19 @@ const signedByObis = new Map(SIGNED_POWER.map((rule) => [rule.obis, rule]));
 const mediumByCode = new Map(MEDIA.map((m) => [m.code, m.medium]));
 const mediumByName = new Map(MEDIA.flatMap((m) => m.names.map((name) => [name.toLowerCase(), m.medium] as const)));
 
-export function harmonize(message: DecodedMessage): Reading[] {
+/**
+ * `knownTariffs`: the tariff quantities (e.g. `energy_in_t2`) the meter has sent before. A total summed from tariff
+ * registers is left out when one of them is missing from this message, so a message with only some tariffs (a gPlug
+ * immediate message with `Ei1` alone) never makes the total go down, which Home Assistant would book as a reset.
+ */
+export function harmonize(message: DecodedMessage, knownTariffs?: ReadonlySet<string>): Reading[] {
   const found = message.protocol === 'mbus' ? fromMbus(message) : fromObis(message);
-  addTariffSums(found);
+  addTariffSums(found, knownTariffs);
   return toReadings(found);
 }
+
+/** Quantity ids that totals are summed from (`energy_in_t1`, ...). */
+export const TARIFF_QUANTITIES: ReadonlySet<string> = new Set(QUANTITIES.flatMap((q) => q.sumOf ?? []));
 
 function finite(n: unknown): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
@@ -181,12 +189,14 @@ function fromMbus(message: MbusMessage): Candidate[] {
 }
 
 /** A total the meter does not send is the sum of the tariff registers it does send (DSMR has only T1/T2). */
-function addTariffSums(found: Candidate[]): void {
+function addTariffSums(found: Candidate[], knownTariffs: ReadonlySet<string> | undefined): void {
   for (const quantity of QUANTITIES) {
     const sumOf = quantity.sumOf;
     if (!sumOf || found.some((c) => c.quantity === quantity)) continue;
     const parts = found.filter((c) => c.channel === 0 && sumOf.includes(c.quantity.id));
     if (parts.length === 0) continue;
+    const missing = sumOf.some((id) => knownTariffs?.has(id) && !parts.some((c) => c.quantity.id === id));
+    if (missing) continue;
     const value = parts.reduce((sum, c) => sum + c.value, 0);
     if (Number.isFinite(value)) add(found, { quantity, value, channel: 0, timestamp: parts[0]!.timestamp });
   }

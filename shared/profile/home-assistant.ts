@@ -7,7 +7,7 @@
 import type { Reading } from './harmonize.ts';
 import type { MeterInfoPayload } from './payloads.ts';
 import { QUANTITIES } from './quantities.ts';
-import { baseTopicError, profileTopics } from './topics.ts';
+import { baseTopicError, meterTopicId, profileTopics } from './topics.ts';
 
 export const DEFAULT_DISCOVERY_PREFIX = 'homeassistant';
 
@@ -42,11 +42,22 @@ export interface HaDiscoveryOptions {
   origin: HaOrigin;
   baseTopic?: string;
   discoveryPrefix?: string;
+  /** The user's alias: the device's name and its topics, never its identity (unique ids keep the meter's own ID). */
+  alias?: string;
 }
 
 /** HA spells cubic metres with a superscript and validates units per device class. */
 const HA_UNITS: Readonly<Record<string, string>> = { m3: 'm³', 'm3/h': 'm³/h' };
 const byId = new Map(QUANTITIES.map((q) => [q.id, q]));
+
+/**
+ * The device's node id: the base topic and the meter's own ID, so that two bridges with their own base topics on one
+ * broker keep their devices apart, and an alias (which changes topics only) keeps the entities and their history.
+ * The default base gives `smartmeter_<id>`, the node id of earlier versions.
+ */
+export function haNodeId(meterId: string, baseTopic: string = profileTopics().base): string {
+  return `${meterTopicId(baseTopic)}_${meterTopicId(meterId)}`;
+}
 
 /**
  * The discovery message for one meter and the readings it has shown so far (publish again when new quantities
@@ -62,8 +73,8 @@ export function haDeviceDiscovery(
   const prefixError = baseTopicError(prefix);
   if (prefixError) throw new TypeError(prefixError.replace('base topic', 'discovery prefix'));
   const topics = profileTopics(options.baseTopic);
-  const meterTopics = topics.meter(meter.meterId);
-  const node = `smartmeter_${meterTopics.id}`;
+  const meterTopics = topics.meter(options.alias ?? meter.meterId);
+  const node = haNodeId(meter.meterId, topics.base);
   const cmps: Record<string, HaSensorComponent> = {};
   for (const reading of readings) {
     const quantity = byId.get(reading.quantity);
@@ -83,8 +94,9 @@ export function haDeviceDiscovery(
     if (quantity.unit) component.unit_of_measurement = HA_UNITS[quantity.unit] ?? quantity.unit;
     cmps[key] = component;
   }
-  const name = [meter.manufacturer, meter.model].filter(Boolean).join(' ') || 'Smart meter';
-  const dev: HaDeviceDiscovery['dev'] = { ids: [node], name: `${name} ${meter.meterId}`.trim(), sn: meter.meterId };
+  const model = [meter.manufacturer, meter.model].filter(Boolean).join(' ') || 'Smart meter';
+  const name = options.alias ?? `${model} ${meter.meterId}`;
+  const dev: HaDeviceDiscovery['dev'] = { ids: [node], name, sn: meter.meterId };
   if (meter.manufacturer) dev.mf = meter.manufacturer;
   if (meter.model) dev.mdl = meter.model;
   return {

@@ -1,5 +1,5 @@
 /** The harmonized MQTT profile v1: quantity table, harmonizer, topics, payloads, Home Assistant discovery, RL-DSP. */
-export { harmonize, type Reading } from './harmonize.ts';
+export { harmonize, TARIFF_QUANTITIES, type Reading } from './harmonize.ts';
 export {
   QUANTITIES,
   SIGNED_POWER,
@@ -34,6 +34,7 @@ export {
 export {
   DEFAULT_DISCOVERY_PREFIX,
   haDeviceDiscovery,
+  haNodeId,
   type HaDeviceDiscovery,
   type HaDiscoveryOptions,
   type HaOrigin,

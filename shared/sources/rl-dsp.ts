@@ -33,7 +33,7 @@ export const RL_DSP_REGISTERS: readonly RlDspRegister[] = [
   ...registers(['1.7.0', '2.7.0', '21.7.0', '22.7.0', '41.7.0', '42.7.0', '61.7.0', '62.7.0'], 'kW', 'W'),
   ...registers([...withTariffs(1), ...withTariffs(2)], 'kWh', 'Wh'),
   ...registers(['3.7.0', '4.7.0', '5.7.0', '6.7.0', '7.7.0', '8.7.0'], 'kvar', 'var'),
-  ...registers(['3.8.0', '4.8.0', '5.8.0', '6.8.0', '7.8.0', '8.8.0'], 'kvarh', 'varh'),
+  ...registers([...withTariffs(3), ...withTariffs(4), '5.8.0', '6.8.0', '7.8.0', '8.8.0'], 'kvarh', 'varh'),
   ...registers(['9.7.0', '10.7.0'], 'kVA', 'VA'),
   ...registers(['9.8.0', '10.8.0'], 'kVAh', 'VAh'),
   ...registers(['32.7.0', '52.7.0', '72.7.0'], 'V'),

@@ -1,7 +1,9 @@
 /**
  * What the bridge publishes, and when: per decoded message the value topics and the state bundle; per meter its info
  * (when it changes), its status (`online` on the first message after silence, `offline` after missed intervals), Home
- * Assistant discovery (when a meter shows new quantities, and again whenever HA restarts) and, optionally, RL-DSP.
+ * Assistant discovery (when a meter shows new quantities, and again whenever HA restarts) and, optionally, RL-DSP;
+ * every retained per-meter topic again after each (re)connect, since a broker restarted without persistence forgot
+ * them; bridge info at most every BRIDGE_INFO_INTERVAL seconds, with a bounded list of meters.
  * Pure bookkeeping: it returns messages and never touches the network, so the rules are testable on their own.
  */
 import {
@@ -9,6 +11,7 @@ import {
   haDeviceDiscovery,
   harmonize,
   meterInfoPayload,
+  TARIFF_QUANTITIES,
   profileTopics,
   PUBLISH_OPTIONS as OPTIONS,
   rlDspMessage,
@@ -45,6 +48,10 @@ export interface MeterSnapshot {
   meterId: string;
   topicId: string;
   online: boolean;
+  /** Unix seconds when the bridge first saw the meter, kept across restarts by the meter registry. */
+  firstSeen: number;
+  /** Not in the registry of earlier runs: a meter the user has not seen here before. */
+  isNew: boolean;
   lastSeen: number;
   /** Estimated seconds between two messages of this meter. */
   interval: number;
@@ -52,9 +59,20 @@ export interface MeterSnapshot {
   info: ReturnType<typeof meterInfoPayload>;
 }
 
+/** A meter as the registry on disk keeps it. */
+export interface KnownMeter {
+  meterId: string;
+  /** The topic level its retained topics were last published under (the alias, if one was set). */
+  topicId: string;
+  firstSeen: number;
+}
+
 interface MeterRecord extends MeterSnapshot {
   /** The source it was last read from. */
   sourceId: string;
+  alias?: string;
+  /** Tariff quantities it has sent: a total summed from them is published only when all are there. */
+  tariffs: Set<string>;
   infoJson: string;
   /** Quantities (relative topics) announced to Home Assistant so far. */
   announced: Set<string>;
@@ -64,14 +82,43 @@ interface MeterRecord extends MeterSnapshot {
 
 /** Until a second message shows the meter's pace, assume a slow one (M-Bus meters read every minute or so). */
 const DEFAULT_INTERVAL = 60;
+/** Bridge info is re-sent for new meters at most this often (seconds): a flood of meter IDs is not a flood of it. */
+export const BRIDGE_INFO_INTERVAL = 10;
+/** Bridge info lists at most this many meters (the first seen); `meterCount` has them all. */
+export const BRIDGE_INFO_MAX_METERS = 100;
 
 const json = (value: unknown) => JSON.stringify(value);
 
 export class MeterPublications {
   private readonly topics: ProfileTopics;
   private readonly meters = new Map<string, MeterRecord>();
+  /** Meters of earlier runs (the registry) not heard from yet in this one. */
+  private readonly dormant = new Map<string, KnownMeter>();
+  private readonly metersPerSource = new Map<string, number>();
+  private bridgeInfoStale = false;
+  private bridgeInfoAt = -Infinity;
   constructor(private readonly settings: PublicationSettings) {
     this.topics = profileTopics(settings.baseTopic);
+  }
+
+  /** The meters of earlier runs: `offline` on the next (re)connect until they speak, and not new when they do. */
+  restore(known: readonly KnownMeter[]): void {
+    for (const meter of known) if (!this.meters.has(meter.meterId)) this.dormant.set(meter.meterId, meter);
+  }
+
+  /** Every meter to keep in the registry: those heard in this run and those still silent since an earlier one. */
+  knownMeters(): KnownMeter[] {
+    const heard = [...this.meters.values()].map(({ meterId, topicId, firstSeen }) => ({ meterId, topicId, firstSeen }));
+    return [...heard, ...this.dormant.values()];
+  }
+
+  has(meterId: string): boolean {
+    return this.meters.has(meterId);
+  }
+
+  /** How many meters were read from `sourceId` in this run (the per-source cap counts these). */
+  meterCount(sourceId: string): number {
+    return this.metersPerSource.get(sourceId) ?? 0;
   }
 
   get bridgeStatusTopic(): string {
@@ -82,49 +129,73 @@ export class MeterPublications {
     return { topic: this.topics.bridgeStatus, payload: status, ...OPTIONS.bridgeStatus };
   }
 
-  bridgeInfo(): OutboundMessage {
-    const ids = [...this.meters.values()].map((m) => m.topicId);
-    return {
-      topic: this.topics.bridgeInfo,
-      payload: json(bridgeInfoPayload(this.settings.version, ids)),
-      ...OPTIONS.bridgeInfo,
-    };
+  /** Bridge info now (after connecting); `now` starts the interval before the next one. */
+  bridgeInfo(now: number): OutboundMessage {
+    this.bridgeInfoStale = false;
+    this.bridgeInfoAt = now;
+    const ids: string[] = [];
+    for (const meter of this.meters.values()) {
+      if (ids.length === BRIDGE_INFO_MAX_METERS) break;
+      ids.push(meter.topicId);
+    }
+    const payload = { ...bridgeInfoPayload(this.settings.version, ids), meterCount: this.meters.size };
+    return { topic: this.topics.bridgeInfo, payload: json(payload), ...OPTIONS.bridgeInfo };
+  }
+
+  /** Bridge info when new meters appeared and the last one is at least BRIDGE_INFO_INTERVAL old; else nothing. */
+  bridgeInfoDue(now: number): OutboundMessage[] {
+    return this.bridgeInfoStale && now - this.bridgeInfoAt >= BRIDGE_INFO_INTERVAL ? [this.bridgeInfo(now)] : [];
   }
 
   forMessage(message: DecodedMessage, context: MessageContext): OutboundMessage[] {
     const meterId = message.meterId ?? context.sourceId;
-    const topicId = context.alias ?? meterId;
-    const meterTopics = this.topics.meter(topicId);
-    const readings = harmonize(message);
+    let meter = this.meters.get(meterId);
+    const readings = harmonize(message, meter?.tariffs);
     const info = meterInfoPayload({ ...message, meterId }, { source: context.sourceLabel });
     const out: OutboundMessage[] = [];
 
-    let meter = this.meters.get(meterId);
     if (!meter) {
+      const earlier = this.dormant.get(meterId);
+      this.dormant.delete(meterId);
       meter = {
         meterId,
-        topicId: meterTopics.id,
+        topicId: this.topics.meter(context.alias ?? meterId).id,
+        ...(context.alias !== undefined ? { alias: context.alias } : {}),
         online: false,
+        firstSeen: earlier?.firstSeen ?? context.receivedAt,
+        isNew: earlier === undefined,
         lastSeen: context.receivedAt,
         interval: DEFAULT_INTERVAL,
         readings,
         info,
         sourceId: context.sourceId,
+        tariffs: new Set(),
         infoJson: '',
         announced: new Set(),
         known: new Map(),
       };
       this.meters.set(meterId, meter);
-      out.push(this.bridgeInfo());
+      this.countSource(context.sourceId, 1);
+      this.bridgeInfoStale = true;
+      // Its retained status from an earlier run is under the topic it had then: the alias may have changed since.
+      if (earlier && earlier.topicId !== meter.topicId) out.push(this.status(earlier.topicId, 'offline'));
     } else {
       const gap = context.receivedAt - meter.lastSeen;
       if (gap > 0) meter.interval = meter.interval === DEFAULT_INTERVAL ? gap : 0.8 * meter.interval + 0.2 * gap;
     }
+    if (meter.sourceId !== context.sourceId) {
+      this.countSource(meter.sourceId, -1);
+      this.countSource(context.sourceId, 1);
+      meter.sourceId = context.sourceId;
+    }
+    const meterTopics = this.topics.meter(meter.topicId);
     meter.lastSeen = context.receivedAt;
-    meter.sourceId = context.sourceId;
     meter.readings = readings;
     meter.info = info;
-    for (const r of readings) meter.known.set(r.topic, r);
+    for (const r of readings) {
+      meter.known.set(r.topic, r);
+      if (TARIFF_QUANTITIES.has(r.quantity)) meter.tariffs.add(r.quantity);
+    }
 
     const infoJson = json(info);
     if (infoJson !== meter.infoJson) {
@@ -133,7 +204,7 @@ export class MeterPublications {
     }
     if (!meter.online) {
       meter.online = true;
-      out.push({ topic: meterTopics.status, payload: 'online', ...OPTIONS.status });
+      out.push(this.status(meter.topicId, 'online'));
     }
     if (this.settings.homeAssistant.enabled && readings.some((r) => !meter.announced.has(r.topic)))
       out.push(this.discovery(meter));
@@ -150,13 +221,29 @@ export class MeterPublications {
       ...OPTIONS.state,
     });
     if (this.settings.rlDsp.enabled) {
-      const rl = rlDspMessage(topicId, readings, message.timestamp, context.receivedAt, {
+      const rl = rlDspMessage(meter.topicId, readings, message.timestamp, context.receivedAt, {
         group: this.settings.rlDsp.group,
         scale: this.settings.rlDsp.scale,
       });
       if (Object.keys(rl.payload.meter).length > 1)
         out.push({ topic: rl.topic, payload: json(rl.payload), ...OPTIONS.rlDsp });
     }
+    return out;
+  }
+
+  /**
+   * Every retained per-meter topic as it stands (info, status, discovery), and `offline` for the meters of earlier
+   * runs not heard from yet: after each (re)connect, since a broker restarted without persistence has forgotten them.
+   */
+  retained(): OutboundMessage[] {
+    const out: OutboundMessage[] = [];
+    for (const meter of this.meters.values()) {
+      const topics = this.topics.meter(meter.topicId);
+      if (meter.infoJson) out.push({ topic: topics.info, payload: meter.infoJson, ...OPTIONS.info });
+      out.push(this.status(meter.topicId, meter.online ? 'online' : 'offline'));
+      if (this.settings.homeAssistant.enabled && meter.announced.size) out.push(this.discovery(meter));
+    }
+    for (const meter of this.dormant.values()) out.push(this.status(meter.topicId, 'offline'));
     return out;
   }
 
@@ -171,7 +258,7 @@ export class MeterPublications {
     for (const meter of this.meters.values()) {
       if (meter.online && now - meter.lastSeen > this.settings.offlineAfterMissed * Math.max(meter.interval, 1)) {
         meter.online = false;
-        out.push({ topic: this.topics.meter(meter.topicId).status, payload: 'offline', ...OPTIONS.status });
+        out.push(this.status(meter.topicId, 'offline'));
       }
     }
     return out;
@@ -190,27 +277,31 @@ export class MeterPublications {
   private markOffline(which: (meter: MeterRecord) => boolean): OutboundMessage[] {
     const online = [...this.meters.values()].filter((m) => m.online && which(m));
     for (const m of online) m.online = false;
-    return online.map((m) => ({ topic: this.topics.meter(m.topicId).status, payload: 'offline', ...OPTIONS.status }));
+    return online.map((m) => this.status(m.topicId, 'offline'));
+  }
+
+  private status(topicId: string, status: 'online' | 'offline'): OutboundMessage {
+    return { topic: this.topics.meter(topicId).status, payload: status, ...OPTIONS.status };
+  }
+
+  private countSource(sourceId: string, change: 1 | -1): void {
+    this.metersPerSource.set(sourceId, this.meterCount(sourceId) + change);
   }
 
   snapshot(): MeterSnapshot[] {
-    return [...this.meters.values()].map(({ meterId, topicId, online, lastSeen, interval, readings, info }) => ({
-      meterId,
-      topicId,
-      online,
-      lastSeen,
-      interval,
-      readings,
-      info,
-    }));
+    return [...this.meters.values()].map((m) => {
+      const { meterId, topicId, online, firstSeen, isNew, lastSeen, interval, readings, info } = m;
+      return { meterId, topicId, online, firstSeen, isNew, lastSeen, interval, readings, info };
+    });
   }
 
   private discovery(meter: MeterRecord): OutboundMessage {
     const readings = [...meter.known.values()];
     for (const r of readings) meter.announced.add(r.topic);
-    const { topic, payload } = haDeviceDiscovery({ ...meter.info, meterId: meter.topicId }, readings, {
+    const { topic, payload } = haDeviceDiscovery(meter.info, readings, {
       origin: { name: 'Smartmeter Bridge', sw: this.settings.version },
       baseTopic: this.settings.baseTopic,
+      ...(meter.alias !== undefined ? { alias: meter.alias } : {}),
       discoveryPrefix: this.settings.homeAssistant.prefix,
     });
     return { topic, payload: json(payload), ...OPTIONS.discovery };

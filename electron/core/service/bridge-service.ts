@@ -14,7 +14,10 @@ import { buildClientOptions, type BrokerConnectionOptions } from '../mqtt/connec
 import { startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.ts';
 import { openMqttPublishing, type MqttPublishing } from '../mqtt/open-publishing.ts';
 import type { OutboundMessage } from '../mqtt/outbound-message.ts';
+import { ClockCheck } from '../pipeline/clock-check.ts';
 import { MeterPublications } from '../pipeline/meter-publications.ts';
+import { loadMeterRegistry, MeterRegistryWriter } from '../pipeline/meter-registry.ts';
+import { familyTimeZone } from '../../../shared/sources/index.ts';
 import { MqttSource } from '../sources/mqtt-source.ts';
 import { SerialSource } from '../transports/serial-source.ts';
 import { TcpSource } from '../transports/tcp-source.ts';
@@ -44,6 +47,9 @@ type RunningSource = {
   stop(): Promise<void>;
 };
 
+/** Refused meters are logged at once, then at most this often (ms), with the count since. */
+const REFUSED_LOG_INTERVAL_MS = 60_000;
+
 export class BridgeService extends EventEmitter<{ change: [] }> {
   private readonly config: ResolvedConfig;
   private readonly log: Logger;
@@ -56,6 +62,10 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
   private haWatch: MqttClient | undefined;
   private sources: RunningSource[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private readonly clocks = new ClockCheck();
+  private registry: MeterRegistryWriter | undefined;
+  /** Per source: meters refused over its cap, in all and since the last log line. */
+  private readonly refused = new Map<string, { total: number; unlogged: number; loggedAt: number }>();
 
   constructor(private readonly options: BridgeServiceOptions) {
     super();
@@ -68,6 +78,10 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
 
   /** Starts everything; rejects (having cleaned up) only when the output side cannot start at all. */
   async start(): Promise<void> {
+    const known = await loadMeterRegistry(this.options.dataDir);
+    if (known.problem) this.log.warn(known.problem);
+    this.publications.restore(known.meters);
+    this.registry = new MeterRegistryWriter(this.options.dataDir, (message) => this.log.warn(message));
     try {
       const broker = (this.output = await this.brokerOptions());
       this.publishing = await openMqttPublishing({
@@ -93,7 +107,13 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     });
     connection.on('connected', () => {
       this.log.info(`connected to ${connection.state.url}`);
-      this.send([this.publications.bridgeStatus('online'), this.publications.bridgeInfo()]);
+      // Everything retained again: a broker restarted without persistence has forgotten it.
+      const now = this.now();
+      this.send([
+        this.publications.bridgeStatus('online'),
+        this.publications.bridgeInfo(now),
+        ...this.publications.retained(),
+      ]);
     });
     publisher.on('dropped', (count, total) =>
       this.log.warn(`offline queue full: dropped the ${count} oldest messages (${total} so far)`),
@@ -109,11 +129,16 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
       });
     }
     for (const source of this.config.sources) this.sources.push(this.startSource(source));
-    this.timer = setInterval(
-      () => this.send(this.publications.expire(this.now())),
-      this.options.availabilityCheckMs ?? 1000,
-    );
+    this.timer = setInterval(() => this.tick(), this.options.availabilityCheckMs ?? 1000);
     this.timer.unref();
+  }
+
+  private tick(): void {
+    const now = this.now();
+    this.send([...this.publications.expire(now), ...this.publications.bridgeInfoDue(now)]);
+    for (const [sourceId, refused] of this.refused) {
+      if (refused.unlogged > 0 && Date.now() - refused.loggedAt >= REFUSED_LOG_INTERVAL_MS) this.logRefused(sourceId);
+    }
   }
 
   /** Graceful shutdown: sources closed, meters and bridge reported offline, queued messages kept on disk. */
@@ -121,6 +146,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     clearInterval(this.timer);
     await Promise.all(this.sources.map((s) => s.stop().catch((e: Error) => this.log.warn(`${s.id}: ${e.message}`))));
     this.sources = [];
+    await this.registry?.flush();
     if (this.publishing) {
       await Promise.all(this.send([...this.publications.allOffline(), this.publications.bridgeStatus('offline')]));
       await this.publishing.close({ drainTimeoutMs: this.config.queue.shutdownFlushMs });
@@ -140,7 +166,11 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
       broker: this.publishing.connection.state,
       publisher: this.publishing.publisher.stats(),
       embeddedBroker: this.embedded && { url: this.embedded.url, clients: this.embedded.connectedClients() },
-      sources: this.sources.map((s) => s.snapshot()),
+      sources: this.sources.map((s) => {
+        const view = s.snapshot();
+        const refused = this.refused.get(s.id)?.total;
+        return refused ? { ...view, counters: { ...view.counters, metersRefused: refused } } : view;
+      }),
       meters: this.publications.snapshot(),
     };
   }
@@ -194,18 +224,48 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     return messages.map((m) => publisher.publish(m));
   }
 
-  private handle(message: DecodedMessage, source: { id: string; label: string }): void {
+  private handle(message: DecodedMessage, source: { id: string; label: string; maxMeters: number }): void {
     const meterId = message.meterId ?? source.id;
-    const alias = this.config.meters[meterId]?.alias;
+    const configured = this.config.meters[meterId];
+    const isNew = !this.publications.has(meterId);
+    if (isNew && !configured && this.publications.meterCount(source.id) >= source.maxMeters) {
+      this.refuse(source.id, source.maxMeters, meterId);
+      return;
+    }
+    const receivedAt = this.now();
     this.send(
       this.publications.forMessage(message, {
         sourceId: source.id,
         sourceLabel: source.label,
-        alias,
-        receivedAt: this.now(),
+        alias: configured?.alias,
+        receivedAt,
       }),
     );
+    if (isNew) this.registry?.save(this.publications.knownMeters());
+    const clockWarning = this.clocks.check(meterId, message.timestamp, receivedAt, this.config.timeZone);
+    if (clockWarning) this.log.warn(clockWarning);
     this.emit('change');
+  }
+
+  /** A meter over its source's cap: counted, logged at once and then once per interval, never published. */
+  private refuse(sourceId: string, maxMeters: number, meterId: string): void {
+    let refused = this.refused.get(sourceId);
+    if (!refused) this.refused.set(sourceId, (refused = { total: 0, unlogged: 0, loggedAt: -Infinity }));
+    refused.total++;
+    refused.unlogged++;
+    if (Date.now() - refused.loggedAt >= REFUSED_LOG_INTERVAL_MS) this.logRefused(sourceId, maxMeters, meterId);
+  }
+
+  private logRefused(sourceId: string, maxMeters?: number, example?: string): void {
+    const refused = this.refused.get(sourceId)!;
+    const limit = maxMeters === undefined ? '' : ` (it has ${maxMeters}, its maxMeters)`;
+    const which = example === undefined ? '' : `, e.g. ${JSON.stringify(example.slice(0, 80))}`;
+    this.log.warn(
+      `${sourceId}: refused ${refused.unlogged} message(s) of meters beyond the source's limit${limit}${which}; ` +
+        `raise "maxMeters" on the source, or list the meter under "meters", if they are real`,
+    );
+    refused.unlogged = 0;
+    refused.loggedAt = Date.now();
   }
 
   private decoderOptions(source: Extract<ResolvedSource, { type: 'serial' | 'tcp' }>): DecoderOptions {
@@ -219,7 +279,8 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
       key: source.key?.reveal(),
       authKey: source.authKey?.reveal(),
       keysFor: byTitle.size ? (title) => byTitle.get(toHex(title)) : undefined,
-      timeZone: this.config.timeZone,
+      // No zone configured: the family's country, else (in the decoder) the machine's zone.
+      timeZone: this.config.timeZone ?? familyTimeZone(source.family),
       family: source.family,
     };
   }
@@ -237,7 +298,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
       bytes.on('detected', (d) => this.log.info(`${source.id}: found ${d.label} on ${d.path}`));
     }
     const wire = new WireSource(source.id, label, bytes, source.protocol, decoderOptions, this.now);
-    wire.on('message', (m) => this.handle(m, wire));
+    wire.on('message', (m) => this.handle(m, { id: source.id, label, maxMeters: source.maxMeters }));
     wire.on('decodeError', (e) => this.log.debug(`${source.id}: ${e.kind}: ${e.message}`));
     wire.on('state', (s) => {
       this.log.info(
@@ -276,7 +337,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     gateway.on('message', (m) => {
       counters.framesOk++;
       counters.lastSeen = this.now();
-      this.handle(m, { id: source.id, label });
+      this.handle(m, { id: source.id, label, maxMeters: source.maxMeters });
     });
     gateway.on('error', (e) => {
       counters.otherErrors++;

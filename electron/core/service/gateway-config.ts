@@ -10,7 +10,7 @@ export function gatewayConfig(source: MqttSourceConfig, timeZone: string | undef
     case 'tasmota':
       return { kind: 'tasmota', devices: only, powerUnit: source.powerUnit, timeZone };
     case 'datacollector':
-      return { kind: 'datacollector', meters: only };
+      return { kind: 'datacollector', meters: only, maxMeters: source.maxMeters };
     case 'rl-dsp':
       return { kind: 'rl-dsp', groups: only };
   }

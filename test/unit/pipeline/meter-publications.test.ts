@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MeterPublications, type PublicationSettings } from '../../../electron/core/pipeline/meter-publications.ts';
+import {
+  BRIDGE_INFO_INTERVAL,
+  BRIDGE_INFO_MAX_METERS,
+  MeterPublications,
+  type PublicationSettings,
+} from '../../../electron/core/pipeline/meter-publications.ts';
 import type { ObisMessage } from '../../../shared/protocols/types.ts';
 
 const settings: PublicationSettings = {
@@ -33,16 +38,15 @@ const ctx = (receivedAt: number, alias?: string) => ({
 const topics = (out: { topic: string }[]) => out.map((m) => m.topic);
 
 describe('what the bridge publishes for a meter', () => {
-  it('announces a new meter once: bridge info, info, online, discovery, then values and the state bundle', () => {
+  it('announces a new meter once: info, online, discovery, then values and the state bundle', () => {
     const p = new MeterPublications(settings);
     const first = p.forMessage(message(1.5), ctx(1000));
-    expect(topics(first).slice(0, 4)).toEqual([
-      'smartmeter/bridge/info',
+    expect(topics(first).slice(0, 3)).toEqual([
       'smartmeter/E0026000000012345/info',
       'smartmeter/E0026000000012345/status',
       'homeassistant/device/smartmeter_E0026000000012345/config',
     ]);
-    expect(topics(first).slice(4).sort()).toEqual([
+    expect(topics(first).slice(3).sort()).toEqual([
       'smartmeter/E0026000000012345/energy/energy_in',
       'smartmeter/E0026000000012345/energy/energy_in_t1',
       'smartmeter/E0026000000012345/power/power_in',
@@ -72,9 +76,41 @@ describe('what the bridge publishes for a meter', () => {
     );
   });
 
-  it('publishes under the alias when the user gave one', () => {
+  it('publishes under the alias when the user gave one, keeping the Home Assistant identity of the meter', () => {
     const p = new MeterPublications(settings);
-    expect(topics(p.forMessage(message(1), ctx(1000, 'house')))).toContain('smartmeter/house/power/power_in');
+    const out = p.forMessage(message(1), ctx(1000, 'house'));
+    expect(topics(out)).toContain('smartmeter/house/power/power_in');
+    const discovery = out.find((m) => m.topic.startsWith('homeassistant/'))!;
+    expect(discovery.topic).toBe('homeassistant/device/smartmeter_E0026000000012345/config');
+    const payload = JSON.parse(discovery.payload as string);
+    expect(payload.dev).toMatchObject({ name: 'house', sn: 'E0026000000012345' });
+    expect(payload.cmps.power_in).toMatchObject({
+      unique_id: 'smartmeter_E0026000000012345_power_in',
+      state_topic: 'smartmeter/house/power/power_in',
+    });
+  });
+
+  it('never lets a total summed from tariffs go down when a message carries only some of them', () => {
+    const p = new MeterPublications(settings);
+    const both = [
+      { obis: '1-0:1.8.1', value: 1000.001, unit: 'kWh' },
+      { obis: '1-0:1.8.2', value: 2000, unit: 'kWh' },
+    ];
+    const total = (out: { topic: string; payload: string | Uint8Array }[]) =>
+      out.find((m) => m.topic.endsWith('/energy/energy_in'));
+    const gplug = (values: ObisMessage['values']): ObisMessage => ({
+      protocol: 'mqtt',
+      meterId: 'gplug',
+      values,
+      info: { transport: 'tasmota' },
+    });
+    expect(JSON.parse(total(p.forMessage(gplug(both), ctx(1000)))!.payload as string).value).toBe(3000001);
+    const partial = p.forMessage(gplug([both[0]!]), ctx(1001)); // an immediate message with Ei1 alone
+    expect(total(partial)).toBeUndefined();
+    expect(topics(partial)).toContain('smartmeter/gplug/energy/energy_in_t1');
+    expect(JSON.parse(partial.find((m) => m.topic.endsWith('/state'))!.payload as string)).not.toHaveProperty(
+      'energy_in',
+    );
   });
 
   it('marks a meter offline after three missed intervals, and online again with its next message', () => {
@@ -94,6 +130,62 @@ describe('what the bridge publishes for a meter', () => {
     const rl = p.forMessage(message(1.5), ctx(1000)).find((m) => m.topic.startsWith('dt/'))!;
     expect(rl.topic).toBe('dt/home/E0026000000012345/ds');
     expect(JSON.parse(rl.payload as string).meter).toMatchObject({ '1.7.0': 1500 });
+  });
+});
+
+describe('after a (re)connect and across restarts', () => {
+  it('re-publishes every retained per-meter topic as it stands: info, status and discovery', () => {
+    const p = new MeterPublications(settings);
+    p.forMessage(message(1), ctx(1000));
+    p.forMessage({ ...message(2), meterId: 'OTHER' }, { ...ctx(1000), sourceId: 'tcp2' });
+    p.sourceLost('tcp2');
+    const again = p.retained();
+    expect(again.map((m) => [m.topic, m.topic.endsWith('/status') ? m.payload : '…'])).toEqual([
+      ['smartmeter/E0026000000012345/info', '…'],
+      ['smartmeter/E0026000000012345/status', 'online'],
+      ['homeassistant/device/smartmeter_E0026000000012345/config', '…'],
+      ['smartmeter/OTHER/info', '…'],
+      ['smartmeter/OTHER/status', 'offline'],
+      ['homeassistant/device/smartmeter_OTHER/config', '…'],
+    ]);
+    expect(again.every((m) => m.retain)).toBe(true);
+  });
+
+  it('marks the meters of an earlier run offline until they speak, and knows they are not new', () => {
+    const p = new MeterPublications(settings);
+    p.restore([
+      { meterId: 'E0026000000012345', topicId: 'old-alias', firstSeen: 500 },
+      { meterId: 'GONE', topicId: 'GONE', firstSeen: 600 },
+    ]);
+    expect(p.retained().map((m) => [m.topic, m.payload])).toEqual([
+      ['smartmeter/old-alias/status', 'offline'],
+      ['smartmeter/GONE/status', 'offline'],
+    ]);
+    const first = p.forMessage(message(1), ctx(1000));
+    // The alias changed since: the status under the old topic goes offline, the meter is online under its own.
+    expect(first.filter((m) => m.topic.endsWith('/status')).map((m) => [m.topic, m.payload])).toEqual([
+      ['smartmeter/old-alias/status', 'offline'],
+      ['smartmeter/E0026000000012345/status', 'online'],
+    ]);
+    expect(p.snapshot()[0]).toMatchObject({ firstSeen: 500, isNew: false });
+    p.forMessage({ ...message(1), meterId: 'FRESH' }, ctx(1001));
+    expect(p.snapshot()[1]).toMatchObject({ meterId: 'FRESH', firstSeen: 1001, isNew: true });
+    expect(p.knownMeters().map((m) => m.meterId)).toEqual(['E0026000000012345', 'FRESH', 'GONE']);
+  });
+});
+
+describe('bridge info', () => {
+  it('is sent for new meters at most every few seconds, and lists a bounded number of them', () => {
+    const p = new MeterPublications(settings);
+    p.bridgeInfo(1000);
+    for (let i = 0; i < 500; i++) p.forMessage({ ...message(1), meterId: `M${i}` }, ctx(1000 + i / 100));
+    expect(p.bridgeInfoDue(1000 + BRIDGE_INFO_INTERVAL - 1)).toEqual([]);
+    const [info] = p.bridgeInfoDue(1000 + BRIDGE_INFO_INTERVAL);
+    const payload = JSON.parse(info!.payload as string);
+    expect(payload.meters).toHaveLength(BRIDGE_INFO_MAX_METERS);
+    expect(payload.meterCount).toBe(500);
+    expect(p.bridgeInfoDue(1000 + 3 * BRIDGE_INFO_INTERVAL)).toEqual([]); // nothing new since
+    expect(p.meterCount('serial1')).toBe(500);
   });
 });
 

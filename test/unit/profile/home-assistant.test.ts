@@ -90,9 +90,27 @@ describe('Home Assistant device discovery', () => {
       discoveryPrefix: 'ha',
       baseTopic: 'home/meters',
     });
-    expect(other.topic).toMatch(/^ha\/device\/smartmeter_a_b_c-[0-9a-f]{8}\/config$/);
+    expect(other.topic).toMatch(/^ha\/device\/home_meters-[0-9a-f]{8}_a_b_c-[0-9a-f]{8}\/config$/);
     expect(other.payload.availability[0]).toEqual({ topic: 'home/meters/bridge/status' });
     expect(other.payload.cmps.power_in!.state_topic).toMatch(/^home\/meters\/a_b_c-[0-9a-f]{8}\/power\/power_in$/);
+  });
+
+  it('keeps two bridges with their own base topics on one broker apart', () => {
+    const first = haDeviceDiscovery(meter, readings, { origin, baseTopic: 'house' });
+    const second = haDeviceDiscovery(meter, readings, { origin, baseTopic: 'garage' });
+    expect(first.topic).not.toBe(second.topic);
+    expect(first.payload.dev.ids).not.toEqual(second.payload.dev.ids);
+    expect(first.payload.cmps.power_in!.unique_id).not.toBe(second.payload.cmps.power_in!.unique_id);
+  });
+
+  it("keeps the device's identity when an alias is set: the alias renames it and moves its topics only", () => {
+    const plain = haDeviceDiscovery(meter, readings, { origin });
+    const aliased = haDeviceDiscovery(meter, readings, { origin, alias: 'house' });
+    expect(aliased.topic).toBe(plain.topic);
+    expect(aliased.payload.dev).toMatchObject({ ids: plain.payload.dev.ids, sn: 'E0012345', name: 'house' });
+    expect(aliased.payload.cmps.power_in!.unique_id).toBe(plain.payload.cmps.power_in!.unique_id);
+    expect(aliased.payload.cmps.power_in!.state_topic).toBe('smartmeter/house/power/power_in');
+    expect(aliased.payload.availability[1]).toEqual({ topic: 'smartmeter/house/status' });
   });
 });
 

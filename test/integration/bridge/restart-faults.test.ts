@@ -1,0 +1,77 @@
+/**
+ * What a consumer sees must stay true across faults: a broker restarted without persistence gets every retained
+ * per-meter topic back (status, info, Home Assistant discovery), and a bridge killed outright and restarted without
+ * its meter reports that meter offline instead of leaving its retained status `online` forever.
+ */
+import mqtt from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { broker, cleanupList, retained, startBridge, tempDir, topicOf, waitFor } from './bridge-kit.ts';
+
+const cleanup = cleanupList();
+afterEach(() => cleanup.run());
+
+const DEVICE = 'gplug-e450';
+const BUNDLE = JSON.stringify({ Time: '2026-06-15T19:00:05', z: { SMid: '35012345', Pi: 1.234, Ei1: 10.5, Ei2: 2.5 } });
+
+async function gplugSays(url: string): Promise<void> {
+  const gplug = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
+  cleanup.add(() => gplug.endAsync(true));
+  await gplug.publishAsync(`tele/${DEVICE}/SENSOR`, BUNDLE, { qos: 1 });
+}
+
+/** The retained payload of `topic` once it is `expected` (messages in flight may still be arriving), else the last. */
+async function retainedSoon(url: string, topic: string, expected: (payload: string) => boolean): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  let last: string | undefined;
+  do last = await retained(url, topic);
+  while ((last === undefined || !expected(last)) && Date.now() < deadline);
+  return last ?? '(nothing retained)';
+}
+
+describe('bridge service: retained topics across faults', () => {
+  it('re-publishes every retained per-meter topic after a broker restart without persistence', async () => {
+    const mosquitto = await broker(cleanup);
+    const gateways = await broker(cleanup); // the gPlug's own broker stays up: the meter stays online meanwhile
+    const { service, log } = await startBridge(cleanup, mosquitto.url, {
+      sources: [{ type: 'mqtt', id: 'gplug', gateway: 'tasmota', url: gateways.url }],
+      profile: { homeAssistant: { enabled: true } },
+    });
+    await waitFor(() => log.some((l) => l.includes('gplug: subscribed')), 'the gateway subscription');
+    await gplugSays(gateways.url);
+    const status = topicOf(DEVICE, 'status');
+    const discovery = `homeassistant/device/smartmeter_${DEVICE}/config`;
+    await waitFor(() => service.snapshot()!.meters.length === 1, 'the meter');
+
+    await mosquitto.stop();
+    await mosquitto.start(); // same port, nothing retained any more
+    await waitFor(() => log.filter((l) => l.includes('connected to')).length >= 2, 'the reconnect');
+
+    const any = () => true;
+    expect(await retainedSoon(mosquitto.url, status, any)).toBe('online');
+    const info = await retainedSoon(mosquitto.url, topicOf(DEVICE, 'info'), any);
+    expect(JSON.parse(info)).toMatchObject({ meterId: DEVICE });
+    expect(JSON.parse(await retainedSoon(mosquitto.url, discovery, any)).dev).toMatchObject({ sn: DEVICE });
+    expect(await retainedSoon(mosquitto.url, 'smartmeter/bridge/status', any)).toBe('online');
+  });
+
+  it('reports a meter of an earlier run offline when the bridge restarts without it', async () => {
+    const mosquitto = await broker(cleanup);
+    const dataDir = tempDir(cleanup, 'smb-it-registry-');
+    const config = { sources: [{ type: 'mqtt', id: 'gplug', gateway: 'tasmota' }] };
+    const first = await startBridge(cleanup, mosquitto.url, config, { dataDir });
+    await waitFor(() => first.log.some((l) => l.includes('gplug: subscribed')), 'the gateway subscription');
+    await gplugSays(mosquitto.url);
+    const status = topicOf(DEVICE, 'status');
+    await waitFor(() => first.service.snapshot()!.meters.length === 1, 'the meter');
+    // What a crash leaves behind: the meter's status retained `online` (a clean stop would have set it offline).
+    await first.service.stop();
+    const crashed = await mqtt.connectAsync(mosquitto.url, { reconnectPeriod: 0 });
+    await crashed.publishAsync(status, 'online', { qos: 1, retain: true });
+    await crashed.endAsync();
+
+    const second = await startBridge(cleanup, mosquitto.url, config, { dataDir });
+    await waitFor(() => second.log.some((l) => l.includes('connected to')), 'the second run to connect');
+    expect(await retainedSoon(mosquitto.url, status, (p) => p === 'offline')).toBe('offline');
+    expect(second.service.snapshot()!.meters).toEqual([]); // known, but not shown as heard in this run
+  });
+});
