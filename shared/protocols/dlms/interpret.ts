@@ -124,7 +124,7 @@ export function interpretPush(notification: DataNotification, ctx: PushContext):
   const setupError = checkSetup(ctx);
   if (setupError) return { ok: false, error: setupError };
   const content = pushContent(notification.body);
-  const facts = pushFacts(content, ctx.systemTitle, notification.descriptors);
+  const facts = pushFacts(content, ctx.transport, ctx.systemTitle, notification.descriptors);
   const family = recogniseFamily(facts, ctx.family);
   applyLayout(content.entries, family);
 

@@ -2,10 +2,15 @@
 import { familyById, FAMILIES, type FamilyMatch, type MeterFamily } from './families.ts';
 import type { DlmsData } from './axdr.ts';
 import type { PushContent } from './entries.ts';
+import type { Transport } from './link.ts';
 import { formatObis } from '../obis.ts';
 
 export interface PushFacts {
+  transport: Transport;
   listId?: string;
+  entries: number;
+  /** OBIS codes of the values, formatted. */
+  codes: ReadonlySet<string>;
   systemTitle?: Uint8Array;
   manufacturer?: string;
   pushSetup?: string;
@@ -27,14 +32,24 @@ function asciiText(d: DlmsData): string | undefined {
   return d.type === 'octet-string' ? String.fromCharCode(...d.value) : undefined;
 }
 
-export function pushFacts(content: PushContent, systemTitle: Uint8Array | undefined, descriptors: boolean): PushFacts {
+export function pushFacts(
+  content: PushContent,
+  transport: Transport,
+  systemTitle: Uint8Array | undefined,
+  descriptors: boolean,
+): PushFacts {
   const first = content.entries[0];
   const listId =
     first && (first.obis === null || formatObis(first.obis) === '1-1:0.2.129') ? asciiText(first.data) : undefined;
   const deviceName = content.entries.find((e) => e.obis && formatObis(e.obis) === '0-0:42.0.0')?.data;
   const manufacturer =
     flagCode(systemTitle) ?? (deviceName?.type === 'octet-string' ? flagCode(deviceName.value) : undefined);
+  const codes = new Set<string>();
+  for (const e of content.entries) if (e.obis) codes.add(formatObis(e.obis));
   return {
+    transport,
+    entries: content.entries.length,
+    codes,
     objectList: content.objectList,
     descriptors,
     ...(listId !== undefined ? { listId } : {}),
@@ -52,11 +67,17 @@ function matches(m: FamilyMatch, facts: PushFacts): boolean {
     (m.manufacturer === undefined || m.manufacturer === facts.manufacturer) &&
     (m.pushSetup === undefined || m.pushSetup === facts.pushSetup) &&
     (m.objectList === undefined || m.objectList === facts.objectList) &&
-    (m.descriptors === undefined || m.descriptors === facts.descriptors)
+    (m.descriptors === undefined || m.descriptors === facts.descriptors) &&
+    (m.transport === undefined || m.transport === facts.transport) &&
+    (m.listIdPrefix === undefined || (facts.listId?.startsWith(m.listIdPrefix) ?? false)) &&
+    (m.entries === undefined || m.entries === facts.entries) &&
+    (m.unnamed === undefined || m.unnamed === (facts.codes.size === 0)) &&
+    (m.listing ?? []).every((code) => facts.codes.has(code)) &&
+    !(m.notListing ?? []).some((code) => facts.codes.has(code))
   );
 }
 
 export function recogniseFamily(facts: PushFacts, forced?: string): MeterFamily | undefined {
   if (forced !== undefined) return familyById(forced);
-  return FAMILIES.find((f) => matches(f.match, facts));
+  return FAMILIES.find((f) => (Array.isArray(f.match) ? f.match : [f.match]).some((m) => matches(m, facts)));
 }

@@ -192,6 +192,59 @@ describe('meter families', () => {
     expect(valueOf(decodePush(body, { family: 'lg-e570' }), '1-0:31.7.0')).toEqual({ value: 9, unit: 'A' });
   });
 
+  it('tells unciphered E450 from E570 pushes by the serial 0-0:96.1.1 the E450 lists, and scales currents by it', () => {
+    const objects = (...codes: string[]): [number, string, number][] => [
+      [40, '0-8:25.9.0', 2],
+      ...codes.map((code): [number, string, number] => [code.startsWith('0-0') ? 1 : 3, code, 2]),
+      [3, '1-0:31.7.0', 2],
+    ];
+    const e450 = decodePush(
+      objectListPush(objects('0-0:42.0.0', '0-0:96.1.1'), [text('LGZ1030653520967'), text('1909113'), u16(9)]),
+    );
+    expect(e450?.info.family).toBe('lg-e450');
+    expect(valueOf(e450, '1-0:31.7.0')).toEqual({ value: 0.09, unit: 'A' });
+    const e570 = decodePush(objectListPush(objects('0-0:42.0.0'), [text('LGZ1030769231250'), u16(400)]));
+    expect(e570?.info.family).toBe('lg-e570');
+    expect(valueOf(e570, '1-0:31.7.0')).toEqual({ value: 400, unit: 'A' });
+  });
+
+  it('gives a Kaifa list 1 push (one value, no code, no list id, over HDLC) the active power import', () => {
+    const m = decodePush(structure(u32(920)), {}, WINTER_NOON);
+    expect(m?.info.family).toBe('kaifa-han-list1');
+    expect(m?.values).toEqual([{ obis: '1-0:1.7.0', value: 920, unit: 'W', raw: 920 }]);
+    expect(m?.timestamp).toBe(WINTER_NOON_UNIX);
+  });
+
+  it('gives the Slovenian Iskra ECE lists their OBIS codes by position, voltages in 0.1 V', () => {
+    const list1 = decodePush(
+      structure(
+        text('ISK1030775212345'),
+        text('88123456'),
+        ...[1200, 0, 150, 0, 2312, 2298, 2305, 215, 180, 160, 450, 400, 350, 0, 0, 0].map(u32),
+      ),
+    );
+    expect(list1?.info.family).toBe('iskra-ece');
+    expect(list1?.meterId).toBe('ISK1030775212345');
+    expect(valueOf(list1, '0-0:96.1.2')).toEqual({ value: '88123456', unit: null });
+    expect(valueOf(list1, '1-0:1.7.0')).toEqual({ value: 1200, unit: 'W' });
+    expect(valueOf(list1, '1-0:52.7.0')).toEqual({ value: 229.8, unit: 'V' });
+    expect(valueOf(list1, '1-0:31.7.0')).toEqual({ value: 2.15, unit: 'A' });
+    expect(valueOf(list1, '1-0:61.7.0')).toEqual({ value: 350, unit: 'W' });
+    const list2 = decodePush(
+      structure(
+        text('ISK1030775212345'),
+        text('88123456'),
+        { type: 'boolean', value: true },
+        { type: 'octet-string', value: Uint8Array.of(0, 2) },
+        ...[5000, 3000, 2000, 900, 400, 500, 700, 100].map(u32),
+      ),
+    );
+    expect(list2?.info.family).toBe('iskra-ece');
+    expect(valueOf(list2, '0-0:96.3.10')).toEqual({ value: 1, unit: null });
+    expect(valueOf(list2, '1-0:1.8.2')).toEqual({ value: 2000, unit: 'Wh' });
+    expect(valueOf(list2, '1-0:4.8.0')).toEqual({ value: 100, unit: 'varh' });
+  });
+
   it('scales Iskra AM550 voltages by 0.1 V', () => {
     const body = objectListPush(
       [
