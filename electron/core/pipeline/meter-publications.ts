@@ -83,7 +83,7 @@ interface MeterRecord extends MeterSnapshot {
 /** Until a second message shows the meter's pace, assume a slow one (M-Bus meters read every minute or so). */
 const DEFAULT_INTERVAL = 60;
 /** Bridge info is re-sent for new meters at most this often (seconds): a flood of meter IDs is not a flood of it. */
-export const BRIDGE_INFO_INTERVAL = 10;
+export const BRIDGE_INFO_INTERVAL = 5;
 /** Bridge info lists at most this many meters (the first seen); `meterCount` has them all. */
 export const BRIDGE_INFO_MAX_METERS = 100;
 
