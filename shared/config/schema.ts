@@ -34,7 +34,7 @@ const lineSettings = z.strictObject({
 const meterKeys = { key: hexKey.optional(), authKey: hexKey.optional() };
 
 /** Meters one source may bring; more are refused and counted, so made-up meter IDs cannot grow memory or flood HA. */
-const sourceLimits = { maxMeters: z.number().int().positive().default(200) };
+const sourceLimits = { maxMeters: z.number().int().positive().default(1000) };
 
 const serialSource = z.strictObject({
   type: z.literal('serial'),
