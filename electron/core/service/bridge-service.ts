@@ -148,7 +148,9 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     this.sources = [];
     await this.registry?.flush();
     if (this.publishing) {
-      await Promise.all(this.send([...this.publications.allOffline(), this.publications.bridgeStatus('offline')]));
+      // Not awaited: behind a backlog their delivery may take minutes; close() sends them within its bound or keeps
+      // them on disk for the next start.
+      this.send([...this.publications.allOffline(), this.publications.bridgeStatus('offline')]);
       await this.publishing.close({ drainTimeoutMs: this.config.queue.shutdownFlushMs });
       this.publishing = undefined;
     }

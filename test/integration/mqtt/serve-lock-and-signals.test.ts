@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { OfflineQueue } from '../../../electron/core/mqtt/offline-queue.ts';
+import { openMqttPublishing } from '../../../electron/core/mqtt/open-publishing.ts';
 import { runCli, type CliProcess } from '../../helpers/cli-process.ts';
 import { freePort, startMosquitto, type Mosquitto } from '../../helpers/mosquitto.ts';
 import { waitFor } from './mqtt-test-kit.ts';
@@ -30,7 +32,7 @@ function tempDir(): string {
 }
 
 /** Runs `serve` publishing to `brokerUrl` with its data in `dataDir`. */
-async function serve(brokerUrl: string, dataDir: string): Promise<CliProcess> {
+async function serve(brokerUrl: string, dataDir: string, queue: Record<string, number> = {}): Promise<CliProcess> {
   const config = join(tempDir(), 'bridge.yaml');
   writeFileSync(
     config,
@@ -38,7 +40,7 @@ async function serve(brokerUrl: string, dataDir: string): Promise<CliProcess> {
       broker: { url: brokerUrl },
       embeddedBroker: { enabled: false },
       ui: { port: await freePort() },
-      queue: { shutdownFlushMs: 1000 },
+      queue: { shutdownFlushMs: 1000, ...queue },
     }),
   );
   const p = runCli(['serve', '--config', config, '--data-dir', dataDir]);
@@ -94,5 +96,29 @@ describe('serve: one bridge per data dir, and stopping it', () => {
     // The bridge's own status messages wait in the queue for the next run; the lock is gone.
     expect(readdirSync(join(dataDir, 'queue')).some((f) => f.startsWith('segment-'))).toBe(true);
     expect(readdirSync(dataDir)).not.toContain('smartmeter-bridge.lock');
+  });
+
+  it('stops on SIGTERM with exit 0 in the middle of replaying a long backlog, keeping the rest on disk', async () => {
+    const dataDir = tempDir();
+    const queueDir = join(dataDir, 'queue');
+    // 3,000 readings left by an earlier run during an outage.
+    const earlier = await openMqttPublishing({
+      broker: { url: `mqtt://127.0.0.1:${await freePort()}` },
+      queue: { dir: queueDir },
+    });
+    for (let n = 1; n <= 3000; n++)
+      void earlier.publisher.publish({ topic: 'it/r', payload: `${n}`, qos: 1, retain: false });
+    await earlier.close();
+    const b = await broker();
+
+    // Replayed at 100/s: far from done when SIGTERM comes.
+    const bridge = await serve(b.url, dataDir, { flushRate: 100 });
+    await waitFor(() => bridge.stderr().includes('connected to'), 'the bridge to connect');
+    bridge.child.kill('SIGTERM');
+    expect(await bridge.exited).toBe(0);
+    expect(bridge.stderr()).not.toContain('longer than');
+    const rest = await OfflineQueue.open({ dir: queueDir });
+    expect(rest.size).toBeGreaterThan(1000);
+    await rest.close();
   });
 });
