@@ -67,7 +67,7 @@ function tasmotaDiscovery(rest: string, payload: Uint8Array): BrokerFinding {
   return facts ? { device: facts } : { invalid: `tasmota/discovery/…/${kind} is not a Tasmota discovery message` };
 }
 
-function tasmotaTele(topic: string, name: string, payload: Uint8Array): BrokerFinding {
+function tasmotaTele(mqttTopic: string, topic: string, name: string, payload: Uint8Array): BrokerFinding {
   if (name === 'LWT') {
     const state = decoder.decode(payload.subarray(0, 16)).trim().toLowerCase();
     return state === 'online' || state === 'offline' ? { device: { topic, online: state === 'online' } } : null;
@@ -83,7 +83,13 @@ function tasmotaTele(topic: string, name: string, payload: Uint8Array): BrokerFi
   if (!meter) return { device: { topic } };
   return {
     device: { topic, meter },
-    meter: { kind: 'tasmota', meterId: meter.meterSerial ?? topic, selector: topic, topic, fields: meter.fields },
+    meter: {
+      kind: 'tasmota',
+      meterId: meter.meterSerial ?? topic,
+      selector: topic,
+      topic: mqttTopic,
+      fields: meter.fields,
+    },
   };
 }
 
@@ -113,7 +119,7 @@ export function readBrokerMessage(topic: string, payload: Uint8Array, options: B
   if (topic.startsWith(tele)) {
     const parts = topic.slice(tele.length).split('/');
     if (parts.length === 2 && parts[0] !== '' && TELE_NAMES.has(parts[1]!)) {
-      return tasmotaTele(clip(parts[0]!), parts[1]!, payload);
+      return tasmotaTele(topic, clip(parts[0]!), parts[1]!, payload);
     }
   }
   return meterStream(topic, payload, options.rawPrefix ?? 'smartmeter');

@@ -2,7 +2,8 @@
  * The meter object in a Tasmota SENSOR payload (also `StatusSNS` of Status 0 and `sn` of tasmota/discovery/…/sensors).
  * Plugs and thermometers publish SENSOR too, so an object counts as a meter only when it is the gPlug's `z`, carries a
  * gPlug field name (shared/sources/tasmota.ts), or has a number under an energy-like name as SML and P1 scripts use
- * (`Total_in`, `Power_curr`, `E_in`, ...).
+ * (`Total_in`, `Power_curr`, `E_in`, ...). `ENERGY` is Tasmota's own power monitoring of plugs (Sonoff POW and the
+ * like), not a meter's interface, and is left out.
  */
 import { isRecord } from '../sources/json.ts';
 import { TASMOTA_FIELDS } from '../sources/tasmota.ts';
@@ -14,9 +15,11 @@ export const MAX_FIELDS = 64;
 const GPLUG_KEY = 'z';
 const ENERGY_LIKE = /total|power|energy|^e_?(in|out)|bezug|einspeis|verbrauch|lieferung/i;
 const SERIAL_FIELD = 'SMid';
+const PLUG_ENERGY_KEY = 'ENERGY';
 
 function looksLikeMeter(key: string, value: Record<string, unknown>): boolean {
   if (key === GPLUG_KEY) return true;
+  if (key === PLUG_ENERGY_KEY) return false;
   return Object.entries(value).some(
     ([name, field]) => TASMOTA_FIELDS.has(name) || (typeof field === 'number' && ENERGY_LIKE.test(name)),
   );
