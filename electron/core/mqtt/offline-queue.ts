@@ -389,7 +389,10 @@ export class OfflineQueue extends EventEmitter<OfflineQueueEvents> {
       return;
     }
     // Keep in memory only what will be sent soon (the head of the queue); the rest is read back when its turn comes.
-    if (this.segments.indexOf(segment) > 1) for (const entry of op.entries) entry.message = undefined;
+    // A record already taken keeps its message: take() is handing it out right now.
+    if (this.segments.indexOf(segment) > 1) {
+      for (const entry of op.entries) if (entry.state === 'ready') entry.message = undefined;
+    }
     op.done.resolve();
   }
 

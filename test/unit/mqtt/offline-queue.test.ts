@@ -189,6 +189,15 @@ describe('offline queue', () => {
     expect(delivered).toEqual(range(1, 500));
   });
 
+  it('hands out records whose write finishes while an older segment is being read back', async () => {
+    const queue = await openQueue({ segmentMaxRecords: 2 });
+    for (let n = 1; n <= 5; n += 2) await appendReadings(queue, n, n + 1); // the third segment is kept on disk only
+    for (const r of await queue.take(2)) queue.remove(r.seq); // the first segment goes
+    const written = appendReadings(queue, 7, 8); // a fourth segment, its write still on its way
+    expect(numbers(await queue.take(100))).toEqual([3, 4, 5, 6, 7, 8]);
+    await written;
+  });
+
   it('refuses to append after close', async () => {
     const queue = await openQueue();
     await queue.close();
