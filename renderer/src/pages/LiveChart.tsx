@@ -20,7 +20,8 @@ export function LiveChart({ meterId }: { meterId: string }) {
     return s && { import: minMaxBuckets(s.import, BUCKETS), export: minMaxBuckets(s.export, BUCKETS) };
     // powerRevision is in the list because the history grows in place.
   }, [store, meterId, powerRevision]);
-  const samples = (series?.import.length ?? 0) + (series?.export.length ?? 0);
+  // A time axis needs two distinct times (one would give it duplicate ticks).
+  const samples = Math.max(series?.import.length ?? 0, series?.export.length ?? 0);
 
   return (
     <figure className="chart">

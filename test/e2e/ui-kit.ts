@@ -1,0 +1,123 @@
+/**
+ * The real parts of the browser tests: the built UI served by a real `smartmeter-bridge serve` process (embedded
+ * broker, loopback ports picked free), the real simulator process feeding it over TCP, and Debian's Chromium driven by
+ * playwright-core. axe-core is injected into the page for the accessibility checks.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { stringify } from 'yaml';
+import { freePort } from '../helpers/mosquitto.ts';
+import { terminate } from '../helpers/process.ts';
+import { untilDefined } from '../helpers/wait.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'bin', 'smartmeter-bridge.js');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS = join(ROOT, 'test', 'e2e', 'screenshots');
+
+/** The UI is tested as users get it: built (`npm test` builds first; this covers a bare `vitest run`). */
+export function buildIfStale(): void {
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'ignore' });
+}
+
+export interface Running {
+  child: ChildProcess;
+  output: () => string;
+}
+
+function run(args: string[]): Running {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  return { child, output: () => output };
+}
+
+export interface Bridge {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** `serve` with the given sources; resolves when its UI listens. */
+export async function startBridge(sources: Record<string, unknown>[]): Promise<Bridge> {
+  const dir = mkdtempSync(join(tmpdir(), 'smb-e2e-'));
+  const config = join(dir, 'bridge.yaml');
+  const uiPort = await freePort();
+  writeFileSync(config, stringify({ embeddedBroker: { port: await freePort() }, ui: { port: uiPort }, sources }));
+  const serve = run(['serve', '--config', config, '--data-dir', join(dir, 'data')]);
+  const url = await untilDefined(
+    () => /UI and api on (http:\/\/\S+)/.exec(serve.output())?.[1],
+    `serve to listen (${serve.output()})`,
+    60_000,
+  );
+  return {
+    url,
+    async stop() {
+      await terminate(serve.child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The README's "No meter at hand?": the simulated DSMR 5 meter on a TCP port, as a tcp source for `serve`. */
+export async function startSimulatedMeter(): Promise<{ source: Record<string, unknown>; stop(): Promise<void> }> {
+  const port = await freePort();
+  const simulator = run(['simulate', '--meter', 'dsmr5', '--to', `tcp:127.0.0.1:${port}`]);
+  await untilDefined(() => (simulator.output().includes('simulating') ? true : undefined), 'the simulator', 60_000);
+  return {
+    source: { type: 'tcp', id: 'simulated-p1', host: '127.0.0.1', port },
+    stop: () => terminate(simulator.child),
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+}
+
+export interface PageOptions {
+  locale?: string;
+  colorScheme?: 'light' | 'dark';
+}
+
+/** A fresh browser profile (no remembered language or theme) on the UI; page errors fail the test through `errors`. */
+export async function openPage(browser: Browser, url: string, options: PageOptions = {}) {
+  const context = await browser.newContext({
+    locale: options.locale ?? 'en-US',
+    colorScheme: options.colorScheme ?? 'light',
+    viewport: { width: 1280, height: 860 },
+    // axe-core is injected as a script; the served page's CSP rightly forbids that for anything else.
+    bypassCSP: true,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(url);
+  return { page, errors, close: () => context.close() };
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's serious and critical violations on the page as it is now. */
+export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run()).violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(({ id, impact, help, nodes }) => ({ id, impact, help, nodes: nodes.map((n) => ({ target: n.target })) }));
+}

@@ -1,0 +1,199 @@
+/**
+ * The browser UI end to end, as a first-time user meets it: `serve` with the simulated meter of the README, opened in
+ * Chromium. The meters page shows live values with units, every page works in each language and theme (screenshots
+ * saved under test/e2e/screenshots/ for people to look at), axe-core finds nothing serious, and with no source
+ * configured the first-run page explains what to do.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildIfStale,
+  launchChromium,
+  openPage,
+  SCREENSHOTS,
+  seriousViolations,
+  startBridge,
+  startSimulatedMeter,
+  type Bridge,
+} from './ui-kit.ts';
+
+const PAGES = ['meters', 'devices', 'diagnostics', 'topics'] as const;
+const UNIT_VALUE = /^-?[\d.,’' \u00a0\u202f]+\u00a0(W|kWh|V|A|m³)$/;
+
+let browser: Browser;
+let bridge: Bridge;
+let meter: Awaited<ReturnType<typeof startSimulatedMeter>>;
+const stops: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  buildIfStale();
+  browser = await launchChromium();
+  stops.push(() => browser.close());
+  meter = await startSimulatedMeter();
+  stops.push(meter.stop);
+  bridge = await startBridge([meter.source]);
+  stops.push(bridge.stop);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  for (const stop of stops.reverse()) await stop();
+});
+
+describe('the browser UI against serve and the simulated meter', () => {
+  it('opens on the meters page and shows live power, per phase and energy counters with their units', async () => {
+    const { page, errors, close } = await openPage(browser, bridge.url);
+    try {
+      const powerIn = page.locator('[data-quantity="power_in"]').first();
+      await powerIn.waitFor({ timeout: 30_000 });
+      expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe('Meters');
+      const first = (await powerIn.textContent())!;
+      expect(first).toMatch(UNIT_VALUE);
+      expect(first).toMatch(/\u00a0W$/);
+      // Live: the simulated household's power changes with each message.
+      await page.waitForFunction(
+        (before) => document.querySelector('[data-quantity="power_in"]')?.textContent !== before,
+        first,
+        { timeout: 30_000 },
+      );
+      for (const quantity of [
+        'voltage_l1',
+        'current_l1',
+        'power_in_l1',
+        'energy_in',
+        'energy_in_t1',
+        'energy_out_t2',
+      ]) {
+        expect(await page.locator(`[data-quantity="${quantity}"]`).textContent(), quantity).toMatch(UNIT_VALUE);
+      }
+      expect(await page.locator('[data-quantity="energy_in"]').textContent()).toMatch(/kWh$/);
+      // The live chart draws the import and export lines once a few messages arrived.
+      await page.locator('.recharts-line-curve').nth(1).waitFor({ state: 'attached', timeout: 30_000 });
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 120_000);
+
+  it('speaks the browser language and switches language with numbers in that locale', async () => {
+    const { page, close } = await openPage(browser, bridge.url, { locale: 'de-DE' });
+    try {
+      await page.locator('[data-quantity="energy_in"]').waitFor({ timeout: 30_000 });
+      expect(await page.locator('nav').textContent()).toContain('Zähler');
+      expect(await page.locator('[data-quantity="energy_in"]').textContent()).toMatch(/^[\d.]+,\d{3}\u00a0kWh$/);
+      await page.getByLabel('Sprache').selectOption('fr');
+      await page.getByRole('heading', { level: 1, name: 'Compteurs' }).waitFor();
+      expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    } finally {
+      await close();
+    }
+  }, 60_000);
+
+  it('lists the sources with their counters, the last raw telegram as text, and the published topics', async () => {
+    const { page, errors, close } = await openPage(browser, `${bridge.url}/#/devices`);
+    try {
+      await page.getByRole('heading', { name: 'Serial ports' }).waitFor();
+      expect(await page.locator('table').last().textContent()).toContain('tcp:127.0.0.1:');
+      await page.getByRole('link', { name: 'Diagnostics' }).click();
+      await page.locator('pre.raw').waitFor({ timeout: 30_000 });
+      expect(await page.locator('pre.raw').textContent()).toMatch(/^\/\w{3}5.*\n[\s\S]*1-0:1\.8\.1\(/);
+      await page.getByRole('link', { name: 'Topics' }).click();
+      const topic = page.locator('code', { hasText: /^smartmeter\/\w+\/power\/power_in$/ });
+      await topic.waitFor({ timeout: 30_000 });
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 60_000);
+
+  it('is reachable by keyboard: the skip link first, then every page link and both settings', async () => {
+    const { page, close } = await openPage(browser, bridge.url);
+    try {
+      await page.locator('[data-quantity="power_in"]').first().waitFor({ timeout: 30_000 });
+      const reached: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        await page.keyboard.press('Tab');
+        reached.push(
+          await page.evaluate(() => {
+            const el = document.activeElement as HTMLElement;
+            return el.closest('label')?.textContent?.split(/\n/)[0]?.trim() ?? el.textContent?.trim() ?? '';
+          }),
+        );
+      }
+      expect(reached[0]).toBe('Skip to content');
+      for (const name of ['Meters', 'Devices', 'Diagnostics', 'Topics']) expect(reached).toContain(name);
+      expect(reached.some((r) => r.startsWith('Language'))).toBe(true);
+      expect(reached.some((r) => r.startsWith('Theme'))).toBe(true);
+    } finally {
+      await close();
+    }
+  }, 60_000);
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    it(`has no serious or critical axe-core violation on any page (${colorScheme})`, async () => {
+      const { page, close } = await openPage(browser, bridge.url, { colorScheme });
+      try {
+        await page.locator('.recharts-line-curve').first().waitFor({ state: 'attached', timeout: 30_000 });
+        for (const name of PAGES) {
+          await page.goto(`${bridge.url}/#/${name}`);
+          await page.locator('h1').waitFor();
+          expect(await seriousViolations(page), `${name} (${colorScheme})`).toEqual([]);
+        }
+      } finally {
+        await close();
+      }
+    }, 120_000);
+  }
+
+  it('saves a screenshot of every page in light and dark, English, German and French', async () => {
+    for (const locale of ['en-GB', 'de-CH', 'fr-CH']) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const { page, errors, close } = await openPage(browser, bridge.url, { locale, colorScheme });
+        try {
+          await page.locator('.recharts-line-curve').nth(1).waitFor({ state: 'attached', timeout: 30_000 });
+          for (const name of PAGES) {
+            await page.goto(`${bridge.url}/#/${name}`);
+            await page.locator('h1').waitFor();
+            if (name === 'devices') await page.locator('#ports-title ~ p:not(.hint)').first().waitFor();
+            const file = join(SCREENSHOTS, `${locale.slice(0, 2)}-${colorScheme}-${name}.png`);
+            await page.screenshot({ path: file, fullPage: true });
+          }
+          expect(errors).toEqual([]);
+        } finally {
+          await close();
+        }
+      }
+    }
+  }, 300_000);
+});
+
+describe('the browser UI with nothing configured', () => {
+  it('opens on a first-run page that says what to do, with no axe-core violation', async () => {
+    const empty = await startBridge([]);
+    try {
+      for (const [locale, colorScheme] of [
+        ['en-GB', 'light'],
+        ['en-GB', 'dark'],
+        ['de-CH', 'light'],
+        ['fr-CH', 'dark'],
+      ] as const) {
+        const { page, close } = await openPage(browser, empty.url, { locale, colorScheme });
+        try {
+          await page.locator('.first-run').waitFor({ timeout: 30_000 });
+          if (locale === 'en-GB') {
+            expect(await page.locator('h1').textContent()).toBe('Welcome to Smartmeter Bridge');
+            expect(await page.locator('.first-run').textContent()).toContain('simulate --meter dsmr5');
+            expect(await seriousViolations(page)).toEqual([]);
+          }
+          await page.screenshot({ path: join(SCREENSHOTS, `${locale.slice(0, 2)}-${colorScheme}-first-run.png`) });
+        } finally {
+          await close();
+        }
+      }
+    } finally {
+      await empty.stop();
+    }
+  }, 120_000);
+});
