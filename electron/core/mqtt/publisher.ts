@@ -310,6 +310,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
       this.taking = false;
       if (epoch !== this.epoch || !this.connection.connected || this.closed) {
         this.queue.release(records.map((r) => r.seq));
+        this.pump(); // the connection may already be back: its own wake-up found this take still running
         return;
       }
       const fromCredit = Math.min(records.length, this.liveCredit);
