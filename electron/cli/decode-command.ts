@@ -10,6 +10,7 @@ import { timeZoneError } from '../../shared/time.ts';
 import { decodeError, type DecodeOutput, type DecoderOptions } from '../../shared/protocols/types.ts';
 import { parseKey, UsageError } from './args.ts';
 import type { CliIo } from './io.ts';
+import { withNodeCrypto } from '../core/crypto/node-gcm.ts';
 
 export const DECODE_USAGE = `usage: smartmeter-bridge decode [--protocol auto|dsmr|dlms|mbus] [--key HEX] [--auth-key HEX] [--hex]
                                 [--tz ZONE] [--family NAME] [FILE|-]
@@ -95,7 +96,7 @@ export async function decodeCommand(args: string[], io: CliIo): Promise<number> 
     io.err(`decode: ${e.message}\n${DECODE_USAGE}`);
     return 2;
   }
-  const decoder = createDecoder(request.protocol, request.options);
+  const decoder = createDecoder(request.protocol, withNodeCrypto(request.options));
   let decoded = 0;
   let failed = 0;
   const emit = (outputs: DecodeOutput[]) => {

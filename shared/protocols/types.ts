@@ -114,7 +114,24 @@ export interface DecoderOptions {
   timeZone?: string;
   /** Force a DLMS meter-family table (see shared/protocols/dlms/families) instead of recognising it. */
   family?: string;
+  /**
+   * AES-128-GCM decryption to use instead of the pure TypeScript one (shared/crypto/gcm.ts): the Node runtime
+   * passes OpenSSL's, which is constant-time and uses AES-NI.
+   */
+  gcmDecrypt?: GcmDecrypt;
 }
+
+/**
+ * Verifies `tag` (of its length; an empty tag verifies nothing) over `aad` and `ciphertext` and decrypts; null when
+ * the tag does not match.
+ */
+export type GcmDecrypt = (
+  key: Uint8Array,
+  iv: Uint8Array,
+  ciphertext: Uint8Array,
+  tag: Uint8Array,
+  aad: Uint8Array,
+) => Uint8Array | null;
 
 /**
  * A streaming decoder: bytes arrive in arbitrary chunks (serial reads, TCP segments); whole messages come out.

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { createDecoder, type ProtocolChoice } from '../../../shared/protocols/decode.ts';
 import { toHex } from '../../../shared/protocols/hex.ts';
 import type { DecodedMessage, DecodeError, DecoderOptions, StreamDecoder } from '../../../shared/protocols/types.ts';
+import { withNodeCrypto } from '../crypto/node-gcm.ts';
 import type { ByteSource, SourceState } from '../transports/byte-source.ts';
 
 export interface SourceCounters {
@@ -41,17 +42,19 @@ export class WireSource extends EventEmitter<WireSourceEvents> {
   private rawBytes = 0;
   /** The chunks behind the last decoded message; turned into hex only when someone looks (not per frame). */
   private lastFrame: Uint8Array[] = [];
+  private readonly options: DecoderOptions;
 
   constructor(
     readonly id: string,
     readonly label: string,
     private readonly bytes: ByteSource,
     private readonly protocol: ProtocolChoice,
-    private readonly options: DecoderOptions,
+    options: DecoderOptions,
     private readonly now: () => number = () => Date.now() / 1000,
   ) {
     super();
-    this.decoder = createDecoder(protocol, options);
+    this.options = withNodeCrypto(options);
+    this.decoder = createDecoder(protocol, this.options);
     bytes.on('data', (chunk) => this.onData(chunk));
     bytes.on('state', (state) => {
       // A reconnect starts a fresh byte stream: a frame cut by the unplug must not be glued to new bytes.

@@ -13,6 +13,7 @@ import { ReconnectingSource } from './reconnecting-source.ts';
 import { openSerialConnection, type SerialBinding, type SerialConnection } from './serial-connection.ts';
 import { classifyOpenError } from './serial-errors.ts';
 import { DEFAULT_BY_ID_DIR, findStableLink, resolveDevice } from './stable-path.ts';
+import { withNodeCrypto } from '../crypto/node-gcm.ts';
 import { sleep } from './sleep.ts';
 
 export interface SerialSourceOptions {
@@ -66,7 +67,7 @@ export class SerialSource extends ReconnectingSource<SerialSourceEvents> {
 
   constructor(options: SerialSourceOptions) {
     super(options.backoff);
-    const decoderOptions = options.decoderOptions ?? {};
+    const decoderOptions = withNodeCrypto(options.decoderOptions ?? {});
     this.options = {
       path: options.path,
       candidates: options.candidates ?? AUTO_DETECT_ORDER,

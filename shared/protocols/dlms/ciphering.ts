@@ -17,7 +17,7 @@
 
 import { aesGcmDecrypt, aesGcmEncrypt } from '../../crypto/gcm.ts';
 import { toHex } from '../hex.ts';
-import { decodeError, type DecodeError } from '../types.ts';
+import { decodeError, type DecodeError, type GcmDecrypt } from '../types.ts';
 
 export interface DecipheredApdu {
   ok: true;
@@ -105,7 +105,11 @@ export function cipheredApduLength(bytes: Uint8Array): number | null {
 }
 
 /** Deciphers and, when the frame has a tag and authKey is given, authenticates. Never throws. */
-export function decipherApdu(apdu: Uint8Array, given: DecipherKeys): DecipherResult {
+export function decipherApdu(
+  apdu: Uint8Array,
+  given: DecipherKeys,
+  gcmDecrypt: GcmDecrypt = aesGcmDecrypt,
+): DecipherResult {
   const layout = parseLayout(apdu);
   if ('kind' in layout) return failure(layout);
   if (apdu.length < layout.end) {
@@ -162,7 +166,7 @@ export function decipherApdu(apdu: Uint8Array, given: DecipherKeys): DecipherRes
 
   const iv = concat(systemTitle, content.subarray(1, SECURITY_HEADER_LENGTH));
   const aad = verify ? concat([sc], keys.authKey!, layout.headerAad, encrypted ? EMPTY : text) : EMPTY;
-  const plaintext = aesGcmDecrypt(keys.key!, iv, encrypted ? text : EMPTY, verify ? tag : EMPTY, aad);
+  const plaintext = gcmDecrypt(keys.key!, iv, encrypted ? text : EMPTY, verify ? tag : EMPTY, aad);
   if (!plaintext) return fail('decrypt', 'authentication failed: check the encryption key and the authentication key');
   return done(encrypted ? plaintext : text);
 }

@@ -75,7 +75,7 @@ class DlmsDecoder implements StreamDecoder {
         ...(this.options.authKey ? { authKey: this.options.authKey } : {}),
         ...(this.options.keysFor ? { keysFor: this.options.keysFor } : {}),
       };
-      const deciphered = decipherApdu(apdu, keys);
+      const deciphered = decipherApdu(apdu, keys, this.options.gcmDecrypt);
       if (!deciphered.ok) return [failure(deciphered.error)];
       // Without an authentication tag a wrong key is only noticed here: the plaintext is no APDU at all.
       if (!deciphered.authenticated && !KNOWN_PLAINTEXT_TAGS.has(deciphered.plaintext[0]!)) {

@@ -23,7 +23,8 @@ export function parseCipheredTelegram(apdu: Uint8Array, options: DecoderOptions 
       ),
     };
   }
-  const deciphered = decipherApdu(apdu, { key: options.key, authKey: options.authKey, keysFor: options.keysFor });
+  const keys = { key: options.key, authKey: options.authKey, keysFor: options.keysFor };
+  const deciphered = decipherApdu(apdu, keys, options.gcmDecrypt);
   if (!deciphered.ok) return deciphered;
   const plaintext = deciphered.plaintext;
   const start = plaintext.findIndex((b) => b !== CR && b !== LF && b !== SPACE);
