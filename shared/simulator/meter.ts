@@ -25,6 +25,8 @@ export interface WireMeter {
   serial: string;
   /** Whether it needs keys to be simulated (and to be decoded). */
   encrypted: boolean;
+  /** The zone its clock runs in when the clock carries no UTC offset, as the real meter's does. */
+  clockZone?: string;
   render(state: HouseholdState, sequence: number): Uint8Array;
 }
 
@@ -41,6 +43,8 @@ export interface MqttMeter {
   interval: number;
   serial: string;
   encrypted: false;
+  /** The zone its clock runs in when the clock carries no UTC offset, as the real gateway's does. */
+  clockZone?: string;
   render(state: HouseholdState, sequence: number): MqttOut[];
 }
 

@@ -15,7 +15,6 @@ import { isOwnTopic, type LoopGuardOptions } from './loop-guard.ts';
 import { convertRlDsp, rlDspFilters, type RlDspReadOptions } from './rl-dsp.ts';
 import { convertTasmota, tasmotaFilters, type TasmotaOptions } from './tasmota.ts';
 import { systemTimeZone, timeZoneError } from '../time.ts';
-import { familyTimeZone } from './meter-zones.ts';
 import type { ConvertResult, GatewayKind } from './types.ts';
 
 export type GatewayConfig =
@@ -62,10 +61,13 @@ interface Route {
   grouper?: DatacollectorGrouper;
 }
 
+/** gPlugs (the `z` sensor key) run on Swiss and Austrian meters: their Tasmota clock keeps Central European time. */
+const GPLUG_TIME_ZONE = 'Europe/Zurich';
+
 /** The zone a Tasmota clock is read in, decided once (not per message): configured, the gPlug's, else the system's. */
 export function tasmotaTimeZone(config: TasmotaOptions): string {
   const gplug = (config.sensorKey ?? 'z') === 'z';
-  return config.timeZone ?? (gplug ? familyTimeZone('gplug') : undefined) ?? systemTimeZone();
+  return config.timeZone ?? (gplug ? GPLUG_TIME_ZONE : systemTimeZone());
 }
 
 function routeFor(gateway: GatewayConfig): Route & { filters: string[] } {
@@ -137,5 +139,4 @@ export {
   type DatacollectorGrouperOptions,
   type DatacollectorOptions,
 } from './datacollector.ts';
-export { familyTimeZone } from './meter-zones.ts';
 export { convertRlDsp, rlDspFilters, RL_DSP_REGISTERS, type RlDspReadOptions, type RlDspRegister } from './rl-dsp.ts';

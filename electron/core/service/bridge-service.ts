@@ -17,7 +17,6 @@ import type { OutboundMessage } from '../mqtt/outbound-message.ts';
 import { ClockCheck } from '../pipeline/clock-check.ts';
 import { MeterPublications } from '../pipeline/meter-publications.ts';
 import { loadMeterRegistry, MeterRegistryWriter } from '../pipeline/meter-registry.ts';
-import { familyTimeZone } from '../../../shared/sources/index.ts';
 import { MqttSource } from '../sources/mqtt-source.ts';
 import { SerialSource } from '../transports/serial-source.ts';
 import { TcpSource } from '../transports/tcp-source.ts';
@@ -281,8 +280,8 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
       key: source.key?.reveal(),
       authKey: source.authKey?.reveal(),
       keysFor: byTitle.size ? (title) => byTitle.get(toHex(title)) : undefined,
-      // No zone configured: the family's country, else (in the decoder) the machine's zone.
-      timeZone: this.config.timeZone ?? familyTimeZone(source.family),
+      // Absent: the decoder reads a clock without offset in its meter family's zone, else the machine's.
+      timeZone: this.config.timeZone,
       family: source.family,
     };
   }

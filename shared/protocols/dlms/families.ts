@@ -52,6 +52,11 @@ export interface MeterFamily {
   /** Every criterion must hold; of several alternatives, one. */
   match: FamilyMatch | readonly FamilyMatch[];
   scaling: Scaling;
+  /**
+   * Zone of the meter clock where the family is in use (its country): pushes without a clock deviation are read in
+   * it when no zone is configured, rather than in the machine's zone (a UTC container would be hours off).
+   */
+  timeZone: string;
   /** OBIS codes by position for pushes without codes, keyed by the number of values in the push. */
   layouts?: Readonly<Record<number, readonly (string | null)[]>>;
 }
@@ -80,12 +85,14 @@ const NO_HAN_LIST3_TAIL = ['0-0:1.0.0', '1-0:1.8.0', '1-0:2.8.0', '1-0:3.8.0', '
 export const FAMILIES: readonly MeterFamily[] = [
   {
     id: 'kamstrup-han',
+    timeZone: 'Europe/Oslo',
     description: 'Kamstrup Omnipower HAN (NO/DK), list Kamstrup_V0001: OBIS/value pairs without scaler',
     match: { listId: 'Kamstrup_V0001' },
     scaling: { energy: 1, power: 0, voltage: 0, current: -2, powerFactor: -2 },
   },
   {
     id: 'kaifa-han',
+    timeZone: 'Europe/Oslo',
     description: 'Kaifa HAN (NO), list KFM_001: values without OBIS codes, lists 2 and 3, one or three phases',
     match: { listId: 'KFM_001' },
     scaling: { energy: 0, power: 0, voltage: -1, current: -3 },
@@ -98,12 +105,14 @@ export const FAMILIES: readonly MeterFamily[] = [
   },
   {
     id: 'aidon-han',
+    timeZone: 'Europe/Oslo',
     description: 'Aidon HAN (NO), list AIDON_V0001: registers with scaler_unit',
     match: { listId: 'AIDON_V0001' },
     scaling: {},
   },
   {
     id: 'kaifa-han-list1',
+    timeZone: 'Europe/Oslo',
     description: 'Kaifa HAN (NO), list 1: a single value without OBIS code or list id, active power import in W',
     match: { entries: 1, unnamed: true, objectList: false, transport: 'hdlc' },
     scaling: { power: 0 },
@@ -111,6 +120,7 @@ export const FAMILIES: readonly MeterFamily[] = [
   },
   {
     id: 'iskra-ece',
+    timeZone: 'Europe/Ljubljana',
     description:
       'Iskra (SI, ECE lists): values without OBIS codes after the device name `ISK…`; list 1 of 18 values ' +
       '(instantaneous, voltage in 0.1 V, currents in 0.01 A as on the AM550), list 2 of 12 (energy registers in Wh)',
@@ -134,6 +144,7 @@ export const FAMILIES: readonly MeterFamily[] = [
   },
   {
     id: 'lg-e570',
+    timeZone: 'Europe/Zurich',
     description: 'Landis+Gyr E570 (CH VSE push): currents in A, power factor in 0.001',
     match: [
       { systemTitlePrefix: 'LGZgt', objectList: true },
@@ -143,6 +154,7 @@ export const FAMILIES: readonly MeterFamily[] = [
   },
   {
     id: 'lg-e450',
+    timeZone: 'Europe/Zurich',
     description: 'Landis+Gyr E450 (CH VSE push): currents in 0.01 A, power factor in 0.001',
     match: [
       { systemTitlePrefix: 'LGZgs', objectList: true },
@@ -152,30 +164,35 @@ export const FAMILIES: readonly MeterFamily[] = [
   },
   {
     id: 'lg-e450-pairs',
+    timeZone: 'Europe/Vienna',
     description: 'Landis+Gyr E450 OBIS/value pairs without object list (Austrian utilities): all values unscaled',
     match: { systemTitlePrefix: 'LGZgs', objectList: false },
     scaling: { energy: 0, power: 0, voltage: 0, current: 0, powerFactor: 0 },
   },
   {
     id: 'iskra-am550',
+    timeZone: 'Europe/Zurich',
     description: 'Iskra AM550 (CH VSE push): voltage in 0.1 V, currents in 0.01 A, power factor in 0.001',
     match: { manufacturer: 'ISK', pushSetup: '0-6:25.9.0' },
     scaling: { energy: 0, power: 0, voltage: -1, current: -2, powerFactor: -3 },
   },
   {
     id: 'lg-e360',
+    timeZone: 'Europe/Zurich',
     description: 'Landis+Gyr E360 (CH VSE 2026 push): voltage in 0.1 V, currents in 0.01 A, power factor in 0.001',
     match: { manufacturer: 'LGZ', pushSetup: '0-6:25.9.0' },
     scaling: { energy: 0, power: 0, voltage: -1, current: -2, powerFactor: -3 },
   },
   {
     id: 'lg-e450-e570',
+    timeZone: 'Europe/Zurich',
     description: 'Landis+Gyr E450 or E570 (CH VSE push, model not in the frame): currents left unscaled',
     match: { pushSetup: '0-8:25.9.0' },
     scaling: { energy: 0, power: 0, voltage: 0, current: null, powerFactor: -3 },
   },
   {
     id: 'cz-descriptors',
+    timeZone: 'Europe/Prague',
     description: 'Czech pushes (EG.D, Sagemcom XT211) with attribute descriptors: all values unscaled',
     match: { descriptors: true },
     scaling: { energy: 0, power: 0, voltage: 0, current: 0, powerFactor: 0 },

@@ -127,15 +127,17 @@ export function interpretPush(notification: DataNotification, ctx: PushContext):
   const facts = pushFacts(content, ctx.transport, ctx.systemTitle, notification.descriptors);
   const family = recogniseFamily(facts, ctx.family);
   applyLayout(content.entries, family);
+  // A clock without deviation: the configured zone, else the family's country's, else (zonedToUnix) the machine's.
+  const timeZone = ctx.timeZone ?? family?.timeZone;
 
   // The clock object is the meter's reading time (as smartmeter-datacollector takes it); the notification header,
   // stamped when the push was sent and seconds later on an E450, only stands in for a push without a valid clock.
-  const headerTime = notification.dateTime ? dateTimeToUnix(notification.dateTime, ctx.timeZone) : null;
+  const headerTime = notification.dateTime ? dateTimeToUnix(notification.dateTime, timeZone) : null;
   let clockTime: number | null = null;
   let unnamedTime: number | null = null;
   const values: ObisValue[] = [];
   for (const entry of content.entries) {
-    const value = leaf(entry.data, ctx.timeZone);
+    const value = leaf(entry.data, timeZone);
     if (!value) continue;
     const obis = entry.obis ? formatObis(entry.obis) : null;
     if (value.kind === 'time') {

@@ -77,7 +77,8 @@ export function lgE450Meter(keys: SimulationKeys): WireMeter {
   return {
     kind: 'wire',
     model: 'lg-e450',
-    description: 'Landis+Gyr E450 CII push over wired M-Bus, 2400 8E1, AES-128-GCM, every 5 s',
+    description: `Landis+Gyr E450 CII push over wired M-Bus, 2400 8E1, AES-128-GCM, every 5 s, clock in ${ZONE} without offset`,
+    clockZone: ZONE,
     interval: 5,
     lineSettings: { baudRate: 2400, dataBits: 8, parity: 'even', stopBits: 1 },
     serial,

@@ -20,7 +20,8 @@ export function gplugMeter(): MqttMeter {
   return {
     kind: 'mqtt',
     model: 'gplug',
-    description: 'gPlug (Tasmota SML script) on MQTT: tele/gPlug_SIM/SENSOR every 10 s, power in kW',
+    description: `gPlug (Tasmota SML script) on MQTT: tele/gPlug_SIM/SENSOR every 10 s, power in kW, "Time" in ${ZONE}`,
+    clockZone: ZONE,
     interval: 10,
     serial: topic,
     encrypted: false,

@@ -143,7 +143,7 @@ export async function startBridge(
   const input = {
     broker: { url: brokerUrl },
     embeddedBroker: { enabled: false },
-    timeZone: 'Europe/Zurich',
+    // No timeZone: meter clocks without an offset must come out right by the family's zone, on a UTC machine too.
     ...config,
     profile: { homeAssistant: { enabled: false }, ...(config.profile as object | undefined) },
   };

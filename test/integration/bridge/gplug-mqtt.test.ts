@@ -11,7 +11,7 @@ const cleanup = cleanupList();
 afterEach(() => cleanup.run());
 
 const DEVICE = 'gplug-e450';
-/** Tasmota's clock is local time without an offset; the bridge reads it in the configured zone (Europe/Zurich). */
+/** Tasmota's clock is local time without an offset; with no zone configured the bridge reads a gPlug's in Swiss time. */
 const at = (localTime: string) => Date.parse(`${localTime}+02:00`) / 1000;
 
 // As the gPlug E450 script prints them: powers in kW with decimals, except an older script line with the phase
