@@ -33,7 +33,7 @@ describe('M-Bus multi-telegram readouts', () => {
     const other = encodeVariableDataFrame({ header: { ...header, id: '11112222', accessNumber: 0 }, records: [flow] });
     const out = decodeAll(first, other);
     expect(out.map((o) => (o.ok ? o.message.meterId : o.error.kind))).toEqual(['66660205', '11112222']);
-    const held = out[0]!.ok ? out[0]!.message.values.map((r) => r.function) : [];
+    const held = out[0]!.ok ? out[0]!.message.values.map((r) => ('function' in r ? r.function : null)) : [];
     expect(held).toEqual(['instantaneous', 'more-records-follow']);
   });
 
