@@ -113,6 +113,22 @@ describe('what the bridge publishes for a meter', () => {
     );
   });
 
+  it('holds back the export total of a datacollector push that brought only T1', () => {
+    const p = new MeterPublications(settings);
+    const push = (values: ObisMessage['values']): ObisMessage => ({
+      protocol: 'mqtt',
+      meterId: 'LGZ1',
+      timestamp: 1_780_000_000,
+      values,
+      info: { transport: 'datacollector' },
+    });
+    const t1 = { obis: '1-0:2.8.1', value: 1_000_001, unit: 'Wh' };
+    const t2 = { obis: '1-0:2.8.2', value: 2_000_000, unit: 'Wh' };
+    const totalOut = (out: { topic: string }[]) => topics(out).filter((t) => t.endsWith('/energy/energy_out'));
+    expect(totalOut(p.forMessage(push([t1, t2]), ctx(1000)))).toHaveLength(1);
+    expect(totalOut(p.forMessage(push([t1]), ctx(1005)))).toEqual([]);
+  });
+
   it('marks a meter offline after three missed intervals, and online again with its next message', () => {
     const p = new MeterPublications(settings);
     for (const t of [1000, 1010, 1020]) p.forMessage(message(1), ctx(t));
