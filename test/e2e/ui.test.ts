@@ -53,11 +53,7 @@ describe('the browser UI against serve and the simulated meter', () => {
       expect(first).toMatch(UNIT_VALUE);
       expect(first).toMatch(/\u00a0W$/);
       // Live: the simulated household's power changes with each message.
-      await page.waitForFunction(
-        (before) => document.querySelector('[data-quantity="power_in"]')?.textContent !== before,
-        first,
-        { timeout: 30_000 },
-      );
+      await expect.poll(() => powerIn.textContent(), { timeout: 30_000 }).not.toBe(first);
       for (const quantity of [
         'voltage_l1',
         'current_l1',
@@ -115,12 +111,9 @@ describe('the browser UI against serve and the simulated meter', () => {
       const reached: string[] = [];
       for (let i = 0; i < 8; i++) {
         await page.keyboard.press('Tab');
-        reached.push(
-          await page.evaluate(() => {
-            const el = document.activeElement as HTMLElement;
-            return el.closest('label')?.textContent?.split(/\n/)[0]?.trim() ?? el.textContent?.trim() ?? '';
-          }),
-        );
+        // A string, evaluated in the page: the focused control's label, or the focused link's text.
+        const focused = 'const el = document.activeElement; (el.closest("label") ?? el).textContent';
+        reached.push(await page.evaluate<string>(focused));
       }
       expect(reached[0]).toBe('Skip to content');
       for (const name of ['Meters', 'Devices', 'Diagnostics', 'Topics']) expect(reached).toContain(name);
