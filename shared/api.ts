@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Reading } from './profile/index.ts';
+import type { AdoptResult, AdoptStep, DiscoveryView, ProbeOutcome, ScanProgress } from './discovery/types.ts';
 
 export const API_VERSION = 1;
 
@@ -88,3 +89,63 @@ export interface ApiEvent {
   event: 'bridge';
   data: BridgeView;
 }
+
+// ---- Discovery (docs/discovery.md): methods with parameters, their own responses and events ----
+
+const requestId = z.number().int().nonnegative();
+/** The device's web UI login (Tasmota's user is `admin` unless changed). */
+const webLogin = { user: z.string().min(1).max(64).optional(), password: z.string().min(1).max(128).optional() };
+
+export const discoveryRequestSchema = z.discriminatedUnion('method', [
+  z.strictObject({ id: requestId, method: z.literal('discoveryList') }),
+  z.strictObject({
+    id: requestId,
+    method: z.literal('discoveryProbe'),
+    params: z.strictObject({ address: z.string().min(1).max(300), ...webLogin }),
+  }),
+  z.strictObject({
+    id: requestId,
+    method: z.literal('discoveryScan'),
+    params: z.strictObject({ subnet: z.string().min(1).max(64), ...webLogin }),
+  }),
+  z.strictObject({ id: requestId, method: z.literal('discoveryStopScan') }),
+  z.strictObject({ id: requestId, method: z.literal('discoveryBrowseMdns') }),
+  z.strictObject({
+    id: requestId,
+    /** Changes the device: the UI sends it only after the user confirmed. */
+    method: z.literal('discoveryAdopt'),
+    params: z.strictObject({
+      address: z.string().min(1).max(300),
+      ...webLogin,
+      /** The bridge's broker as the device reaches it (this machine's LAN address). */
+      mqttHost: z.string().min(1).max(64),
+      mqttPort: z.number().int().min(1).max(65535),
+      mqttUser: z.string().min(1).max(32).optional(),
+      mqttPassword: z.string().min(1).max(32).optional(),
+      topic: z.string().min(1).max(32).optional(),
+    }),
+  }),
+]);
+
+export type DiscoveryRequest = z.infer<typeof discoveryRequestSchema>;
+export type DiscoveryMethod = DiscoveryRequest['method'];
+
+export interface DiscoveryMethods {
+  discoveryList: DiscoveryView;
+  discoveryProbe: ProbeOutcome;
+  discoveryScan: { ok: true; found: number; stopped: boolean } | { ok: false; error: { message: string } };
+  /** True when a scan was running. */
+  discoveryStopScan: boolean;
+  discoveryBrowseMdns: { ok: true; found: number } | { ok: false; error: { message: string } };
+  discoveryAdopt: AdoptResult;
+}
+
+export type DiscoveryResponse =
+  | { id: number; ok: true; result: DiscoveryMethods[DiscoveryMethod] }
+  | { id: number; ok: false; error: { message: string } };
+
+/** Pushed while discovery runs: the found list when it changed, scan progress, each adopt step. */
+export type DiscoveryEvent =
+  | { event: 'discovery'; data: DiscoveryView }
+  | { event: 'discoveryScan'; data: ScanProgress & { running: boolean } }
+  | { event: 'discoveryAdopt'; data: { step: AdoptStep; detail: string } };

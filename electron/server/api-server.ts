@@ -11,11 +11,15 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   apiRequestSchema,
+  discoveryRequestSchema,
   type ApiEvent,
   type ApiMethods,
   type ApiResponse,
   type BridgeView,
+  type DiscoveryEvent,
+  type DiscoveryResponse,
 } from '../../shared/api.ts';
+import type { DiscoveryBackend } from './discovery-methods.ts';
 import { allowedHosts, hostAllowed, sameOrigin } from './request-host.ts';
 
 export interface ApiBackend {
@@ -23,6 +27,8 @@ export interface ApiBackend {
   listSerialPorts(): Promise<ApiMethods['listSerialPorts']>;
   /** Called with a listener that fires whenever the bridge view changed. */
   onChange(listener: () => void): void;
+  /** Discovery methods and events (docs/discovery.md); absent: those requests are refused as unknown. */
+  discovery?: DiscoveryBackend;
 }
 
 export interface ApiServerOptions {
@@ -126,13 +132,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
 
   const view = () => backend.getBridge();
-  const send = (socket: WebSocket, message: ApiEvent | ApiResponse) => {
+  const send = (socket: WebSocket, message: ApiEvent | ApiResponse | DiscoveryEvent | DiscoveryResponse) => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
   const push = () => {
     const data = view();
     if (data) for (const socket of sockets.clients) send(socket, { event: 'bridge', data });
   };
+
+  const stopDiscoveryEvents = backend.discovery?.onEvent((event) => {
+    for (const socket of sockets.clients) send(socket, event);
+  });
 
   let pending: NodeJS.Timeout | undefined;
   backend.onChange(() => {
@@ -146,7 +156,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     socket.on('message', async (raw) => {
       let id: number | null = null;
       try {
-        const parsed = apiRequestSchema.safeParse(JSON.parse(String(raw)));
+        const json: unknown = JSON.parse(String(raw));
+        const discovery = backend.discovery ? discoveryRequestSchema.safeParse(json) : undefined;
+        if (backend.discovery && discovery?.success) {
+          id = discovery.data.id;
+          return send(socket, { id, ok: true, result: await backend.discovery.handle(discovery.data) });
+        }
+        const parsed = apiRequestSchema.safeParse(json);
         if (!parsed.success) throw new Error(`not a request: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
         id = parsed.data.id;
         const result = parsed.data.method === 'getBridge' ? view() : await backend.listSerialPorts();
@@ -172,6 +188,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     url: `http://${host}:${port}`,
     close: async () => {
       clearTimeout(pending);
+      stopDiscoveryEvents?.();
       for (const socket of sockets.clients) socket.terminate();
       await new Promise<void>((resolve) => sockets.close(() => resolve()));
       await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -84,3 +84,40 @@ export interface DiscoveryView {
   /** The brokers MQTT discovery watches, and whether it reads them now. */
   brokers: { url: string; connected: boolean; error?: string }[];
 }
+
+/** Why an HTTP probe failed. */
+export type ProbeErrorKind = 'refused' | 'timeout' | 'unreachable' | 'auth' | 'not-tasmota' | 'aborted';
+
+export interface ProbeError {
+  kind: ProbeErrorKind;
+  message: string;
+}
+
+export type ProbeOutcome = { ok: true; device: DeviceFacts } | { ok: false; error: ProbeError };
+
+export interface ScanProgress {
+  done: number;
+  total: number;
+  found: number;
+}
+
+export type AdoptStep = 'read-settings' | 'listen' | 'configure' | 'wait-sensor' | 'done';
+
+export type AdoptErrorKind = 'invalid' | 'device' | 'broker' | 'no-sensor';
+
+/** The device's MQTT settings before adopt changed them: what undoing it restores. */
+export interface PreviousSettings {
+  mqttHost?: string;
+  mqttPort?: number;
+  topic?: string;
+}
+
+export type AdoptResult =
+  | {
+      ok: true;
+      /** The source to add to the bridge's config. */
+      source: { type: 'mqtt'; gateway: 'tasmota'; topic: string };
+      meterSerial?: string;
+      previous: PreviousSettings;
+    }
+  | { ok: false; step: AdoptStep; error: { kind: AdoptErrorKind; message: string }; previous?: PreviousSettings };

@@ -6,14 +6,11 @@
  */
 import mqtt, { type IPublishPacket } from 'mqtt';
 import type { ProbeAddress } from '../../../shared/discovery/address.ts';
+import type { AdoptResult, AdoptStep, PreviousSettings } from '../../../shared/discovery/types.ts';
 import { findMeterObject } from '../../../shared/discovery/meter-object.ts';
 import { parseJsonPayload } from '../../../shared/sources/json.ts';
 import { probeTasmota } from './http-probe.ts';
 import { tasmotaCommand, type TasmotaCredentials } from './tasmota-http.ts';
-
-export type AdoptStep = 'read-settings' | 'listen' | 'configure' | 'wait-sensor' | 'done';
-
-export type AdoptErrorKind = 'invalid' | 'device' | 'broker' | 'no-sensor';
 
 export interface AdoptRequest extends TasmotaCredentials {
   address: ProbeAddress;
@@ -33,22 +30,6 @@ export interface AdoptRequest extends TasmotaCredentials {
   onStep?(step: AdoptStep, detail: string): void;
   signal?: AbortSignal;
 }
-
-/** What was there before, for the undo in docs/discovery.md. */
-export interface PreviousSettings {
-  mqttHost?: string;
-  mqttPort?: number;
-  topic?: string;
-}
-
-export type AdoptResult =
-  | {
-      ok: true;
-      source: { type: 'mqtt'; gateway: 'tasmota'; topic: string };
-      meterSerial?: string;
-      previous: PreviousSettings;
-    }
-  | { ok: false; step: AdoptStep; error: { kind: AdoptErrorKind; message: string }; previous?: PreviousSettings };
 
 /** Characters a Backlog argument can hold without splitting the command (`;`) or changing its meaning. */
 const SAFE_HOST = /^[A-Za-z0-9.:-]{1,64}$/;

@@ -6,10 +6,10 @@
 import { EventEmitter } from 'node:events';
 import { parseProbeAddress } from '../../../shared/discovery/address.ts';
 import { createFoundList, type FoundList, type FoundListOptions } from '../../../shared/discovery/found-list.ts';
-import type { DiscoveryView } from '../../../shared/discovery/types.ts';
-import { adoptTasmota, type AdoptRequest, type AdoptResult, type AdoptStep } from './adopt.ts';
+import type { AdoptResult, AdoptStep, DiscoveryView, ScanProgress } from '../../../shared/discovery/types.ts';
+import { adoptTasmota, type AdoptRequest } from './adopt.ts';
 import { BrokerWatch, type BrokerWatchOptions } from './broker-watch.ts';
-import { probeTasmota, scanSubnet, type ProbeResult, type ScanProgress, type ScanResult } from './http-probe.ts';
+import { probeTasmota, scanSubnet, type ProbeResult, type ScanResult } from './http-probe.ts';
 import { browseMdns, type MdnsBrowseOptions, type MdnsResult } from './mdns-browse.ts';
 import type { TasmotaCredentials } from './tasmota-http.ts';
 

@@ -6,7 +6,7 @@
 import type { ProbeAddress } from '../../../shared/discovery/address.ts';
 import { subnetHosts } from '../../../shared/discovery/subnet.ts';
 import { readStatus0 } from '../../../shared/discovery/tasmota-payloads.ts';
-import type { DeviceFacts } from '../../../shared/discovery/types.ts';
+import type { DeviceFacts, ScanProgress } from '../../../shared/discovery/types.ts';
 import { hostLabel, tasmotaCommand, type TasmotaHttpError, type TasmotaRequestOptions } from './tasmota-http.ts';
 
 export type ProbeResult =
@@ -26,11 +26,6 @@ export async function probeTasmota(address: ProbeAddress, options: TasmotaReques
   return { ok: true, address, device: { ...device, ip: device.ip ?? address.host } };
 }
 
-export interface ScanProgress {
-  done: number;
-  total: number;
-  found: number;
-}
 
 export interface ScanOptions extends TasmotaRequestOptions {
   /** Requests started per second at most; 20 by default. */

@@ -4,13 +4,9 @@
  */
 import { request } from 'node:http';
 import type { ProbeAddress } from '../../../shared/discovery/address.ts';
+import type { ProbeError, ProbeErrorKind } from '../../../shared/discovery/types.ts';
 
-export type TasmotaHttpErrorKind = 'refused' | 'timeout' | 'unreachable' | 'auth' | 'not-tasmota' | 'aborted';
-
-export interface TasmotaHttpError {
-  kind: TasmotaHttpErrorKind;
-  message: string;
-}
+export type TasmotaHttpError = ProbeError;
 
 export interface TasmotaCredentials {
   /** Tasmota's web user is `admin` unless changed. */
@@ -30,7 +26,7 @@ export type TasmotaHttpResult = { ok: true; json: unknown } | { ok: false; error
 const MAX_BODY_BYTES = 64 * 1024;
 const DEFAULT_TIMEOUT_MS = 3000;
 
-const NETWORK_KINDS: Record<string, TasmotaHttpErrorKind> = {
+const NETWORK_KINDS: Record<string, ProbeErrorKind> = {
   ECONNREFUSED: 'refused',
   ECONNRESET: 'refused',
   ETIMEDOUT: 'timeout',
@@ -45,8 +41,8 @@ export function hostLabel(address: ProbeAddress): string {
   return address.port === 80 ? host : `${host}:${address.port}`;
 }
 
-function failure(kind: TasmotaHttpErrorKind, where: string): TasmotaHttpResult {
-  const messages: Record<TasmotaHttpErrorKind, string> = {
+function failure(kind: ProbeErrorKind, where: string): TasmotaHttpResult {
+  const messages: Record<ProbeErrorKind, string> = {
     refused: `${where} refused the connection: no web server there`,
     timeout: `${where} did not answer in time`,
     unreachable: `${where} cannot be reached`,

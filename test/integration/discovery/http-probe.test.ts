@@ -1,6 +1,7 @@
 /** HTTP discovery and adopt against loopback servers that answer like Tasmota's /cm api, and a real Mosquitto. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { adoptTasmota, type AdoptStep } from '../../../electron/core/discovery/adopt.ts';
+import { adoptTasmota } from '../../../electron/core/discovery/adopt.ts';
+import type { AdoptStep } from '../../../shared/discovery/types.ts';
 import { probeTasmota, scanSubnet } from '../../../electron/core/discovery/http-probe.ts';
 import { freePort, startMosquitto, type Mosquitto } from '../../helpers/mosquitto.ts';
 import { until } from '../../helpers/wait.ts';
