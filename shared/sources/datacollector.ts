@@ -80,12 +80,13 @@ export const DATACOLLECTOR_NAME = /^[A-Z][A-Z0-9_]*$/;
 const SLASH = 0x2f;
 
 /**
- * Without configured meters the whole base: a meter without an ID object is named by its serial port path, which
- * spans several levels (`smartmeter//dev/ttyUSB0/ACTIVE_POWER_P`), so `<base>/+/+` would miss it.
+ * Without configured meters: `<base>/+/+`, and `<base>//#` for a meter without an ID object, which the collector
+ * names by its serial port path (`smartmeter//dev/ttyUSB0/ACTIVE_POWER_P`; a Windows `COM3` is one level). Not
+ * `<base>/#`: with the profile under the same base, the broker would send the bridge all of its own value topics back.
  */
 export function datacollectorFilters(options: DatacollectorOptions = {}): string[] {
   const base = options.base ?? DEFAULT_BASE;
-  return options.meters?.length ? options.meters.map((meter) => `${base}/${meter}/+`) : [`${base}/#`];
+  return options.meters?.length ? options.meters.map((meter) => `${base}/${meter}/+`) : [`${base}/+/+`, `${base}//#`];
 }
 
 /** `<base>/<meterId>/<NAME>` → its parts (the meter ID may span levels), or undefined for any other topic. */

@@ -96,8 +96,8 @@ describe('smartmeter-datacollector converter', () => {
     expect(convertDatacollector('smartmeter/ACTIVE_POWER_P', bytes('{}'))).toBeNull();
   });
 
-  it('subscribes the whole base (meter IDs may span levels), or the configured meters', () => {
-    expect(datacollectorFilters()).toEqual(['smartmeter/#']);
+  it('subscribes meter IDs of one level and serial port paths (not its own value topics), or the configured meters', () => {
+    expect(datacollectorFilters()).toEqual(['smartmeter/+/+', 'smartmeter//#']);
     expect(datacollectorFilters({ base: 'sm', meters: ['a', 'b'] })).toEqual(['sm/a/+', 'sm/b/+']);
   });
 

@@ -11,7 +11,7 @@ const ALL = [
 describe('gateway reader', () => {
   it('subscribes every gateway once', () => {
     const reader = createGatewayReader([...ALL, { kind: 'tasmota' }], { baseTopic: 'smartmeter' });
-    expect(reader.filters).toEqual(['tele/+/SENSOR', 'smartmeter/#', 'dt/+/+/ds']);
+    expect(reader.filters).toEqual(['tele/+/SENSOR', 'smartmeter/+/+', 'smartmeter//#', 'dt/+/+/ds']);
   });
 
   it('routes each message to its gateway and names the device', () => {
