@@ -96,6 +96,8 @@ export function toProfileUnit(value: number, unit: string | null): { value: numb
  * exact). Negative zero becomes 0.
  */
 export function roundValue(value: number): number {
+  // Integers below 10^12 already have at most 12 significant digits (most registers): no string round trip.
+  if (Number.isInteger(value) && Math.abs(value) < 1e12) return value === 0 ? 0 : value;
   const rounded = Number(value.toPrecision(12));
   return rounded === 0 ? 0 : rounded;
 }
