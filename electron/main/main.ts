@@ -1,0 +1,144 @@
+/**
+ * The desktop app's entry: one instance, one window, a tray, and the same BridgeService as `serve` running in this
+ * main process. Everything that decides something lives in the modules it wires; this file only connects them to
+ * Electron's life cycle.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, dialog, ipcMain, Menu, nativeImage, screen, session, shell, type BrowserWindow } from 'electron';
+import { packageRoot, rendererDir } from '../core/build-info.ts';
+import { loadConfig } from '../core/config/load-config.ts';
+import { BridgeService } from '../core/service/bridge-service.ts';
+import { createLogger } from '../core/service/logger.ts';
+import { registerAppScheme, serveApp } from './app-protocol.ts';
+import { DesktopBridge } from './desktop-bridge.ts';
+import { DesktopSettings } from './desktop-settings.ts';
+import { serveApiOverIpc } from './ipc-api.ts';
+import { rotatingLogFile } from './log-file.ts';
+import { createMainWindow } from './main-window.ts';
+import { SafeStorageSecretStore } from './safe-storage-secret-store.ts';
+import { createTray, hideOnClose } from './tray.ts';
+import { guardSession } from './web-guards.ts';
+import { loadWindowState } from './window-state.ts';
+
+const APP_NAME = 'Smartmeter Bridge';
+const here = dirname(fileURLToPath(import.meta.url));
+
+// The same folder in development and installed, named for people (not after the npm package).
+app.setPath('userData', join(app.getPath('appData'), APP_NAME));
+registerAppScheme();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void app.whenReady().then(start);
+}
+
+function start(): void {
+  const userData = app.getPath('userData');
+  const logs = app.getPath('logs');
+  const log = createLogger(rotatingLogFile(logs), 'info');
+  process.on('unhandledRejection', (reason) => log.error(`internal error (please report it): ${String(reason)}`));
+  log.info(`${APP_NAME} ${app.getVersion()} starting; settings and secrets in ${userData}`);
+
+  const secrets = new SafeStorageSecretStore(join(userData, 'secrets.json'));
+  if (secrets.protection() === 'weak') {
+    log.warn('no system keyring (safeStorage uses basic_text): secrets are only obscured; see docs/desktop.md');
+  }
+
+  const configFile = join(userData, 'bridge.yaml');
+  const loaded = loadConfig(existsSync(configFile) ? configFile : undefined);
+  if (!loaded.ok) {
+    dialog.showErrorBox(
+      `${APP_NAME}: the configuration has problems`,
+      `${configFile}\n\n${loaded.problems.join('\n')}`,
+    );
+  }
+  const meterConfigured = loaded.ok && loaded.config.sources.length > 0;
+  const settings = new DesktopSettings(join(userData, 'desktop-settings.json'));
+  if (process.platform !== 'linux') app.setLoginItemSettings({ openAtLogin: settings.get().startAtLogin });
+
+  const bridge = new DesktopBridge(() => {
+    if (!loaded.ok) throw new Error('the configuration has problems');
+    return new BridgeService({
+      config: loaded.config,
+      dataDir: join(userData, 'data'),
+      version: app.getVersion(),
+      log,
+    });
+  });
+  let paused = false;
+  const run = () => bridge.start().catch((e: Error) => log.error(`cannot start: ${e.message}`));
+
+  // The page gets nothing but our files, no permissions, and the api over IPC.
+  guardSession(session.defaultSession);
+  serveApp(session.defaultSession, rendererDir());
+  Menu.setApplicationMenu(
+    process.platform === 'darwin'
+      ? Menu.buildFromTemplate([{ role: 'appMenu' }, { role: 'editMenu' }, { role: 'windowMenu' }])
+      : null,
+  );
+
+  let window: BrowserWindow | undefined;
+  let quitting = false;
+  serveApiOverIpc({ ipcMain, backend: bridge, window: () => window?.webContents, log });
+
+  const showWindow = () => {
+    if (window && !window.isDestroyed()) {
+      if (window.isMinimized()) window.restore();
+      window.show();
+      window.focus();
+      return;
+    }
+    const stateFile = join(userData, 'window-state.json');
+    window = createMainWindow({
+      preload: join(here, '..', 'preload', 'preload.cjs'),
+      state: loadWindowState(
+        stateFile,
+        screen.getAllDisplays().map((d) => d.workArea),
+      ),
+      stateFile,
+      openExternal: (url) => shell.openExternal(url),
+    });
+    hideOnClose(
+      window,
+      () => settings.closeToTray(meterConfigured),
+      () => quitting,
+    );
+    window.on('closed', () => (window = undefined));
+  };
+
+  const trayIcon = app.isPackaged
+    ? join(process.resourcesPath, 'tray', 'tray.png')
+    : join(packageRoot(), 'build', 'tray', 'tray.png');
+  const tray = createTray(nativeImage.createFromPath(trayIcon), {
+    open: showWindow,
+    paused: () => paused,
+    setPaused: (pause) => {
+      paused = pause;
+      log.info(pause ? 'publishing paused from the tray' : 'publishing resumed from the tray');
+      void (pause ? bridge.stop() : run());
+    },
+    keepRunningWhenClosed: () => settings.closeToTray(meterConfigured),
+    setKeepRunningWhenClosed: (on) => settings.update({ closeToTray: on }),
+    openLogFolder: () => void shell.openPath(logs),
+    quit: () => app.quit(),
+  });
+
+  app.on('second-instance', showWindow);
+  app.on('activate', showWindow);
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', () => (quitting = true));
+  let stopped = false;
+  app.on('will-quit', (event) => {
+    if (stopped) return;
+    // Stopped as `serve` stops: meters and bridge reported offline, queued messages kept on disk.
+    event.preventDefault();
+    tray.destroy();
+    void bridge.stop().finally(() => ((stopped = true), app.quit()));
+  });
+
+  void run();
+  showWindow();
+}

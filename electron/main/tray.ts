@@ -1,0 +1,71 @@
+/**
+ * The tray icon: the bridge keeps translating while the window is closed, and the tray is how to reach it again,
+ * pause publishing, or quit. The menu is rebuilt whenever a state it shows changes.
+ */
+import { Menu, Tray, type BrowserWindow, type NativeImage } from 'electron';
+
+export interface TrayActions {
+  open(): void;
+  paused(): boolean;
+  setPaused(paused: boolean): void;
+  keepRunningWhenClosed(): boolean;
+  setKeepRunningWhenClosed(on: boolean): void;
+  openLogFolder(): void;
+  quit(): void;
+}
+
+export const TRAY_LABELS = {
+  open: 'Open Smartmeter Bridge',
+  pause: 'Pause publishing',
+  keepRunning: 'Keep running when the window is closed',
+  logs: 'Open log folder',
+  quit: 'Quit',
+} as const;
+
+export interface AppTray {
+  /** Shows the current states (paused, keep running) again. */
+  refresh(): void;
+  destroy(): void;
+}
+
+export function createTray(icon: NativeImage, actions: TrayActions): AppTray {
+  const tray = new Tray(icon);
+  tray.setToolTip('Smartmeter Bridge');
+  // Windows and most Linux desktops: a click on the icon brings the window back.
+  tray.on('click', () => actions.open());
+  const refresh = () => {
+    tray.setToolTip(actions.paused() ? 'Smartmeter Bridge (paused)' : 'Smartmeter Bridge');
+    tray.setContextMenu(
+      Menu.buildFromTemplate([
+        { label: TRAY_LABELS.open, click: () => actions.open() },
+        { type: 'separator' },
+        {
+          label: TRAY_LABELS.pause,
+          type: 'checkbox',
+          checked: actions.paused(),
+          click: () => (actions.setPaused(!actions.paused()), refresh()),
+        },
+        {
+          label: TRAY_LABELS.keepRunning,
+          type: 'checkbox',
+          checked: actions.keepRunningWhenClosed(),
+          click: () => (actions.setKeepRunningWhenClosed(!actions.keepRunningWhenClosed()), refresh()),
+        },
+        { label: TRAY_LABELS.logs, click: () => actions.openLogFolder() },
+        { type: 'separator' },
+        { label: TRAY_LABELS.quit, click: () => actions.quit() },
+      ]),
+    );
+  };
+  refresh();
+  return { refresh, destroy: () => tray.destroy() };
+}
+
+/** Closing the window hides it instead while `keep()` says so, unless the app is quitting (tray Quit, OS logout). */
+export function hideOnClose(window: BrowserWindow, keep: () => boolean, quitting: () => boolean): void {
+  window.on('close', (event) => {
+    if (quitting() || !keep()) return;
+    event.preventDefault();
+    window.hide();
+  });
+}

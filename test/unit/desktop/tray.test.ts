@@ -1,0 +1,124 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('electron', () => import('./electron-double.ts'));
+const { BrowserWindow, Tray } = await import('./electron-double.ts');
+const { createTray, hideOnClose, TRAY_LABELS } = await import('../../../electron/main/tray.ts');
+const { DesktopSettings } = await import('../../../electron/main/desktop-settings.ts');
+
+function trayWith(overrides: Partial<Parameters<typeof createTray>[1]> = {}) {
+  const state = { paused: false, keep: true };
+  const actions = {
+    open: vi.fn(),
+    paused: () => state.paused,
+    setPaused: vi.fn((p: boolean) => void (state.paused = p)),
+    keepRunningWhenClosed: () => state.keep,
+    setKeepRunningWhenClosed: vi.fn((on: boolean) => void (state.keep = on)),
+    openLogFolder: vi.fn(),
+    quit: vi.fn(),
+    ...overrides,
+  };
+  createTray({} as Electron.NativeImage, actions);
+  return { tray: Tray.created.at(-1)!, actions, state };
+}
+
+describe('the tray menu', () => {
+  it('offers open, pause publishing, keep running, log folder and quit', () => {
+    const { tray } = trayWith();
+    expect(tray.menu.filter((i) => i.label).map((i) => i.label)).toEqual([
+      TRAY_LABELS.open,
+      TRAY_LABELS.pause,
+      TRAY_LABELS.keepRunning,
+      TRAY_LABELS.logs,
+      TRAY_LABELS.quit,
+    ]);
+  });
+
+  it('opens the window from the menu and from a click on the icon', () => {
+    const { tray, actions } = trayWith();
+    tray.click(TRAY_LABELS.open);
+    tray.emit('click');
+    expect(actions.open).toHaveBeenCalledTimes(2);
+  });
+
+  it('pauses and resumes publishing, showing the state in the menu and the tooltip', () => {
+    const { tray, actions } = trayWith();
+    expect(tray.item(TRAY_LABELS.pause)?.checked).toBe(false);
+    tray.click(TRAY_LABELS.pause);
+    expect(actions.setPaused).toHaveBeenLastCalledWith(true);
+    expect(tray.item(TRAY_LABELS.pause)?.checked).toBe(true);
+    expect(tray.tooltip).toMatch(/paused/);
+    tray.click(TRAY_LABELS.pause);
+    expect(actions.setPaused).toHaveBeenLastCalledWith(false);
+    expect(tray.item(TRAY_LABELS.pause)?.checked).toBe(false);
+    expect(tray.tooltip).not.toMatch(/paused/);
+  });
+
+  it('switches keeping the bridge running when the window is closed', () => {
+    const { tray, state } = trayWith();
+    tray.click(TRAY_LABELS.keepRunning);
+    expect(state.keep).toBe(false);
+    expect(tray.item(TRAY_LABELS.keepRunning)?.checked).toBe(false);
+  });
+
+  it('opens the log folder and quits on request', () => {
+    const { tray, actions } = trayWith();
+    tray.click(TRAY_LABELS.logs);
+    tray.click(TRAY_LABELS.quit);
+    expect(actions.openLogFolder).toHaveBeenCalledOnce();
+    expect(actions.quit).toHaveBeenCalledOnce();
+  });
+});
+
+describe('closing the window', () => {
+  const window = (keep: boolean, quitting = false) => {
+    const w = new BrowserWindow({});
+    w.show();
+    hideOnClose(
+      w as unknown as Electron.BrowserWindow,
+      () => keep,
+      () => quitting,
+    );
+    return w;
+  };
+
+  it('hides it to the tray while keeping the bridge running is on', () => {
+    const w = window(true);
+    expect(w.close()).toBe(true);
+    expect(w.isVisible()).toBe(false);
+  });
+
+  it('closes it when the setting is off, or when the app is quitting', () => {
+    expect(window(false).close()).toBe(false);
+    expect(window(true, true).close()).toBe(false);
+  });
+});
+
+describe('the desktop settings', () => {
+  let dir: string;
+  beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'settings-'))));
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('keep running in the tray by default once a meter is configured, until the user says otherwise', () => {
+    const settings = new DesktopSettings(join(dir, 'settings.json'));
+    expect(settings.closeToTray(false)).toBe(false);
+    expect(settings.closeToTray(true)).toBe(true);
+    settings.update({ closeToTray: false });
+    expect(new DesktopSettings(join(dir, 'settings.json')).closeToTray(true)).toBe(false);
+  });
+
+  it('make no update check until the user consented', async () => {
+    expect(new DesktopSettings(join(dir, 'settings.json')).get().updateCheck).toBe('ask');
+    new DesktopSettings(join(dir, 'settings.json')).update({ updateCheck: 'on' });
+    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ updateCheck: 'on' });
+  });
+
+  it('fall back field by field when the file is damaged or from a newer version', async () => {
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ startAtLogin: true, updateCheck: 'hourly' }));
+    expect(new DesktopSettings(join(dir, 'settings.json')).get()).toEqual({ startAtLogin: true, updateCheck: 'ask' });
+    await writeFile(join(dir, 'settings.json'), '{');
+    expect(new DesktopSettings(join(dir, 'settings.json')).get()).toEqual({ startAtLogin: false, updateCheck: 'ask' });
+  });
+});
