@@ -1,16 +1,22 @@
 /**
  * `npm run bench`: decode throughput per protocol, measured side by side in one run, and reported as ratios to a
  * baseline measured in the same run (machines are shared and noisy: absolute figures vary, ratios much less).
- * Workloads: the meter simulator's own output (always), plus the shared corpus's real captures when present.
+ * Per workload: messages/s with the protocol named; auto-detection, `harmonize` on top, and one byte per push (a slow
+ * serial line) as ratios to that. The decoders run with node:crypto's AES-GCM, as the Node runtime injects it.
+ * Workloads: the meter simulator's own output and a three-frame encrypted E450 push (always), plus the shared
+ * corpus's real captures when present.
  */
 import { createCipheriv } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { withNodeCrypto } from '../../electron/core/crypto/node-gcm.ts';
 import { aesGcmEncrypt } from '../../shared/crypto/gcm.ts';
 import { harmonize } from '../../shared/profile/index.ts';
 import { createDecoder, type ProtocolChoice } from '../../shared/protocols/decode.ts';
+import { encodePush, obisData } from '../../shared/protocols/dlms/encode.ts';
 import type { DecoderOptions, Protocol } from '../../shared/protocols/types.ts';
 import { Household, SIMULATED_METERS } from '../../shared/simulator/index.ts';
+import { machine, median, row } from './bench-kit.ts';
 
 const BUDGET_MS = Number(process.env.BENCH_MS ?? 200);
 /** Each comparison is measured in alternating rounds and the median ratio reported, so load spikes hit both sides. */
@@ -27,6 +33,12 @@ interface Workload {
   messages: number;
 }
 
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+  return out;
+}
+
 function simulated(model: string, protocol: Protocol, count = 200): Workload {
   const meter = SIMULATED_METERS[model]!({ key, authKey });
   if (meter.kind !== 'wire') throw new Error(`${model} is not a wire meter`);
@@ -34,22 +46,41 @@ function simulated(model: string, protocol: Protocol, count = 200): Workload {
   const parts = Array.from({ length: count }, (_, i) =>
     meter.render(household.at(1_780_000_000 + i * meter.interval), i),
   );
-  const stream = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (stream.set(p, at), at + p.length), 0);
-  return { name: `simulated ${model}`, protocol, options: { key, authKey }, streams: [stream], messages: count };
+  return { name: `simulated ${model}`, protocol, options: { key, authKey }, streams: [concat(parts)], messages: count };
+}
+
+/** The issue's reference workload: an E450 push of 16 registers and its clock, AES-GCM, GBT in three HDLC frames. */
+function e450ThreeFrames(count = 200): Workload {
+  const registers = ['1.8.0', '1.8.1', '1.8.2', '1.7.0', '2.8.0', '2.8.1', '2.8.2', '2.7.0'].flatMap((code) => [
+    code,
+    code.replace(/^[12]/, (c) => String(Number(c) + 2)),
+  ]);
+  const pushes = Array.from({ length: count }, (_, i) => {
+    const body = {
+      type: 'array' as const,
+      items: registers.map((code, r) => ({
+        type: 'structure' as const,
+        items: [obisData(`1-0:${code}`), { type: 'double-long-unsigned' as const, value: 100_000 + i * 7 + r }],
+      })),
+    };
+    const systemTitle = new TextEncoder().encode('LGZgs\x12\x34\x56');
+    const cipher = { key, authKey, systemTitle, invocationCounter: i + 1 };
+    return encodePush(body, { transport: 'hdlc', cipher, gbtBlockSize: 90 });
+  });
+  return {
+    name: 'E450 push: 3 HDLC frames, GBT, GCM',
+    protocol: 'dlms',
+    options: { key, authKey },
+    streams: [concat(pushes)],
+    messages: count,
+  };
 }
 
 /** The corpus's unencrypted captures of one protocol that decode completely. */
 function corpusWorkload(protocol: Protocol): Workload | null {
   const dir = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
   if (!existsSync(`${dir}manifest.json`)) return null;
-  type Case = {
-    protocol: string;
-    file: string;
-    key?: string;
-    authKey?: string;
-    expected: { outcome?: string; messages?: number };
-  };
+  type Case = { protocol: string; file: string; key?: string; expected: { outcome?: string; messages?: number } };
   const cases = (JSON.parse(readFileSync(`${dir}manifest.json`, 'utf8')) as Case[]).filter(
     (c) => c.protocol === protocol && c.expected.outcome !== 'error' && !c.key,
   );
@@ -67,8 +98,6 @@ function rate(work: () => void): number {
   return (runs * 1000) / (performance.now() - start);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 /** Median rates of `variants` measured round by round, and each variant's median ratio to the first. */
 function compare(variants: (() => void)[]): { base: number; ratios: number[] } {
   const rounds = Array.from({ length: ROUNDS }, () => variants.map(rate));
@@ -78,11 +107,20 @@ function compare(variants: (() => void)[]): { base: number; ratios: number[] } {
   };
 }
 
-function decodeAll(w: Workload, protocol: ProtocolChoice, withProfile: boolean): number {
+interface Feed {
+  protocol: ProtocolChoice;
+  withProfile?: boolean;
+  bytewise?: boolean;
+}
+
+function decodeAll(w: Workload, { protocol, withProfile = false, bytewise = false }: Feed): number {
   let ok = 0;
   for (const stream of w.streams) {
-    const decoder = createDecoder(protocol, w.options);
-    for (const out of [...decoder.push(stream), ...decoder.end()]) {
+    const decoder = createDecoder(protocol, withNodeCrypto(w.options));
+    const outputs = [];
+    if (bytewise) for (let i = 0; i < stream.length; i++) outputs.push(...decoder.push(stream.subarray(i, i + 1)));
+    else outputs.push(...decoder.push(stream));
+    for (const out of [...outputs, ...decoder.end()]) {
       if (!out.ok) continue;
       ok++;
       if (withProfile) harmonize(out.message);
@@ -92,34 +130,49 @@ function decodeAll(w: Workload, protocol: ProtocolChoice, withProfile: boolean):
   return ok;
 }
 
+const e450 = e450ThreeFrames();
+const dsmr5 = simulated('dsmr5', 'dsmr');
+const mbusHeat = simulated('mbus-heat', 'mbus');
 const workloads = [
-  simulated('dsmr5', 'dsmr'),
+  dsmr5,
   simulated('dsmr5-encrypted', 'dsmr'),
   simulated('lg-e360', 'dlms'),
   simulated('lg-e450', 'dlms'),
-  simulated('mbus-heat', 'mbus'),
+  e450,
+  mbusHeat,
   ...(['dsmr', 'dlms', 'mbus'] as const).map(corpusWorkload).filter((w): w is Workload => w !== null),
 ];
 
-console.log(
-  `decode throughput: medians of ${ROUNDS} alternating rounds of ${BUDGET_MS} ms each, one process, one run\n`,
-);
-console.log('workload                              bytes/msg   msgs/s named   auto/named   +profile/named');
+console.log(`decode throughput on ${machine()}`);
+console.log(`medians of ${ROUNDS} alternating rounds of ${BUDGET_MS} ms each, one process, one run\n`);
+const widths = [38, 10, 15, 12, 18, 16];
+console.log(row(['workload', 'bytes/msg', 'msgs/s named', 'auto/named', '+harmonize/named', 'bytewise/named'], widths));
+const named = new Map<Workload, number>();
 for (const w of workloads) {
   const { base, ratios } = compare([
-    () => decodeAll(w, w.protocol, false),
-    () => decodeAll(w, 'auto', false),
-    () => decodeAll(w, w.protocol, true),
+    () => decodeAll(w, { protocol: w.protocol }),
+    () => decodeAll(w, { protocol: 'auto' }),
+    () => decodeAll(w, { protocol: w.protocol, withProfile: true }),
+    () => decodeAll(w, { protocol: w.protocol, bytewise: true }),
   ]);
-  const [, auto, profiled] = ratios as [number, number, number];
-  const named = base * w.messages;
-  console.log(
-    `${w.name.padEnd(38)}${String(Math.round(w.streams.reduce((n, b) => n + b.length, 0) / w.messages)).padStart(9)}${Math.round(
-      named,
-    )
-      .toString()
-      .padStart(15)}${auto.toFixed(2).padStart(13)}${profiled.toFixed(2).padStart(17)}`,
-  );
+  named.set(w, base * w.messages);
+  const bytes = Math.round(w.streams.reduce((n, b) => n + b.length, 0) / w.messages);
+  console.log(row([w.name, bytes, Math.round(base * w.messages), ...ratios.slice(1).map((r) => r.toFixed(2))], widths));
+}
+
+// The issue's reference rates were measured on another machine of this kind; they are not packaged here, so no ratio
+// is computed: the two columns only put the figures next to each other.
+console.log('\nreference rates (issue 12, one core, measured elsewhere, not side by side with this run):');
+const references: [string, Workload, string, number, number][] = [
+  ['DSMR 5 telegram', dsmr5, 'dsmr_parser (Python)', 2_373, 120_000],
+  ['E450 push, 3 HDLC frames, GBT, GCM', e450, 'Gurux (smartmeter-datacollector)', 517, 50_000],
+  ['E450 push, 3 HDLC frames, GBT, GCM', e450, 'dlms-cosem (Python)', 5_156, 50_000],
+  ['EN 13757-3 frame with records', mbusHeat, 'libmbus (C, -O2)', 487_000, 250_000],
+];
+const refWidths = [38, 34, 12, 14, 12];
+console.log(row(['workload', 'reference', 'ref msgs/s', 'ours msgs/s', 'target'], refWidths));
+for (const [name, w, reference, rateElsewhere, target] of references) {
+  console.log(row([name, reference, rateElsewhere, Math.round(named.get(w)!), target], refWidths));
 }
 
 // AES-128-GCM: our pure TypeScript (runs in the renderer too) against Node's OpenSSL, on a push-sized payload.
