@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config/load-config.ts';
+import { bridgeDiscovery } from '../core/discovery/bridge-discovery.ts';
 import { rendererDir } from '../core/build-info.ts';
 import { BridgeService } from '../core/service/bridge-service.ts';
 import { defaultDataDir } from '../core/service/data-dir.ts';
@@ -10,6 +11,7 @@ import { lockDir, type DirLock } from '../core/service/dir-lock.ts';
 import { createLogger, type LogLevel } from '../core/service/logger.ts';
 import { listSerialPorts } from '../core/transports/port-list.ts';
 import { startApiServer } from '../server/api-server.ts';
+import { createDiscoveryBackend } from '../server/discovery-methods.ts';
 import { UsageError } from './args.ts';
 import type { CliIo } from './io.ts';
 
@@ -72,6 +74,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   }
   if (loaded.config.sources.length === 0)
     log.info('no sources configured yet: add some to the config file (docs/configuration.md)');
+  const discovery = bridgeDiscovery(service, loaded.config);
   const ui = await startApiServer({
     ...loaded.config.ui,
     staticDir: rendererDir(),
@@ -79,6 +82,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       getBridge: () => service.snapshot(),
       listSerialPorts: () => listSerialPorts(),
       onChange: (listener) => service.on('change', listener),
+      discovery: discovery && createDiscoveryBackend(discovery.service, { watch: discovery.watch }),
     },
   }).catch((e: NodeJS.ErrnoException) => {
     // The bridge itself is fine without its UI: say why and keep publishing.
@@ -90,7 +94,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   if (io.signal && !io.signal.aborted) await once(io.signal, 'abort');
   log.info('stopping: reporting offline, keeping queued messages on disk');
   const boundMs = loaded.config.queue.shutdownFlushMs + STOP_GRACE_MS;
-  const stopped = await settlesWithin(Promise.all([ui?.close(), service.stop()]), boundMs);
+  const stopped = await settlesWithin(Promise.all([ui?.close(), discovery?.service.stop(), service.stop()]), boundMs);
   await lock.release();
   const code = stopped ? 0 : 1;
   if (!stopped) log.error(`stopping took longer than ${boundMs / 1000} s: exiting with the rest unsent`);

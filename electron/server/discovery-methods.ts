@@ -36,6 +36,7 @@ export function createDiscoveryBackend(service: DiscoveryService, options: Disco
 
   return {
     async handle(request) {
+      service.start(); // MQTT discovery runs from the first request on, not before anyone asked for it
       switch (request.method) {
         case 'discoveryList':
           return service.view();

@@ -239,6 +239,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
         sourceId: source.id,
         sourceLabel: source.label,
         alias: configured?.alias,
+        configured: configured !== undefined,
         receivedAt,
       }),
     );
@@ -318,19 +319,31 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     };
   }
 
-  private startGatewaySource(source: Extract<ResolvedSource, { type: 'mqtt' }>): RunningSource {
-    const { profile } = this.config;
-    const label = `mqtt:${source.gateway}`;
+  /** The broker a gateway source reads, with its login and MQTT version; no source: the output broker. */
+  private gatewayTarget(source?: Extract<ResolvedSource, { type: 'mqtt' }>) {
     // Without a URL of its own the gateway publishes to the bridge's output broker, with the same login.
     const output = this.output!;
     const outputPassword = typeof output.password === 'string' ? output.password : output.password?.reveal();
-    const target = source.url
+    const target = source?.url
       ? { url: source.url, username: source.username, password: source.password?.reveal() }
       : { url: output.url, username: output.username, password: outputPassword };
+    // The embedded broker (aedes) speaks MQTT 3.1.1 only; elsewhere MQTT 5 lets the loop guard see our origin mark.
+    return { ...target, protocolVersion: target.url === this.embedded?.url ? (4 as const) : (5 as const) };
+  }
+
+  /** Where gateways publish (the output broker and every gateway source's own), each once: for MQTT discovery. */
+  gatewayBrokers(): ReturnType<BridgeService['gatewayTarget']>[] {
+    if (!this.output) return [];
+    const gateways = this.config.sources.flatMap((s) => (s.type === 'mqtt' ? [this.gatewayTarget(s)] : []));
+    const all = [this.gatewayTarget(), ...gateways];
+    return all.filter((broker, i) => all.findIndex((other) => other.url === broker.url) === i);
+  }
+
+  private startGatewaySource(source: Extract<ResolvedSource, { type: 'mqtt' }>): RunningSource {
+    const { profile } = this.config;
+    const label = `mqtt:${source.gateway}`;
     const gateway = new MqttSource({
-      ...target,
-      // The embedded broker (aedes) speaks MQTT 3.1.1 only; elsewhere MQTT 5 lets the loop guard see our origin mark.
-      protocolVersion: target.url === this.embedded?.url ? 4 : 5,
+      ...this.gatewayTarget(source),
       gateways: [gatewayConfig(source, this.config.timeZone)],
       guard: { baseTopic: profile.baseTopic, rlDspGroup: profile.rlDsp.enabled ? profile.rlDsp.group : undefined },
     });

@@ -1,0 +1,33 @@
+/**
+ * Discovery for a running bridge: it watches the brokers the bridge's gateways publish to, knows which meters the
+ * bridge already reads, and adopts devices onto the bridge's output broker. MQTT discovery starts with the first
+ * discovery request, so a bridge whose user never opens the Devices page subscribes nothing extra.
+ */
+import type { BridgeConfig } from '../../../shared/config/schema.ts';
+import type { BridgeService } from '../service/bridge-service.ts';
+import { DiscoveryService } from './discovery-service.ts';
+
+export interface BridgeDiscovery {
+  service: DiscoveryService;
+  /** Where adopt waits for a device's first reading: the bridge's output broker, with its login. */
+  watch: { url: string; username?: string; password?: string };
+}
+
+/** Call after the bridge started (its brokers are known then); undefined when it has none. */
+export function bridgeDiscovery(
+  bridge: BridgeService,
+  config: Pick<BridgeConfig, 'profile'>,
+): BridgeDiscovery | undefined {
+  const brokers = bridge.gatewayBrokers();
+  const output = brokers[0];
+  if (!output) return undefined;
+  const { profile } = config;
+  const guard = { baseTopic: profile.baseTopic, rlDspGroup: profile.rlDsp.enabled ? profile.rlDsp.group : undefined };
+  const service = new DiscoveryService({
+    brokers: brokers.map((broker) => ({ ...broker, guard })),
+    outputBroker: output.url,
+    receivedIds: () => new Set(bridge.snapshot()?.meters.map((meter) => meter.meterId)),
+  });
+  const { protocolVersion: _version, ...watch } = output;
+  return { service, watch };
+}
