@@ -40,6 +40,8 @@ export interface MessageContext {
   sourceLabel: string;
   /** The user's name for this meter: replaces the meter ID in topics. */
   alias?: string;
+  /** The user lists this meter in the config: never shown as new. */
+  configured?: boolean;
   /** Unix seconds when the bridge read the message. */
   receivedAt: number;
 }
@@ -50,7 +52,7 @@ export interface MeterSnapshot {
   online: boolean;
   /** Unix seconds when the bridge first saw the meter, kept across restarts by the meter registry. */
   firstSeen: number;
-  /** Not in the registry of earlier runs: a meter the user has not seen here before. */
+  /** Neither in the registry of earlier runs nor in the config: a meter the user has not seen here before. */
   isNew: boolean;
   lastSeen: number;
   /** Estimated seconds between two messages of this meter. */
@@ -163,7 +165,7 @@ export class MeterPublications {
         ...(context.alias !== undefined ? { alias: context.alias } : {}),
         online: false,
         firstSeen: earlier?.firstSeen ?? context.receivedAt,
-        isNew: earlier === undefined,
+        isNew: earlier === undefined && !context.configured,
         lastSeen: context.receivedAt,
         interval: DEFAULT_INTERVAL,
         readings,

@@ -186,7 +186,9 @@ describe('after a (re)connect and across restarts', () => {
     expect(p.snapshot()[0]).toMatchObject({ firstSeen: 500, isNew: false });
     p.forMessage({ ...message(1), meterId: 'FRESH' }, ctx(1001));
     expect(p.snapshot()[1]).toMatchObject({ meterId: 'FRESH', firstSeen: 1001, isNew: true });
-    expect(p.knownMeters().map((m) => m.meterId)).toEqual(['E0026000000012345', 'FRESH', 'GONE']);
+    p.forMessage({ ...message(1), meterId: 'LISTED' }, { ...ctx(1002), configured: true });
+    expect(p.snapshot()[2]).toMatchObject({ meterId: 'LISTED', isNew: false });
+    expect(p.knownMeters().map((m) => m.meterId)).toEqual(['E0026000000012345', 'FRESH', 'LISTED', 'GONE']);
   });
 });
 
