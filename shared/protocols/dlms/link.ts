@@ -4,6 +4,7 @@
  * reassembly) and bare APDUs; once one transport delivered data, only that transport is looked for, so stray
  * bytes of another kind cannot hold up the stream. Garbage between frames is skipped; the buffer is bounded.
  */
+import { ByteBuffer } from '../byte-buffer.ts';
 import { decodeError, type DecodeError } from '../types.ts';
 import { cipheredApduLength, isCipheredApdu } from './ciphering.ts';
 import { GBT_TAG, parseGbtBlock } from './gbt.ts';
@@ -41,7 +42,7 @@ function noFrame(parsed: NoFrame, transport: Transport): Step {
 const MAX_BUFFER = MAX_APDU_BYTES + 256;
 
 export class LinkReader {
-  private buffer = new Uint8Array(0);
+  private readonly buffer = new ByteBuffer();
   private locked: Transport | null = null;
   /** Memo of frameFollows within one scan: -1 unknown, Infinity none. */
   private nextFrameAt = -1;
@@ -50,13 +51,13 @@ export class LinkReader {
   private readonly mbus = new SequenceAssembler('M-Bus segment', 0, (n) => (n + 1) & 0x0f);
 
   push(chunk: Uint8Array): LinkOutput[] {
-    this.append(chunk);
+    this.buffer.append(chunk);
     return this.scan(false);
   }
 
   end(): LinkOutput[] {
     const out = this.scan(true);
-    this.buffer = new Uint8Array(0);
+    this.buffer.clear();
     if (this.hdlcParts.length > 0) {
       out.push(fail('truncated', 'the stream ended inside a segmented HDLC message: its last frame never came'));
       this.hdlcParts = [];
@@ -66,16 +67,10 @@ export class LinkReader {
     return out;
   }
 
-  private append(chunk: Uint8Array): void {
-    const joined = new Uint8Array(this.buffer.length + chunk.length);
-    joined.set(this.buffer);
-    joined.set(chunk, this.buffer.length);
-    this.buffer = joined;
-  }
-
   private scan(ending: boolean): LinkOutput[] {
     const out: LinkOutput[] = [];
-    const b = this.buffer;
+    // Frames and APDUs taken from `b` are copies (slice), so the buffer may be reused once scanned.
+    const b = this.buffer.view();
     this.nextFrameAt = -1;
     let pos = 0;
     while (pos < b.length) {
@@ -100,7 +95,7 @@ export class LinkReader {
       out.push(...step.outputs);
       pos += step.count;
     }
-    this.buffer = b.slice(pos);
+    this.buffer.consume(pos);
     return out;
   }
 

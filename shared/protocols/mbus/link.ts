@@ -3,6 +3,7 @@
  * `10 C A CS 16` and the single character `E5`. Garbage between frames is skipped byte by byte until something
  * frame-shaped appears; the buffer never holds more than one maximal frame.
  */
+import { ByteBuffer } from '../byte-buffer.ts';
 import { decodeError, type DecodeError } from '../types.ts';
 
 const START_LONG = 0x68;
@@ -84,12 +85,12 @@ const hex2 = (b: number) => b.toString(16).toUpperCase().padStart(2, '0');
 
 /** A stateful framer: push chunks, get link events; `end()` reports a frame cut off by the end of the stream. */
 export class MbusFramer {
-  private pending = new Uint8Array(0);
+  private readonly pending = new ByteBuffer(512);
 
+  /** Events hand out views of the framer's buffer: use their bodies before the next push. */
   push(chunk: Uint8Array): LinkEvent[] {
-    const buf = new Uint8Array(this.pending.length + chunk.length);
-    buf.set(this.pending);
-    buf.set(chunk, this.pending.length);
+    this.pending.append(chunk);
+    const buf = this.pending.view();
     const events: LinkEvent[] = [];
     let pos = 0;
     while (pos < buf.length) {
@@ -98,15 +99,13 @@ export class MbusFramer {
       pos += result.consumed;
       if (result.event) events.push(result.event);
     }
-    // Copy, so a caller's large chunk is not kept alive by a view into it. What remains is one frame still arriving:
-    // a long frame is at most 4 + 255 + 2 bytes.
-    this.pending = buf.slice(pos);
+    this.pending.consume(pos);
     return events;
   }
 
   end(): LinkEvent[] {
-    const left = this.pending;
-    this.pending = new Uint8Array(0);
+    const left = this.pending.view().slice();
+    this.pending.clear();
     if (left.length === 0) return [];
     const expected = left[0] === START_LONG && left.length >= 2 ? `${left[1]! + 6} bytes` : 'a complete frame';
     const message = `the stream ended inside an M-Bus frame (${left.length} bytes received, ${expected} expected)`;
