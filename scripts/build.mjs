@@ -2,7 +2,8 @@
 // esbuild into dist/cli/main.js. With --if-stale, only the parts whose sources changed since their last build.
 // dist/cli/ sits two folders below the package root, like electron/cli/, so paths relative to a module still hold.
 import { build as esbuild } from 'esbuild';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { build as viteBuild } from 'vite';
 import { CLI_BUNDLE, NODE_SOURCES, RENDERER_INDEX, RENDERER_SOURCES, ROOT, isFresh } from '../bin/build-state.js';
 
@@ -13,10 +14,13 @@ if (!ifStale || !isFresh(RENDERER_INDEX, RENDERER_SOURCES)) {
   console.log('built dist/renderer');
 }
 if (!ifStale || !isFresh(CLI_BUNDLE, NODE_SOURCES)) {
+  rmSync(dirname(CLI_BUNDLE), { recursive: true, force: true });
   await esbuild({
     absWorkingDir: ROOT,
     entryPoints: ['electron/cli/main.ts'],
-    outfile: CLI_BUNDLE,
+    outdir: dirname(CLI_BUNDLE),
+    // Each command's modules in their own chunk, loaded when the command runs (fast start for `decode`).
+    splitting: true,
     bundle: true,
     platform: 'node',
     format: 'esm',

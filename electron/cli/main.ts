@@ -1,18 +1,31 @@
 /** The `smartmeter-bridge` command line: one entry for every subcommand, with injectable I/O for tests. */
-import { decodeCommand, DECODE_USAGE } from './decode-command.ts';
-import { packageVersion, serveCommand, SERVE_USAGE } from './serve-command.ts';
-import { simulateCommand, SIMULATE_USAGE } from './simulate-command.ts';
+import { packageVersion } from '../core/build-info.ts';
 import type { CliIo } from './io.ts';
 
 export { nodeIo } from './io.ts';
 
-const commands: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; usage: string }> = {
-  serve: { run: serveCommand, usage: SERVE_USAGE },
-  decode: { run: decodeCommand, usage: DECODE_USAGE },
-  simulate: { run: simulateCommand, usage: SIMULATE_USAGE },
+interface Command {
+  run: (args: string[], io: CliIo) => Promise<number>;
+  usage: string;
+}
+
+// Each command loads only its own modules, so `decode` does not pay for the MQTT, broker and serial stacks.
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => {
+    const { serveCommand, SERVE_USAGE } = await import('./serve-command.ts');
+    return { run: serveCommand, usage: SERVE_USAGE };
+  },
+  decode: async () => {
+    const { decodeCommand, DECODE_USAGE } = await import('./decode-command.ts');
+    return { run: decodeCommand, usage: DECODE_USAGE };
+  },
+  simulate: async () => {
+    const { simulateCommand, SIMULATE_USAGE } = await import('./simulate-command.ts');
+    return { run: simulateCommand, usage: SIMULATE_USAGE };
+  },
 };
 
-const USAGE = `usage: smartmeter-bridge <command> [options]
+const usage = async () => `usage: smartmeter-bridge <command> [options]
        smartmeter-bridge --version
 
 Commands:
@@ -24,9 +37,7 @@ Every command takes --help (-h).
 Exit status: 0 success; 1 a runtime failure (a broker, device or file that failed while running);
 2 a usage or configuration problem to fix in the command line or the config file.
 
-${Object.values(commands)
-  .map((c) => c.usage)
-  .join('\n\n')}`;
+${(await Promise.all(Object.values(commands).map(async (load) => (await load()).usage))).join('\n\n')}`;
 
 const HELP = new Set(['--help', '-h']);
 
@@ -43,14 +54,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (name === undefined || name === 'help' || HELP.has(name)) {
-    io.out(commands[args[0] ?? '']?.usage ?? USAGE);
+    const asked = commands[args[0] ?? ''];
+    io.out(asked ? (await asked()).usage : await usage());
     return name === undefined ? 2 : 0;
   }
-  const command = commands[name];
-  if (!command) {
-    io.err(`unknown command '${name}'\n${USAGE}`);
+  const load = commands[name];
+  if (!load) {
+    io.err(`unknown command '${name}'\n${await usage()}`);
     return 2;
   }
+  const command = await load();
   if (asksForHelp(args)) {
     io.out(command.usage);
     return 0;

@@ -1,10 +1,9 @@
 /** `smartmeter-bridge serve`: the bridge headless (Raspberry Pi, home server) until Ctrl-C or SIGTERM. */
-import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config/load-config.ts';
 import { bridgeDiscovery } from '../core/discovery/bridge-discovery.ts';
-import { rendererDir } from '../core/build-info.ts';
+import { packageVersion, rendererDir } from '../core/build-info.ts';
 import { BridgeService } from '../core/service/bridge-service.ts';
 import { defaultDataDir } from '../core/service/data-dir.ts';
 import { lockDir, type DirLock } from '../core/service/dir-lock.ts';
@@ -22,11 +21,6 @@ Without a config it starts an embedded MQTT broker on 127.0.0.1:1883 and waits f
   --config     YAML or JSON config file (docs/configuration.md)
   --data-dir   where the offline queue is kept (default: the platform's state directory); one bridge per dir
   --log-level  default info`;
-
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   let values;

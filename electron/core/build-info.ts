@@ -1,5 +1,5 @@
 /** Where this installation's files are, whether it runs from the sources (electron/) or the compiled bundle (dist/). */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,4 +17,9 @@ export function packageRoot(): string {
 /** The built browser UI (`npm run build`), served by `serve`. */
 export function rendererDir(): string {
   return join(packageRoot(), 'dist', 'renderer');
+}
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
 }
