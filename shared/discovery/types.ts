@@ -86,7 +86,7 @@ export interface DiscoveryView {
 }
 
 /** Why an HTTP probe failed. */
-export type ProbeErrorKind = 'refused' | 'timeout' | 'unreachable' | 'auth' | 'not-tasmota' | 'aborted';
+export type ProbeErrorKind = 'invalid' | 'refused' | 'timeout' | 'unreachable' | 'auth' | 'not-tasmota' | 'aborted';
 
 export interface ProbeError {
   kind: ProbeErrorKind;

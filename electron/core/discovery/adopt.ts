@@ -66,13 +66,24 @@ async function listen(request: AdoptRequest, topic: string) {
     reconnectPeriod: 0,
     connectTimeout: 10_000,
   });
-  const connected = new Promise<string | undefined>((resolve) => {
-    client.once('connect', () => resolve(undefined));
-    client.once('error', (e) => resolve(e.message));
-    client.once('close', () => resolve('the connection closed'));
+  let problem: string | undefined;
+  // A permanent listener: an 'error' event nobody hears would end the process.
+  client.on('error', (e) => (problem ??= e.message));
+  const connected = await new Promise<boolean>((resolve) => {
+    client.once('connect', () => resolve(true));
+    client.once('close', () => resolve(false));
   });
-  const problem = await connected;
-  if (problem === undefined) await client.subscribeAsync(`tele/${topic}/SENSOR`, { qos: 0 });
+  if (connected) {
+    try {
+      const granted = await client.subscribeAsync(`tele/${topic}/SENSOR`, { qos: 0 });
+      if (granted.some((grant) => grant.qos === 128))
+        problem = `the broker refused the subscription to tele/${topic}/SENSOR`;
+    } catch (e) {
+      problem = (e as Error).message;
+    }
+  } else {
+    problem ??= 'the connection closed';
+  }
   const reading = new Promise<{ meterSerial?: string }>((resolve) => {
     client.on('message', (_topic: string, payload: Buffer, packet: IPublishPacket) => {
       if (packet.retain) return; // an old retained reading says nothing about the device's new settings

@@ -67,7 +67,7 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
   /** Status 0 of one address the user typed; a device found is added to the list. */
   async probe(addressText: string, credentials: TasmotaCredentials = {}): Promise<ProbeResult> {
     const address = parseProbeAddress(addressText);
-    if ('error' in address) return { ok: false, error: { kind: 'unreachable', message: address.error } };
+    if ('error' in address) return { ok: false, error: { kind: 'invalid', message: address.error } };
     const result = await probeTasmota(address, credentials);
     if (result.ok) this.found(result.device);
     return result;

@@ -26,7 +26,6 @@ export async function probeTasmota(address: ProbeAddress, options: TasmotaReques
   return { ok: true, address, device: { ...device, ip: device.ip ?? address.host } };
 }
 
-
 export interface ScanOptions extends TasmotaRequestOptions {
   /** Requests started per second at most; 20 by default. */
   perSecond?: number;

@@ -43,6 +43,7 @@ export function hostLabel(address: ProbeAddress): string {
 
 function failure(kind: ProbeErrorKind, where: string): TasmotaHttpResult {
   const messages: Record<ProbeErrorKind, string> = {
+    invalid: `${where} is not an address`,
     refused: `${where} refused the connection: no web server there`,
     timeout: `${where} did not answer in time`,
     unreachable: `${where} cannot be reached`,

@@ -62,16 +62,24 @@ describe('probe', () => {
 });
 
 describe('subnet scan', () => {
-  it('finds the Tasmota devices of a loopback /29 with progress for every host', async () => {
-    const port = await freePort();
-    await fake({ host: '127.0.0.2', port, mac: 'A0:B7:65:00:00:02', topic: 'two' });
-    await fake({ host: '127.0.0.5', port, mac: 'A0:B7:65:00:00:05', topic: 'five' });
-    const progress: number[] = [];
-    const result = await scanSubnet('127.0.0.0/29', { port, perSecond: 50, onProgress: (p) => progress.push(p.done) });
-    expect(result.ok && result.devices.map((d) => d.device.topic).sort()).toEqual(['five', 'two']);
-    expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(result).toMatchObject({ stopped: false });
-  });
+  // Linux routes all of 127.0.0.0/8 to loopback; macOS has only 127.0.0.1 unless aliases are added.
+  it.skipIf(process.platform === 'darwin')(
+    'finds the Tasmota devices of a loopback /29 with progress for every host',
+    async () => {
+      const port = await freePort();
+      await fake({ host: '127.0.0.2', port, mac: 'A0:B7:65:00:00:02', topic: 'two' });
+      await fake({ host: '127.0.0.5', port, mac: 'A0:B7:65:00:00:05', topic: 'five' });
+      const progress: number[] = [];
+      const result = await scanSubnet('127.0.0.0/29', {
+        port,
+        perSecond: 50,
+        onProgress: (p) => progress.push(p.done),
+      });
+      expect(result.ok && result.devices.map((d) => d.device.topic).sort()).toEqual(['five', 'two']);
+      expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(result).toMatchObject({ stopped: false });
+    },
+  );
 
   it('stops when asked, leaving the rest of the subnet alone', async () => {
     const port = await freePort();
@@ -140,6 +148,18 @@ describe('adopt', () => {
     const unauthorised = await adoptTasmota({ ...base, password: 'wrong', mqttHost: '127.0.0.1' });
     expect(unauthorised).toMatchObject({ ok: false, step: 'read-settings', error: { kind: 'device' } });
     expect(device.commands.filter((c) => c.startsWith('Backlog'))).toEqual([]);
+  });
+
+  it('sends nothing to the device when the bridge cannot listen on its own broker', async () => {
+    const device = await fake();
+    const result = await adoptTasmota({
+      address: { host: device.host, port: device.port },
+      mqttHost: '127.0.0.1',
+      mqttPort: broker.port,
+      watch: { url: `mqtt://127.0.0.1:${await freePort()}` },
+    });
+    expect(result).toMatchObject({ ok: false, step: 'listen', error: { kind: 'broker' } });
+    expect(device.commands).toEqual(['Status 0']);
   });
 
   it('says so when no reading arrives, with the previous settings for the undo', async () => {
