@@ -2,14 +2,22 @@
  * The one window: the UI from the packaged files, in a sandboxed renderer that reaches the core only through the
  * preload's named functions. Its size and place are remembered between runs.
  */
-import { BrowserWindow, type BrowserWindowConstructorOptions } from 'electron';
+import { BrowserWindow } from 'electron';
 import { APP_ENTRY } from './app-origin.ts';
 import { guardWebContents, type OpenExternal } from './web-guards.ts';
 import { MIN_SIZE, saveWindowState, type WindowState } from './window-state.ts';
 
-export function mainWindowOptions(preload: string, state: WindowState): BrowserWindowConstructorOptions {
-  const { maximized: _maximized, ...bounds } = state;
-  return {
+export interface MainWindowOptions {
+  preload: string;
+  state: WindowState;
+  stateFile: string;
+  openExternal: OpenExternal;
+}
+
+export function createMainWindow(options: MainWindowOptions): BrowserWindow {
+  const { maximized: _maximized, ...bounds } = options.state;
+  // One literal, so that reviewers and electronegativity see every security setting where the window is made.
+  const window = new BrowserWindow({
     ...bounds,
     minWidth: MIN_SIZE.width,
     minHeight: MIN_SIZE.height,
@@ -17,7 +25,7 @@ export function mainWindowOptions(preload: string, state: WindowState): BrowserW
     show: false,
     backgroundColor: '#1e1e1e',
     webPreferences: {
-      preload,
+      preload: options.preload,
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -28,21 +36,12 @@ export function mainWindowOptions(preload: string, state: WindowState): BrowserW
       experimentalFeatures: false,
       webviewTag: false,
       navigateOnDragDrop: false,
+      // A middle click would open a new window; none may open.
+      disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
       safeDialogs: true,
     },
-  };
-}
-
-export interface MainWindowOptions {
-  preload: string;
-  state: WindowState;
-  stateFile: string;
-  openExternal: OpenExternal;
-}
-
-export function createMainWindow(options: MainWindowOptions): BrowserWindow {
-  const window = new BrowserWindow(mainWindowOptions(options.preload, options.state));
+  });
   guardWebContents(window.webContents, options.openExternal);
   window.once('ready-to-show', () => {
     if (options.state.maximized) window.maximize();
