@@ -96,14 +96,15 @@ describe('smartmeter-bridge serve (the real CLI process)', () => {
     expect(existsSync(bridge.dataDir) ? readdirSync(bridge.dataDir) : []).toEqual([]);
   });
 
-  it('exits 1 instead of hanging when the broker CA file cannot be read', async () => {
+  it('exits 2 naming the key, instead of hanging, when the broker CA file cannot be read', async () => {
     const mosquitto = await broker(cleanup);
     const bridge = serve({
       broker: { url: mosquitto.url.replace('mqtt:', 'mqtts:'), ca: join(tempDir(cleanup, 'smb-it-ca-'), 'ca.pem') },
       embeddedBroker: { enabled: false },
       ui: { port: await freePort() },
     });
-    expect(await bridge.exited).toBe(1);
-    expect(bridge.stderr()).toMatch(/cannot start: cannot read the CA certificate file .*ca\.pem/);
+    // An unreadable file named in the config is a configuration problem (exit 2), like any other bad key.
+    expect(await bridge.exited).toBe(2);
+    expect(bridge.stderr()).toMatch(/broker\.ca: cannot read .*ca\.pem/);
   });
 });
