@@ -18,7 +18,8 @@ export interface HdlcFrame {
 }
 
 export type HdlcParse =
-  | { status: 'need-more' }
+  /** `total`: once the header checked out, the bytes from the opening flag the frame needs in all. */
+  | { status: 'need-more'; total?: number }
   /** `consumed` stops before the closing flag, which may open the next frame. */
   | { status: 'frame'; frame: HdlcFrame; consumed: number }
   | { status: 'error'; error: DecodeError; consumed: number }
@@ -69,7 +70,7 @@ export function parseHdlcFrame(bytes: Uint8Array, start: number): HdlcParse {
     if (headerEnd + 2 > bytes.length) return { status: 'need-more' };
     if (headerEnd + 2 > end - 2 || !crcOk(bytes, first, headerEnd)) return { status: 'garbage' };
   }
-  if (end >= bytes.length) return { status: 'need-more' };
+  if (end >= bytes.length) return { status: 'need-more', total: end + 1 - start };
   if (bytes[end] !== HDLC_FLAG) {
     const error = decodeError('truncated', `HDLC frame of ${length} bytes ended early: check the serial line`);
     return { status: 'error', error, consumed: 1 };

@@ -24,16 +24,20 @@ export type LinkOutput = { ok: true; unit: LinkUnit } | { ok: false; error: Deco
 
 /** What one position of the buffer holds. */
 type Step =
-  | { kind: 'need-more' }
+  /** `total`: the bytes from this position a frame with a checked header needs, when known. */
+  | { kind: 'need-more'; total?: number }
   | { kind: 'skip' }
   | { kind: 'consumed'; count: number; outputs: LinkOutput[]; transport: Transport };
 
 /** HDLC and M-Bus parsers answer alike when they found no frame at a position. */
 type NoFrame =
-  { status: 'need-more' } | { status: 'garbage' } | { status: 'error'; error: DecodeError; consumed: number };
+  | { status: 'need-more'; total?: number }
+  | { status: 'garbage' }
+  | { status: 'error'; error: DecodeError; consumed: number };
 
 function noFrame(parsed: NoFrame, transport: Transport): Step {
-  if (parsed.status === 'need-more') return { kind: 'need-more' };
+  if (parsed.status === 'need-more')
+    return parsed.total === undefined ? { kind: 'need-more' } : { kind: 'need-more', total: parsed.total };
   if (parsed.status === 'garbage') return { kind: 'skip' };
   return { kind: 'consumed', count: parsed.consumed, outputs: [{ ok: false, error: parsed.error }], transport };
 }
@@ -43,6 +47,8 @@ const MAX_BUFFER = MAX_APDU_BYTES + 256;
 
 export class LinkReader {
   private readonly buffer = new ByteBuffer();
+  /** Bytes the frame at the buffer's start needs in all; 0 when unknown. */
+  private waitFor = 0;
   private locked: Transport | null = null;
   /** Memo of frameFollows within one scan: -1 unknown, Infinity none. */
   private nextFrameAt = -1;
@@ -52,6 +58,8 @@ export class LinkReader {
 
   push(chunk: Uint8Array): LinkOutput[] {
     this.buffer.append(chunk);
+    // A frame whose header checked out needs its whole length before anything can change (byte-at-a-time feeding).
+    if (this.buffer.length < this.waitFor) return [];
     return this.scan(false);
   }
 
@@ -72,6 +80,7 @@ export class LinkReader {
     // Frames and APDUs taken from `b` are copies (slice), so the buffer may be reused once scanned.
     const b = this.buffer.view();
     this.nextFrameAt = -1;
+    this.waitFor = 0;
     let pos = 0;
     while (pos < b.length) {
       const step = this.step(b, pos);
@@ -80,7 +89,10 @@ export class LinkReader {
         continue;
       }
       if (step.kind === 'need-more') {
-        if (!ending && b.length - pos <= MAX_BUFFER) break;
+        if (!ending && b.length - pos <= MAX_BUFFER) {
+          this.waitFor = step.total ?? 0;
+          break;
+        }
         if (!ending) {
           pos++; // the frame cannot complete within the bound: resynchronise after its first byte
           continue;

@@ -15,7 +15,8 @@ export interface MbusSegment {
 }
 
 export type MbusParse =
-  | { status: 'need-more' }
+  /** `total`: once the header checked out, the bytes from the start the frame needs in all. */
+  | { status: 'need-more'; total?: number }
   | { status: 'segment'; segment: MbusSegment; consumed: number }
   | { status: 'error'; error: DecodeError; consumed: number }
   | { status: 'garbage' };
@@ -35,7 +36,7 @@ export function parseMbusFrame(bytes: Uint8Array, start: number): MbusParse {
   if (!looksLikeMbusStart(bytes, start)) return { status: 'garbage' };
   const length = bytes[start + 1]!;
   const total = length + 6;
-  if (start + total > bytes.length) return { status: 'need-more' };
+  if (start + total > bytes.length) return { status: 'need-more', total };
   if (bytes[start + total - 1] !== STOP) return { status: 'garbage' };
   let sum = 0;
   for (let i = start + 4; i < start + 4 + length; i++) sum += bytes[i]!;

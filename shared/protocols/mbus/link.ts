@@ -27,7 +27,11 @@ export function checksum(bytes: Uint8Array): number {
   return sum;
 }
 
-type Scan = { consumed: number; event?: LinkEvent } | { wait: true };
+/** `until`: nothing can change before the bytes from `buf[0]` reach this length. */
+type Scan = { consumed: number; event?: LinkEvent } | { wait: true; until: number };
+
+/** The shortest long frame: `68 L L 68`, C, A, CI, checksum, stop. */
+const MIN_LONG_FRAME = 9;
 
 /** Length of the long frame whose header starts at `buf[i]`, or 0 when the bytes there are no long frame header. */
 function longFrameLength(buf: Uint8Array, i: number): number {
@@ -48,25 +52,38 @@ function validFrameAt(buf: Uint8Array, i: number): boolean {
   );
 }
 
+/**
+ * A garbage header would hold back the frames behind it until its promised length arrives: when a complete, valid
+ * frame already follows inside that span, the header was garbage. Otherwise wait, until the first length at which the
+ * frame at 0 or one starting inside it can be complete (so a stream fed byte by byte is not rescanned per byte).
+ */
+function garbageHeaderOrWait(buf: Uint8Array, total: number): Scan {
+  let until = total;
+  for (let i = 1; i < buf.length; i++) {
+    if (buf[i] !== START_LONG) continue;
+    const length = longFrameLength(buf, i);
+    if (length === 0 && i + 4 <= buf.length) continue; // not a header
+    const end = i + (length || MIN_LONG_FRAME);
+    if (end > buf.length) until = Math.min(until, end);
+    else if (validFrameAt(buf, i)) return { consumed: 1 };
+  }
+  return { wait: true, until };
+}
+
 /** Looks at the bytes from `buf[0]`: a whole frame, a frame still arriving, or one byte of garbage. */
 function scan(buf: Uint8Array): Scan {
   const first = buf[0];
   if (first === SINGLE_CHARACTER) return { consumed: 1 }; // acknowledgement, carries nothing
   if (first === START_SHORT) {
-    if (buf.length < 5) return { wait: true };
+    if (buf.length < 5) return { wait: true, until: 5 };
     const ok = buf[4] === STOP && checksum(buf.subarray(1, 3)) === buf[3];
     return { consumed: ok ? 5 : 1 }; // a short frame is a master's request: nothing to decode
   }
   if (first !== START_LONG) return { consumed: 1 };
-  if (buf.length < 4) return { wait: true };
+  if (buf.length < 4) return { wait: true, until: 4 };
   const total = longFrameLength(buf, 0);
   if (total === 0) return { consumed: 1 };
-  if (buf.length < total) {
-    // A garbage header would hold back the frames behind it until its promised length arrives: when a complete,
-    // valid frame already follows inside that span, the header was garbage.
-    for (let i = 1; i < buf.length; i++) if (validFrameAt(buf, i)) return { consumed: 1 };
-    return { wait: true };
-  }
+  if (buf.length < total) return garbageHeaderOrWait(buf, total);
   if (buf[total - 1] !== STOP) return { consumed: 1 }; // not a frame after all: resynchronise on the next byte
   const length = total - 6;
   const user = buf.subarray(4, 4 + length);
@@ -86,16 +103,23 @@ const hex2 = (b: number) => b.toString(16).toUpperCase().padStart(2, '0');
 /** A stateful framer: push chunks, get link events; `end()` reports a frame cut off by the end of the stream. */
 export class MbusFramer {
   private readonly pending = new ByteBuffer(512);
+  /** Bytes the pending frame needs before a scan can tell anything new. */
+  private waitUntil = 0;
 
   /** Events hand out views of the framer's buffer: use their bodies before the next push. */
   push(chunk: Uint8Array): LinkEvent[] {
     this.pending.append(chunk);
+    if (this.pending.length < this.waitUntil) return [];
+    this.waitUntil = 0;
     const buf = this.pending.view();
     const events: LinkEvent[] = [];
     let pos = 0;
     while (pos < buf.length) {
       const result = scan(buf.subarray(pos));
-      if ('wait' in result) break;
+      if ('wait' in result) {
+        this.waitUntil = result.until;
+        break;
+      }
       pos += result.consumed;
       if (result.event) events.push(result.event);
     }
@@ -106,6 +130,7 @@ export class MbusFramer {
   end(): LinkEvent[] {
     const left = this.pending.view().slice();
     this.pending.clear();
+    this.waitUntil = 0;
     if (left.length === 0) return [];
     const expected = left[0] === START_LONG && left.length >= 2 ? `${left[1]! + 6} bytes` : 'a complete frame';
     const message = `the stream ended inside an M-Bus frame (${left.length} bytes received, ${expected} expected)`;

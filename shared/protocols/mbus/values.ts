@@ -10,24 +10,46 @@ function significant(bytes: Uint8Array, bigEndian: boolean): Uint8Array {
   return bigEndian ? bytes : bytes.slice().reverse();
 }
 
+/** Integers of up to 6 bytes are exact as doubles: no BigInt needed. */
+const MAX_EXACT_BYTES = 6;
+
 /** Two's-complement (or unsigned) integer of 1 to 8 bytes; beyond 2^53 precision is lost, as with any JS number. */
 export function readInt(bytes: Uint8Array, bigEndian = false, unsigned = false): number {
-  if (bytes.length === 0) return 0;
+  const n = bytes.length;
+  if (n === 0) return 0;
+  if (n <= MAX_EXACT_BYTES) {
+    let value = 0;
+    for (let i = 0; i < n; i++) value = value * 256 + bytes[bigEndian ? i : n - 1 - i]!;
+    const range = 2 ** (8 * n);
+    return !unsigned && value >= range / 2 ? value - range : value;
+  }
   let value = 0n;
   for (const b of significant(bytes, bigEndian)) value = (value << 8n) | BigInt(b);
-  return Number(unsigned ? value : BigInt.asIntN(bytes.length * 8, value));
+  return Number(unsigned ? value : BigInt.asIntN(n * 8, value));
 }
+
+/** Up to 15 digits accumulate exactly in a double; longer BCD goes through Number() for correct rounding. */
+const MAX_EXACT_DIGITS = 15;
 
 /**
  * BCD digits, most significant first; a top nibble of F marks a negative number. Meters signal errors with other
  * hex nibbles (A-F) in place of digits: such a value is no number, so it is returned as its digits, e.g. `DDDDEBBD`.
  */
 export function readBcd(bytes: Uint8Array, bigEndian = false): number | string {
-  const digits = hex(significant(bytes, bigEndian)).replace(/ /g, '');
-  const negative = digits.startsWith('F');
-  const magnitude = negative ? digits.slice(1) : digits;
-  if (!/^\d*$/.test(magnitude)) return digits;
-  const value = Number(magnitude || '0');
+  const n = bytes.length;
+  let value = 0;
+  let negative = false;
+  for (let i = 0; i < 2 * n; i++) {
+    const byte = bytes[bigEndian ? i >> 1 : n - 1 - (i >> 1)]!;
+    const nibble = i & 1 ? byte & 0x0f : byte >> 4;
+    if (nibble > 9) {
+      if (i !== 0 || nibble !== 0xf) return hexDigits(significant(bytes, bigEndian));
+      negative = true;
+      continue;
+    }
+    value = value * 10 + nibble;
+  }
+  if (2 * n > MAX_EXACT_DIGITS) value = Number(hexDigits(significant(bytes, bigEndian)).slice(negative ? 1 : 0));
   return negative ? -value : value;
 }
 
@@ -97,9 +119,20 @@ export function formatDate(bytes: Uint8Array): string | null {
   return bytes.length === 2 ? date : `${date}T${pad(f.hour)}:${pad(f.minute)}:${pad(f.second)}`;
 }
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
+
 /** Bytes as spaced upper-case hex in the given order, e.g. `00 01 75 13`. */
 export function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+  let text = '';
+  for (let i = 0; i < bytes.length; i++) text += i === 0 ? HEX[bytes[i]!] : ` ${HEX[bytes[i]!]}`;
+  return text;
+}
+
+/** Bytes as upper-case hex digits without spaces. */
+function hexDigits(bytes: Uint8Array): string {
+  let text = '';
+  for (const b of bytes) text += HEX[b];
+  return text;
 }
 
 /** Length in bytes of LVAR data that follows the LVAR byte, or null for reserved LVAR values. */
