@@ -4,6 +4,7 @@
  * discovery request, so a bridge whose user never opens the Devices page subscribes nothing extra.
  */
 import type { BridgeConfig } from '../../../shared/config/schema.ts';
+import { parseBrokerUrl } from '../mqtt/connection-options.ts';
 import type { BridgeService } from '../service/bridge-service.ts';
 import { DiscoveryService } from './discovery-service.ts';
 
@@ -18,7 +19,22 @@ export function bridgeDiscovery(
   bridge: BridgeService,
   config: Pick<BridgeConfig, 'profile'>,
 ): BridgeDiscovery | undefined {
-  const brokers = bridge.gatewayBrokers();
+  // Credentials written into a URL move into the login: the URL is shown in the list and offered in sources.
+  const brokers = bridge.gatewayBrokers().flatMap(({ protocolVersion, url, username, password }) => {
+    try {
+      const parsed = parseBrokerUrl(url);
+      return [
+        {
+          protocolVersion,
+          url: parsed.url,
+          username: username ?? parsed.username,
+          password: password ?? parsed.password,
+        },
+      ];
+    } catch {
+      return []; // a URL the bridge could not use either; its source shows why
+    }
+  });
   const output = brokers[0];
   if (!output) return undefined;
   const { profile } = config;

@@ -6,6 +6,7 @@
 import type { ProbeAddress } from '../../../shared/discovery/address.ts';
 import { subnetHosts } from '../../../shared/discovery/subnet.ts';
 import { readStatus0 } from '../../../shared/discovery/tasmota-payloads.ts';
+import { normalizeIp } from '../../../shared/discovery/text.ts';
 import type { DeviceFacts, ScanProgress } from '../../../shared/discovery/types.ts';
 import { hostLabel, tasmotaCommand, type TasmotaHttpError, type TasmotaRequestOptions } from './tasmota-http.ts';
 
@@ -23,7 +24,9 @@ export async function probeTasmota(address: ProbeAddress, options: TasmotaReques
     };
   }
   // The address that answered is the one to use, whatever the device believes its own IP to be.
-  return { ok: true, address, device: { ...device, ip: device.ip ?? address.host } };
+  const ip = normalizeIp(address.host) ?? device.ip;
+  const port = address.port === 80 ? {} : { httpPort: address.port };
+  return { ok: true, address, device: { ...device, ...(ip === undefined ? {} : { ip }), ...port } };
 }
 
 export interface ScanOptions extends TasmotaRequestOptions {

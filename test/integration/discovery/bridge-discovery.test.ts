@@ -13,7 +13,7 @@ import { BridgeService } from '../../../electron/core/service/bridge-service.ts'
 import { silentLogger } from '../../../electron/core/service/logger.ts';
 import { createDiscoveryBackend } from '../../../electron/server/discovery-methods.ts';
 import type { DiscoveryView } from '../../../shared/discovery/types.ts';
-import { freePort } from '../../helpers/mosquitto.ts';
+import { freePort, startMosquitto } from '../../helpers/mosquitto.ts';
 import { until } from '../../helpers/wait.ts';
 import { GPLUG_SENSOR } from './fake-tasmota.ts';
 
@@ -66,5 +66,34 @@ describe('discovery in the bridge', () => {
     expect(bySelector.gplug_other!.source).not.toHaveProperty('url');
     // The profile's own retained topics on the same broker are never meters.
     expect(view!.meters.every((m) => m.kind === 'tasmota')).toBe(true);
+  });
+});
+
+describe('discovery on a configured broker with the login in its URL', () => {
+  it('shows and offers the URL without the password, and still logs in', async () => {
+    const broker = await startMosquitto();
+    const config = validateConfig(
+      { broker: { url: `mqtt://bob:s3cret@127.0.0.1:${broker.port}`, protocolVersion: 5 } },
+      tmpdir(),
+    );
+    if (!config.ok) throw new Error(config.problems.join('; '));
+    const other = new BridgeService({
+      config: config.config,
+      dataDir: mkdtempSync(join(tmpdir(), 'smb-discovery-')),
+      version: '0.0.0-test',
+      log: silentLogger,
+    });
+    await other.start();
+    const found = bridgeDiscovery(other, config.config)!;
+    try {
+      expect(found.watch).toEqual({ url: broker.url, username: 'bob', password: 's3cret' });
+      found.service.start();
+      await until(() => found.service.view().brokers[0]?.connected === true, 'the discovery client logged in');
+      expect(JSON.stringify(found.service.view())).not.toContain('s3cret');
+    } finally {
+      await found.service.stop();
+      await other.stop();
+      await broker.dispose();
+    }
   });
 });
