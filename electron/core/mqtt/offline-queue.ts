@@ -168,10 +168,12 @@ export class OfflineQueue extends EventEmitter<OfflineQueueEvents> {
    */
   append(records: readonly StoredRecord[]): Promise<void> {
     if (this.closed) return Promise.reject(new QueueWriteError('the offline queue is closed'));
-    const sorted = records.filter((r) => !this.bySeq.has(r.seq)).sort((a, b) => a.seq - b.seq);
-    const written = new Set<Promise<void>>();
+    const sorted = records.length === 1 ? records : [...records].sort((a, b) => a.seq - b.seq);
+    // One promise per write (group commit), not per record: usually one for the whole call.
+    const written: Promise<void>[] = [];
     let target: Segment | undefined;
     for (const record of sorted) {
+      if (this.bySeq.has(record.seq)) continue;
       const line = encodeRecord(record);
       const bytes = Buffer.byteLength(line, 'utf8');
       target = this.segmentFor(record.seq, bytes, target);
@@ -192,9 +194,11 @@ export class OfflineQueue extends EventEmitter<OfflineQueueEvents> {
       this.ready++;
       this.bytes += bytes;
       this.nextSeq = Math.max(this.nextSeq, record.seq + 1);
-      written.add(this.scheduleAppend(target, line, entry));
+      const write = this.scheduleAppend(target, line, entry);
+      if (written.at(-1) !== write) written.push(write);
     }
     this.trimToCap();
+    if (written.length <= 1) return written[0] ?? Promise.resolve();
     return Promise.all(written).then(() => undefined);
   }
 
@@ -247,16 +251,20 @@ export class OfflineQueue extends EventEmitter<OfflineQueueEvents> {
     await Promise.all(this.segments.map((s) => this.closeHandle(s)));
   }
 
-  private segmentFor(seq: number, bytes: number, previous: Segment | undefined): Segment {
-    const hasRoom = (s: Segment | undefined): boolean =>
+  private hasRoom(s: Segment | undefined, seq: number, bytes: number): boolean {
+    return (
       s !== undefined &&
       s.appendable &&
       s.entries.length < this.segmentMaxRecords &&
       (s.bytes + bytes <= this.segmentMaxBytes || s.entries.length === 0) &&
-      (s.entries.at(-1)?.seq ?? 0) < seq;
-    if (hasRoom(previous)) return previous!;
+      (s.entries.at(-1)?.seq ?? 0) < seq
+    );
+  }
+
+  private segmentFor(seq: number, bytes: number, previous: Segment | undefined): Segment {
+    if (this.hasRoom(previous, seq, bytes)) return previous!;
     const last = this.segments.at(-1);
-    if (hasRoom(last)) return last!;
+    if (this.hasRoom(last, seq, bytes)) return last!;
     // A full segment is never appended to again: its file handle can go once its pending writes are done.
     if (last?.appendable && last.entries.length > 0 && (last.entries.at(-1)?.seq ?? 0) < seq) {
       last.appendable = false;

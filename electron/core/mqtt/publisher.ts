@@ -69,6 +69,9 @@ interface Item extends StoredRecord {
   settle?: (result: PublishResult) => void;
 }
 
+const queued = (): PublishResult => ({ status: 'queued' });
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 /** Sends in one go before the loop yields to the event loop (keep-alive, socket reads, timers). */
 const SENDS_PER_TURN = 1000;
 /** Backlog records read from the disk queue per take at most. */
@@ -141,7 +144,12 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     if (invalid !== undefined) return Promise.resolve(this.reject(message, `invalid message: ${invalid}`));
     if (this.closed) return Promise.resolve(this.fail(message, 'the publisher is closed'));
     const seq = this.queue.allocateSeq();
-    if (!this.connection.connected) return this.store([{ seq, message }]).then(([result]) => result!);
+    if (!this.connection.connected) {
+      // The outage path: one promise per message, the write itself is shared by all that arrive meanwhile.
+      return this.queue
+        .append([{ seq, message }])
+        .then(queued, (error: unknown) => this.fail(message, describe(error)));
+    }
     const behindBacklog = this.hasBacklog();
     if (!behindBacklog && this.pending.length === 0 && this.canSend()) {
       return new Promise((settle) => this.send({ seq, message, settle }));
@@ -259,16 +267,13 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     items.forEach((item, i) => item.settle?.(results[i]!));
   }
 
-  private async store(items: readonly StoredRecord[]): Promise<PublishResult[]> {
+  private store(items: readonly StoredRecord[]): Promise<PublishResult[]> {
     const written = this.queue.append(items.map(({ seq, message }) => ({ seq, message })));
     this.pump();
-    try {
-      await written;
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return items.map((item) => this.fail(item.message, reason));
-    }
-    return items.map(() => ({ status: 'queued' }));
+    return written.then(
+      () => items.map(queued),
+      (error: unknown) => items.map((item) => this.fail(item.message, describe(error))),
+    );
   }
 
   /** Sends oldest first while the window and the socket have room: the disk backlog, then what is pending. */
