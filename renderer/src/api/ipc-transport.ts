@@ -1,0 +1,49 @@
+/**
+ * The api over Electron IPC: the functions the desktop app's preload puts into the page as `window.smartmeterBridge`
+ * (electron/preload/preload.ts). IPC does not drop like a socket, so the connection is open from the start; the first
+ * view is asked for, where the WebSocket server pushes one on connect.
+ */
+import type { ApiEvent, ApiMethod, ApiMethods } from '../../../shared/api.ts';
+import type { ApiTransport } from './transport.ts';
+
+/** What the preload exposes: one function per method of the contract, and its events (electron/preload/ipc-channels.ts). */
+export type DesktopApi = { [M in ApiMethod]: () => Promise<ApiMethods[M]> } & {
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+};
+
+/** The preload's api when the page runs in the desktop app; undefined in a browser. */
+export function desktopApi(): DesktopApi | undefined {
+  return (globalThis as { smartmeterBridge?: DesktopApi }).smartmeterBridge;
+}
+
+export function ipcTransport(api: DesktopApi): ApiTransport {
+  const listeners = new Set<(event: ApiEvent) => void>();
+  let pushed = false;
+  let closed = false;
+  const emit = (event: ApiEvent) => listeners.forEach((l) => l(event));
+  const stop = api.onEvent((event) => ((pushed = true), emit(event)));
+  // A push that came first is newer than this answer; a bridge not running yet pushes when it starts.
+  api.getBridge().then(
+    (data) => void (!pushed && !closed && emit({ event: 'bridge', data })),
+    () => undefined,
+  );
+  return {
+    call<M extends ApiMethod>(method: M): Promise<ApiMethods[M]> {
+      if (closed) return Promise.reject(new Error('not connected to the bridge'));
+      return (api[method] as () => Promise<ApiMethods[M]>)();
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    onConnection(listener) {
+      listener('open');
+      return () => undefined;
+    },
+    close() {
+      closed = true;
+      stop();
+      listeners.clear();
+    },
+  };
+}
