@@ -180,6 +180,9 @@ describe('the browser UI with nothing configured', () => {
             expect(await page.locator('.first-run').textContent()).toContain('simulate --meter dsmr5');
             expect(await seriousViolations(page)).toEqual([]);
           }
+          // Even the comments of the config example are in the user's language.
+          if (locale === 'fr-CH')
+            expect(await page.locator('.first-run pre').first().textContent()).toContain('# COM3 sous Windows');
           await page.screenshot({ path: join(SCREENSHOTS, `${locale.slice(0, 2)}-${colorScheme}-first-run.png`) });
         } finally {
           await close();

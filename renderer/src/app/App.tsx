@@ -51,6 +51,9 @@ export function App() {
           </ul>
         </nav>
         <div className="controls">
+          <p className={`connection ${connection}`} role="status">
+            {t(`app.${connection}`)}
+          </p>
           <label>
             {t('app.language')}
             <select value={i18n.language} onChange={(e) => void setLanguage(e.target.value as Language)}>
@@ -73,9 +76,6 @@ export function App() {
           </label>
         </div>
       </header>
-      <p className={`connection ${connection}`} role="status">
-        {t(`app.${connection}`)}
-      </p>
       <main id="main" tabIndex={-1}>
         {bridge === undefined ? null : firstRun ? <FirstRunPage /> : <Content />}
       </main>

@@ -2,11 +2,6 @@
 import { useTranslation } from 'react-i18next';
 import { useBridge } from '../store/use-bridge.ts';
 
-const CONFIG_EXAMPLE = `sources:
-  - type: serial
-    port: /dev/ttyUSB0        # COM3 on Windows
-    key: 5C3161625F4F4D2A...  # only for encrypted meters`;
-
 const SIMULATOR_EXAMPLE = `npx smartmeter-bridge simulate --meter dsmr5 --to tcp:2001 &
 npm start -- --config docs/examples/simulated-meter.yaml`;
 
@@ -14,6 +9,12 @@ export function FirstRunPage() {
   const { t } = useTranslation();
   const { bridge } = useBridge();
   const brokerUrl = bridge?.embeddedBroker?.url ?? bridge?.broker.url;
+  const configExample = [
+    'sources:',
+    '  - type: serial',
+    `    port: /dev/ttyUSB0        # ${t('firstRun.portComment')}`,
+    `    key: 5C3161625F4F4D2A...  # ${t('firstRun.keyComment')}`,
+  ].join('\n');
   return (
     <section className="card first-run" aria-labelledby="first-run-title">
       <h1 id="first-run-title">{t('firstRun.title')}</h1>
@@ -25,7 +26,7 @@ export function FirstRunPage() {
         <li>
           {t('firstRun.step2')}
           <pre tabIndex={0} aria-label="bridge.yaml">
-            {CONFIG_EXAMPLE}
+            {configExample}
           </pre>
           <p className="hint">{t('firstRun.encrypted')}</p>
         </li>

@@ -34,6 +34,8 @@ export const de: Messages = {
       'Verschlüsselte Zähler (Landis+Gyr E450, DSMR Luxemburg) brauchen den Schlüssel aus dem Kundenportal Ihres Netzbetreibers.',
     simulator: 'Kein Zähler zur Hand? Spielen Sie einen simulierten ab:',
     broker: 'Die Werte werden an den MQTT-Broker {{url}} veröffentlicht.',
+    portComment: 'COM3 unter Windows',
+    keyComment: 'nur für verschlüsselte Zähler',
     devices: 'Serielle Schnittstellen anzeigen',
   },
   meters: {

@@ -31,6 +31,8 @@ export const en = {
       'Encrypted meters (Landis+Gyr E450, Luxembourg DSMR) need the key from your grid operator’s customer portal.',
     simulator: 'No meter at hand? Play a simulated one:',
     broker: 'Values are published to the MQTT broker at {{url}}.',
+    portComment: 'COM3 on Windows',
+    keyComment: 'only for encrypted meters',
     devices: 'Show the serial ports',
   },
   meters: {

@@ -33,6 +33,8 @@ export const fr: Messages = {
       'Les compteurs chiffrés (Landis+Gyr E450, DSMR luxembourgeois) demandent la clé du portail client de votre gestionnaire de réseau.',
     simulator: 'Pas de compteur sous la main ? Lancez-en un simulé :',
     broker: 'Les valeurs sont publiées sur le broker MQTT {{url}}.',
+    portComment: 'COM3 sous Windows',
+    keyComment: 'seulement pour les compteurs chiffrés',
     devices: 'Afficher les ports série',
   },
   meters: {

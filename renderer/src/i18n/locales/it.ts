@@ -34,6 +34,8 @@ export const it: Messages = {
       'I contatori cifrati (Landis+Gyr E450, DSMR lussemburghese) richiedono la chiave dal portale clienti del vostro gestore di rete.',
     simulator: 'Nessun contatore a portata di mano? Avviatene uno simulato:',
     broker: 'I valori vengono pubblicati sul broker MQTT {{url}}.',
+    portComment: 'COM3 su Windows',
+    keyComment: 'solo per contatori cifrati',
     devices: 'Mostra le porte seriali',
   },
   meters: {
