@@ -81,4 +81,23 @@ describe('bridge service: a gPlug on MQTT (Tasmota tele/<topic>/SENSOR with the 
     expect(sources[0]!.counters).toMatchObject({ framesOk: 2, otherErrors: 0 });
     expect(meters.map((m) => m.meterId)).toEqual([DEVICE]);
   });
+
+  it('says once, with the setting that fixes it, when a gPlug clock runs in another zone than it is read in', async () => {
+    const mosquitto = await broker(cleanup);
+    const bridge = await startBridge(cleanup, mosquitto.url, {
+      sources: [{ type: 'mqtt', id: 'gplug', gateway: 'tasmota' }],
+    });
+    await waitFor(() => bridge.log.some((l) => l.includes('gplug: subscribed')), 'the gateway subscription');
+    const gplug = await mqtt.connectAsync(mosquitto.url, { reconnectPeriod: 0 });
+    cleanup.add(() => gplug.endAsync(true));
+    // A Tasmota left on UTC: its "Time" is UTC without an offset, read as Swiss time (no zone configured).
+    const utcNow = () => new Date().toISOString().slice(0, 19);
+    for (let i = 0; i < 2; i++) {
+      await gplug.publishAsync('tele/gplug-utc/SENSOR', JSON.stringify({ Time: utcNow(), z: { Pi: 0.5 } }), { qos: 1 });
+    }
+    await waitFor(() => bridge.service.snapshot()!.sources[0]!.counters.framesOk === 2, 'both messages');
+    const warnings = bridge.log.filter((l) => l.includes('meter gplug-utc: its clock is'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/behind the time its messages arrive.*set "timeZone" in the config/);
+  });
 });
