@@ -1,8 +1,7 @@
 // `npm run build`: the renderer bundled by Vite into dist/renderer, and the Node code (CLI, core, server) bundled by
 // esbuild into dist/cli/main.js. With --if-stale, only the parts whose sources changed since their last build.
-// dist/cli/ sits two folders below the package root, like electron/cli/, so paths relative to a module still hold.
 import { build as esbuild } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build as viteBuild } from 'vite';
 import { CLI_BUNDLE, NODE_SOURCES, RENDERER_INDEX, RENDERER_SOURCES, ROOT, isFresh } from '../bin/build-state.js';
@@ -14,11 +13,13 @@ if (!ifStale || !isFresh(RENDERER_INDEX, RENDERER_SOURCES)) {
   console.log('built dist/renderer');
 }
 if (!ifStale || !isFresh(CLI_BUNDLE, NODE_SOURCES)) {
-  rmSync(dirname(CLI_BUNDLE), { recursive: true, force: true });
+  // Built beside and swapped in whole, so that a command starting meanwhile never loads half a build.
+  const next = `${dirname(CLI_BUNDLE)}.next`;
+  rmSync(next, { recursive: true, force: true });
   await esbuild({
     absWorkingDir: ROOT,
     entryPoints: ['electron/cli/main.ts'],
-    outdir: dirname(CLI_BUNDLE),
+    outdir: next,
     // Each command's modules in their own chunk, loaded when the command runs (fast start for `decode`).
     splitting: true,
     bundle: true,
@@ -30,5 +31,7 @@ if (!ifStale || !isFresh(CLI_BUNDLE, NODE_SOURCES)) {
     sourcemap: true,
     logLevel: 'warning',
   });
+  rmSync(dirname(CLI_BUNDLE), { recursive: true, force: true });
+  renameSync(next, dirname(CLI_BUNDLE));
   console.log('built dist/cli');
 }
