@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Reading } from './profile/index.ts';
-import type { AdoptResult, AdoptStep, DiscoveryView, ProbeOutcome, ScanProgress } from './discovery/types.ts';
+import type { AdoptProgress, AdoptResult, DiscoveryView, ProbeOutcome, ScanProgress } from './discovery/types.ts';
 
 export const API_VERSION = 1;
 
@@ -148,4 +148,4 @@ export type DiscoveryResponse =
 export type DiscoveryEvent =
   | { event: 'discovery'; data: DiscoveryView }
   | { event: 'discoveryScan'; data: ScanProgress & { running: boolean } }
-  | { event: 'discoveryAdopt'; data: { step: AdoptStep; detail: string } };
+  | { event: 'discoveryAdopt'; data: AdoptProgress };

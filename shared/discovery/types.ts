@@ -103,6 +103,13 @@ export interface ScanProgress {
 
 export type AdoptStep = 'read-settings' | 'listen' | 'configure' | 'wait-sensor' | 'done';
 
+/** One adopt step as reported while it runs; `address` tells concurrent adopts apart. */
+export interface AdoptProgress {
+  address: string;
+  step: AdoptStep;
+  detail: string;
+}
+
 export type AdoptErrorKind = 'invalid' | 'device' | 'broker' | 'no-sensor';
 
 /** The device's MQTT settings before adopt changed them: what undoing it restores. */

@@ -6,12 +6,12 @@
 import { EventEmitter } from 'node:events';
 import { parseProbeAddress } from '../../../shared/discovery/address.ts';
 import { createFoundList, type FoundList, type FoundListOptions } from '../../../shared/discovery/found-list.ts';
-import type { AdoptResult, AdoptStep, DiscoveryView, ScanProgress } from '../../../shared/discovery/types.ts';
+import type { AdoptProgress, AdoptResult, DiscoveryView, ScanProgress } from '../../../shared/discovery/types.ts';
 import { adoptTasmota, type AdoptRequest } from './adopt.ts';
 import { BrokerWatch, type BrokerWatchOptions } from './broker-watch.ts';
 import { probeTasmota, scanSubnet, type ProbeResult, type ScanResult } from './http-probe.ts';
 import { browseMdns, type MdnsBrowseOptions, type MdnsResult } from './mdns-browse.ts';
-import type { TasmotaCredentials } from './tasmota-http.ts';
+import { hostLabel, type TasmotaCredentials } from './tasmota-http.ts';
 
 export interface DiscoveryServiceOptions extends FoundListOptions {
   /** Brokers to watch (the bridge's output broker and every gateway source's broker). */
@@ -26,7 +26,7 @@ export interface DiscoveryServiceOptions extends FoundListOptions {
 export interface DiscoveryEvents {
   change: [];
   scan: [progress: ScanProgress & { running: boolean }];
-  adopt: [step: { step: AdoptStep; detail: string }];
+  adopt: [progress: AdoptProgress];
 }
 
 export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
@@ -107,7 +107,8 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
 
   /** Changes the device: only ever called on the user's explicit confirmation. */
   async adopt(request: Omit<AdoptRequest, 'onStep'>): Promise<AdoptResult> {
-    return adoptTasmota({ ...request, onStep: (step, detail) => this.emit('adopt', { step, detail }) });
+    const address = hostLabel(request.address);
+    return adoptTasmota({ ...request, onStep: (step, detail) => this.emit('adopt', { address, step, detail }) });
   }
 
   private found(device: Parameters<FoundList['addDevice']>[0]): void {

@@ -86,8 +86,18 @@ describe('discovery api', () => {
       ok: true,
       result: { ok: true, source: { gateway: 'tasmota', topic: 'gplug_keller' } },
     });
-    const steps = messages.flatMap((m) => ('event' in m && m.event === 'discoveryAdopt' ? [m.data.step] : []));
-    expect(steps).toEqual(['read-settings', 'listen', 'configure', 'wait-sensor', 'done']);
+    const steps = messages.flatMap((m) => ('event' in m && m.event === 'discoveryAdopt' ? [m.data] : []));
+    expect(steps.map((s) => s.step)).toEqual(['read-settings', 'listen', 'configure', 'wait-sensor', 'done']);
+    expect(new Set(steps.map((s) => s.address))).toEqual(new Set([`127.0.0.1:${device.port}`]));
+  });
+
+  it('scans a subnet the user named with progress events, and nothing wider than a /24', async () => {
+    const scanned = await call('discoveryScan', { subnet: '127.0.0.0/30' });
+    expect(scanned).toEqual({ id: expect.any(Number), ok: true, result: { ok: true, found: 0, stopped: false } });
+    const progress = messages.flatMap((m) => ('event' in m && m.event === 'discoveryScan' ? [m.data] : []));
+    expect(progress.at(-1)).toEqual({ done: 2, total: 2, found: 0, running: false });
+    const wide = await call('discoveryScan', { subnet: '10.0.0.0/8' });
+    expect(wide).toMatchObject({ ok: true, result: { ok: false, error: { message: expect.stringContaining('/24') } } });
   });
 
   it('refuses requests that do not fit the schema', async () => {
