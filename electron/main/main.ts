@@ -25,7 +25,9 @@ import { loadWindowState } from './window-state.ts';
 const APP_NAME = 'Smartmeter Bridge';
 const here = dirname(fileURLToPath(import.meta.url));
 
-// The same folder in development and installed, named for people (not after the npm package).
+// Named for people, not after the npm package, in development and installed alike: the user data and log folders,
+// and the keychain entry of safeStorage ("Smartmeter Bridge Safe Storage"), all follow the app's name.
+app.setName(APP_NAME);
 app.setPath('userData', join(app.getPath('appData'), APP_NAME));
 registerAppScheme();
 
