@@ -46,3 +46,14 @@ export async function settle(
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** Runs `look` until `check` accepts what it returned, for at most `timeoutMs`; returns the last look either way. */
+export async function lookUntil<T>(look: () => Promise<T>, check: (seen: T) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = await look();
+  while (!check(seen) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    seen = await look();
+  }
+  return seen;
+}
