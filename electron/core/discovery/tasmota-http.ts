@@ -101,7 +101,11 @@ export function tasmotaCommand(
         });
       },
     );
-    req.on('error', (e: NodeJS.ErrnoException) => finish(failure(NETWORK_KINDS[e.code ?? ''] ?? 'unreachable', where)));
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      // HPE_*: Node's HTTP parser found something that is not HTTP (some other service on that port).
+      const kind = e.code?.startsWith('HPE_') ? 'not-tasmota' : (NETWORK_KINDS[e.code ?? ''] ?? 'unreachable');
+      finish(failure(kind, where));
+    });
     const deadline = setTimeout(() => finish(failure('timeout', where)), options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const onAbort = () => finish(failure('aborted', where));
     options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -3,7 +3,7 @@
  * password when one is set. A `Backlog` that sets MqttHost/MqttPort/Topic makes it behave like a real device after a
  * restart: it connects to that broker and publishes `tele/<topic>/SENSOR` with its meter.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 
@@ -11,8 +11,8 @@ export interface FakeTasmotaOptions {
   host?: string;
   port?: number;
   password?: string;
-  /** `slow`: accepts and never answers; `broken`: answers 500 with HTML. */
-  behaviour?: 'tasmota' | 'slow' | 'broken';
+  /** `slow`: accepts and never answers; `broken`: answers 500 with HTML; `huge`: an endless JSON-like body. */
+  behaviour?: 'tasmota' | 'slow' | 'broken' | 'huge';
   topic?: string;
   mac?: string;
 }
@@ -43,6 +43,18 @@ function status0(f: FakeTasmota, mac: string) {
   };
 }
 
+/** Writes `{"a":[0,0,0,…` until the client goes away. */
+function endless(res: ServerResponse): void {
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  const chunk = '0,'.repeat(8192);
+  const more = () => {
+    while (!res.destroyed && res.write(chunk));
+    if (!res.destroyed) res.once('drain', more);
+  };
+  res.write('{"a":[');
+  more();
+}
+
 export async function startFakeTasmota(options: FakeTasmotaOptions = {}): Promise<FakeTasmota> {
   let client: MqttClient | undefined;
   const mac = options.mac ?? 'A0:B7:65:12:34:56';
@@ -70,6 +82,7 @@ export async function startFakeTasmota(options: FakeTasmotaOptions = {}): Promis
     fake.hits++;
     if (options.behaviour === 'slow') return; // holds the connection open, never answers
     if (options.behaviour === 'broken') return void res.writeHead(500).end('<html>oops</html>');
+    if (options.behaviour === 'huge') return void endless(res);
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname !== '/cm') return void res.writeHead(404).end();
     if (options.password !== undefined && url.searchParams.get('password') !== options.password) {

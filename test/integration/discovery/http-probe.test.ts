@@ -1,4 +1,5 @@
 /** HTTP discovery and adopt against loopback servers that answer like Tasmota's /cm api, and a real Mosquitto. */
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { adoptTasmota } from '../../../electron/core/discovery/adopt.ts';
 import type { AdoptStep } from '../../../shared/discovery/types.ts';
@@ -58,6 +59,24 @@ describe('probe', () => {
     expect(await probeTasmota({ host: broken.host, port: broken.port })).toMatchObject({
       error: { kind: 'not-tasmota' },
     });
+  });
+});
+
+describe('hostile answers', () => {
+  it('stops reading an endless body and says it is not Tasmota', async () => {
+    const huge = await fake({ behaviour: 'huge' });
+    expect(await probeTasmota({ host: huge.host, port: huge.port })).toMatchObject({ error: { kind: 'not-tasmota' } });
+  });
+
+  it('tells a service that does not speak HTTP from one that is not there', async () => {
+    const server = createServer((socket) => socket.end('SSH-2.0-OpenSSH_9.6\r\n\u0000\u0001garbage\r\n\r\n'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      expect(await probeTasmota({ host: '127.0.0.1', port })).toMatchObject({ error: { kind: 'not-tasmota' } });
+    } finally {
+      server.close();
+    }
   });
 });
 
