@@ -4,11 +4,12 @@
  * Per workload: messages/s with the protocol named; auto-detection, `harmonize` on top, and one byte per push (a slow
  * serial line) as ratios to that. The decoders run with node:crypto's AES-GCM, as the Node runtime injects it.
  * Workloads: the meter simulator's own output and a three-frame encrypted E450 push (always), plus the shared
- * corpus's real captures when present.
+ * corpus's real captures when present. With BENCH_BASE=<another checkout> (e.g. a `git worktree` of an older commit)
+ * its decoders run in the same process, alternating with ours, and the table adds ours/base ratios.
  */
 import { createCipheriv } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { withNodeCrypto } from '../../electron/core/crypto/node-gcm.ts';
 import { aesGcmEncrypt } from '../../shared/crypto/gcm.ts';
 import { harmonize } from '../../shared/profile/index.ts';
@@ -107,13 +108,31 @@ function compare(variants: (() => void)[]): { base: number; ratios: number[] } {
   };
 }
 
+/** The decoders and the profile of one checkout. */
+interface Decoding {
+  createDecoder: typeof createDecoder;
+  harmonize: typeof harmonize;
+}
+
+const ours: Decoding = { createDecoder, harmonize };
+const baseDir = process.env.BENCH_BASE;
+const base: Decoding | null = baseDir
+  ? {
+      createDecoder: ((await import(pathToFileURL(`${baseDir}/shared/protocols/decode.ts`).href)) as Decoding)
+        .createDecoder,
+      harmonize: ((await import(pathToFileURL(`${baseDir}/shared/profile/index.ts`).href)) as Decoding).harmonize,
+    }
+  : null;
+
 interface Feed {
   protocol: ProtocolChoice;
   withProfile?: boolean;
   bytewise?: boolean;
+  decoding?: Decoding;
 }
 
-function decodeAll(w: Workload, { protocol, withProfile = false, bytewise = false }: Feed): number {
+function decodeAll(w: Workload, { protocol, withProfile = false, bytewise = false, decoding = ours }: Feed): number {
+  const { createDecoder, harmonize } = decoding;
   let ok = 0;
   for (const stream of w.streams) {
     const decoder = createDecoder(protocol, withNodeCrypto(w.options));
@@ -158,6 +177,19 @@ for (const w of workloads) {
   named.set(w, base * w.messages);
   const bytes = Math.round(w.streams.reduce((n, b) => n + b.length, 0) / w.messages);
   console.log(row([w.name, bytes, Math.round(base * w.messages), ...ratios.slice(1).map((r) => r.toFixed(2))], widths));
+}
+
+if (base) {
+  console.log(`\nours / base (${baseDir}), alternating in this run:`);
+  const baseWidths = [38, 12, 18, 16];
+  console.log(row(['workload', 'named', '+harmonize', 'bytewise'], baseWidths));
+  for (const w of workloads) {
+    const ratio = (feed: Omit<Feed, 'decoding'>) =>
+      compare([() => decodeAll(w, { ...feed, decoding: base }), () => decodeAll(w, feed)]).ratios[1]!.toFixed(2);
+    const { protocol } = w;
+    const cells = [ratio({ protocol }), ratio({ protocol, withProfile: true }), ratio({ protocol, bytewise: true })];
+    console.log(row([w.name, ...cells], baseWidths));
+  }
 }
 
 // The issue's reference rates were measured on another machine of this kind; they are not packaged here, so no ratio
