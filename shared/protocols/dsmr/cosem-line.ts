@@ -16,12 +16,22 @@ export interface GroupValue {
   unit: string | null;
 }
 
+/** The characters String.prototype.trim drops that latin-1 can hold: TAB..CR, space, no-break space. */
+const isBlank = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
+
 /** Splits the body into logical lines; lines without a valid OBIS code (blank, damaged) are left out. */
 export function splitCosemLines(body: string): CosemLine[] {
   const lines: CosemLine[] = [];
-  for (const raw of body.split('\n')) {
-    const text = raw.replace(/\r$/, '').trim();
-    if (text === '') continue;
+  for (let start = 0; start <= body.length;) {
+    const lf = body.indexOf('\n', start);
+    const end = lf < 0 ? body.length : lf;
+    let first = start;
+    let last = end;
+    start = end + 1;
+    while (first < last && isBlank(body.charCodeAt(first))) first++;
+    while (last > first && isBlank(body.charCodeAt(last - 1))) last--;
+    if (first === last) continue;
+    const text = body.slice(first, last);
     const previous = lines[lines.length - 1];
     if (text.startsWith('(')) {
       previous?.groups.push(...groupsOf(text));
@@ -55,9 +65,19 @@ export function splitUnit(group: string): GroupValue {
   return { text: group, unit: null };
 }
 
-const DECIMAL = /^[-+]?\d+(\.\d+)?$/;
-
-/** The number a group's text states, or null when it is not a plain decimal. */
+/** The number a group's text states (`[-+]digits[.digits]`), or null when it is not a plain decimal. */
 export function parseDecimal(text: string): number | null {
-  return DECIMAL.test(text) ? Number(text) : null;
+  let i = text.charCodeAt(0) === 0x2d || text.charCodeAt(0) === 0x2b ? 1 : 0;
+  const intStart = i;
+  while (isDigit(text.charCodeAt(i))) i++;
+  if (i === intStart) return null;
+  if (i < text.length) {
+    if (text.charCodeAt(i) !== 0x2e) return null;
+    const fracStart = ++i;
+    while (isDigit(text.charCodeAt(i))) i++;
+    if (i === fracStart || i < text.length) return null;
+  }
+  return Number(text);
 }
+
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
