@@ -122,14 +122,25 @@ export async function adoptTasmota(request: AdoptRequest): Promise<AdoptResult> 
       ...(request.mqttUser !== undefined ? [`MqttUser ${request.mqttUser}`] : []),
       ...(request.mqttPassword !== undefined ? [`MqttPassword ${request.mqttPassword}`] : []),
     ];
-    const backlog = [`MqttHost ${request.mqttHost}`, `MqttPort ${request.mqttPort}`, ...login, `Topic ${topic}`];
-    step('configure', `sending Backlog MqttHost ${request.mqttHost}; MqttPort ${request.mqttPort}; Topic ${topic}`);
-    const sent = await tasmotaCommand(request.address, `Backlog ${backlog.join('; ')}`, {
-      ...http,
-      signal: request.signal,
-    });
-    if (!sent.ok)
-      return { ok: false, step: 'configure', error: { kind: 'device', message: sent.error.message }, previous };
+    const unchanged =
+      login.length === 0 &&
+      previous.mqttHost === request.mqttHost &&
+      previous.mqttPort === request.mqttPort &&
+      previous.topic === topic;
+    if (unchanged) {
+      // Sending the same settings again would only make the device reconnect (or restart) for nothing.
+      step('configure', `already set to ${request.mqttHost}:${request.mqttPort}, topic ${topic}: nothing sent`);
+    } else {
+      const backlog = [`MqttHost ${request.mqttHost}`, `MqttPort ${request.mqttPort}`, ...login, `Topic ${topic}`];
+      step('configure', `sending Backlog MqttHost ${request.mqttHost}; MqttPort ${request.mqttPort}; Topic ${topic}`);
+      const sent = await tasmotaCommand(request.address, `Backlog ${backlog.join('; ')}`, {
+        ...http,
+        signal: request.signal,
+      });
+      if (!sent.ok) {
+        return { ok: false, step: 'configure', error: { kind: 'device', message: sent.error.message }, previous };
+      }
+    }
 
     step('wait-sensor', `waiting for the first reading on tele/${topic}/SENSOR`);
     const timeoutMs = request.sensorTimeoutMs ?? 120_000;

@@ -1,12 +1,13 @@
 /** HTTP discovery and adopt against loopback servers that answer like Tasmota's /cm api, and a real Mosquitto. */
 import { createServer, type AddressInfo } from 'node:net';
+import mqtt from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { adoptTasmota } from '../../../electron/core/discovery/adopt.ts';
 import type { AdoptStep } from '../../../shared/discovery/types.ts';
 import { probeTasmota, scanSubnet } from '../../../electron/core/discovery/http-probe.ts';
 import { freePort, startMosquitto, type Mosquitto } from '../../helpers/mosquitto.ts';
 import { until } from '../../helpers/wait.ts';
-import { startFakeTasmota, type FakeTasmota } from './fake-tasmota.ts';
+import { GPLUG_SENSOR, startFakeTasmota, type FakeTasmota } from './fake-tasmota.ts';
 
 const opened: FakeTasmota[] = [];
 const fake = async (options: Parameters<typeof startFakeTasmota>[0] = {}) => {
@@ -154,6 +155,32 @@ describe('adopt', () => {
       'Status 0',
       `Backlog MqttHost 127.0.0.1; MqttPort ${broker.port}; Topic gplug_keller`,
     ]);
+  });
+
+  it('sends nothing when the device already uses the bridge broker, and still waits for its reading', async () => {
+    const device = await fake();
+    device.settings.mqttHost = '127.0.0.1';
+    device.settings.mqttPort = broker.port;
+    const address = { host: device.host, port: device.port };
+    const live = await mqtt.connectAsync(broker.url);
+    // The device publishes at its next TelePeriod; here, once the bridge is listening.
+    const publishing = setInterval(
+      () => void live.publish('tele/gplug_keller/SENSOR', JSON.stringify(GPLUG_SENSOR)),
+      50,
+    );
+    try {
+      const result = await adoptTasmota({
+        address,
+        mqttHost: '127.0.0.1',
+        mqttPort: broker.port,
+        watch: { url: broker.url },
+      });
+      expect(result).toMatchObject({ ok: true, source: { topic: 'gplug_keller' } });
+      expect(device.commands).toEqual(['Status 0']);
+    } finally {
+      clearInterval(publishing);
+      await live.endAsync();
+    }
   });
 
   it('changes nothing on the device when the request is unsafe or the device refuses the login', async () => {
