@@ -9,7 +9,8 @@ import { BridgeStore } from './store/bridge-store.ts';
 import { StoreContext } from './store/use-bridge.ts';
 import './styles.css';
 
-applyTheme(storedTheme());
+// The theme before the first paint (no flash of light); the app then keeps it, and follows the system.
+applyTheme(storedTheme())();
 await initI18n();
 const store = new BridgeStore(websocketTransport(apiUrl(location)));
 

@@ -73,7 +73,7 @@ describe('the browser UI against serve and the simulated meter', () => {
     }
   }, 120_000);
 
-  it('speaks the browser language and switches language with numbers in that locale', async () => {
+  it('speaks the browser language, switches language (numbers in that locale) and theme, and remembers them', async () => {
     const { page, close } = await openPage(browser, bridge.url, { locale: 'de-DE' });
     try {
       await page.locator('[data-quantity="energy_in"]').waitFor({ timeout: 30_000 });
@@ -82,6 +82,12 @@ describe('the browser UI against serve and the simulated meter', () => {
       await page.getByLabel('Sprache').selectOption('fr');
       await page.getByRole('heading', { level: 1, name: 'Compteurs' }).waitFor();
       expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+      // The chosen theme applies at once and is remembered.
+      await page.getByLabel('Apparence').selectOption('dark');
+      expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'Compteurs' }).waitFor();
+      expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
     } finally {
       await close();
     }

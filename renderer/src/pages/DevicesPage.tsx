@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SerialPortView } from '../../../shared/api.ts';
+import { ScrollTable } from '../components/ScrollTable.tsx';
 import { errorCount, SourceStateText } from '../components/SourceState.tsx';
 import { useLocale } from '../components/use-locale.ts';
 import { formatNumber, formatTime } from '../format/format.ts';
@@ -46,69 +47,56 @@ export function DevicesPage() {
         {ports && 'error' in ports && <p role="alert">{t('devices.portsError', { message: ports.error })}</p>}
         {ports && 'ports' in ports && ports.ports.length === 0 && <p>{t('devices.portsNone')}</p>}
         {ports && 'ports' in ports && ports.ports.length > 0 && (
-          <div className="scroll" tabIndex={0} role="region" aria-labelledby="ports-title">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('devices.path')}</th>
-                  <th scope="col">{t('devices.device')}</th>
-                  <th scope="col">{t('devices.manufacturer')}</th>
-                  <th scope="col">{t('devices.chip')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {ports.ports.map((p) => (
-                  <tr key={p.path}>
-                    <td>
-                      <code>{p.path}</code>
-                      {p.likelyMeterAdapter && <span className="badge ok">{t('devices.likelyAdapter')}</span>}
-                    </td>
-                    <td>
-                      <code>{p.device}</code>
-                    </td>
-                    <td>{p.manufacturer ?? '–'}</td>
-                    <td>{p.chip ?? '–'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable
+            labelledBy="ports-title"
+            headers={[t('devices.path'), t('devices.device'), t('devices.manufacturer'), t('devices.chip')]}
+          >
+            {ports.ports.map((p) => (
+              <tr key={p.path}>
+                <td>
+                  <code>{p.path}</code>
+                  {p.likelyMeterAdapter && <span className="badge ok">{t('devices.likelyAdapter')}</span>}
+                </td>
+                <td>
+                  <code>{p.device}</code>
+                </td>
+                <td>{p.manufacturer ?? '–'}</td>
+                <td>{p.chip ?? '–'}</td>
+              </tr>
+            ))}
+          </ScrollTable>
         )}
       </section>
       <section className="card" aria-labelledby="sources-title">
         <h2 id="sources-title">{t('devices.sources')}</h2>
         {bridge && bridge.sources.length === 0 && <p>{t('devices.sourcesNone')}</p>}
         {bridge && bridge.sources.length > 0 && (
-          <div className="scroll" tabIndex={0} role="region" aria-labelledby="sources-title">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('meters.source')}</th>
-                  <th scope="col">{t('devices.type')}</th>
-                  <th scope="col">{t('devices.state')}</th>
-                  <th scope="col">{t('devices.frames')}</th>
-                  <th scope="col">{t('devices.errors')}</th>
-                  <th scope="col">{t('devices.lastSeen')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {bridge.sources.map((s) => (
-                  <tr key={s.id}>
-                    <td>
-                      <code>{s.label}</code>
-                    </td>
-                    <td>{s.type}</td>
-                    <td>
-                      <SourceStateText source={s} />
-                    </td>
-                    <td className="num">{formatNumber(locale, s.counters.framesOk)}</td>
-                    <td className="num">{formatNumber(locale, errorCount(s))}</td>
-                    <td>{s.counters.lastSeen ? formatTime(locale, s.counters.lastSeen * 1000) : t('devices.never')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable
+            labelledBy="sources-title"
+            headers={[
+              t('meters.source'),
+              t('devices.type'),
+              t('devices.state'),
+              t('devices.frames'),
+              t('devices.errors'),
+              t('devices.lastSeen'),
+            ]}
+          >
+            {bridge.sources.map((s) => (
+              <tr key={s.id}>
+                <td>
+                  <code>{s.label}</code>
+                </td>
+                <td>{s.type}</td>
+                <td>
+                  <SourceStateText source={s} />
+                </td>
+                <td className="num">{formatNumber(locale, s.counters.framesOk)}</td>
+                <td className="num">{formatNumber(locale, errorCount(s))}</td>
+                <td>{s.counters.lastSeen ? formatTime(locale, s.counters.lastSeen * 1000) : t('devices.never')}</td>
+              </tr>
+            ))}
+          </ScrollTable>
         )}
       </section>
     </>

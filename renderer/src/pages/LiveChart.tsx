@@ -7,6 +7,11 @@ import { useLocale } from '../components/use-locale.ts';
 import { formatTime, formatValue } from '../format/format.ts';
 import { useBridge, useStore } from '../store/use-bridge.ts';
 
+const LINES = [
+  { key: 'import', label: 'chart.import', color: '#2f7ed8' },
+  { key: 'export', label: 'chart.export', color: '#2e9e5b' },
+] as const;
+
 /** About two points per pixel column of a wide chart. */
 const BUCKETS = 400;
 
@@ -54,24 +59,18 @@ export function LiveChart({ meterId }: { meterId: string }) {
               contentStyle={{ background: 'var(--surface)', color: 'var(--text)', border: '1px solid var(--border)' }}
             />
             <Legend />
-            <Line
-              data={series!.import}
-              dataKey="v"
-              name={t('chart.import')}
-              stroke="#2f7ed8"
-              dot={false}
-              isAnimationActive={false}
-              strokeWidth={2}
-            />
-            <Line
-              data={series!.export}
-              dataKey="v"
-              name={t('chart.export')}
-              stroke="#2e9e5b"
-              dot={false}
-              isAnimationActive={false}
-              strokeWidth={2}
-            />
+            {LINES.map(({ key, label, color }) => (
+              <Line
+                key={key}
+                data={series![key]}
+                dataKey="v"
+                name={t(label)}
+                stroke={color}
+                dot={false}
+                isAnimationActive={false}
+                strokeWidth={2}
+              />
+            ))}
           </LineChart>
         </ResponsiveContainer>
       )}

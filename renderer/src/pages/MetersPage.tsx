@@ -15,6 +15,10 @@ const PHASE_COLUMNS = [
   { key: 'current', label: 'meters.current' },
 ] as const;
 const COUNTER_UNITS = new Set(['Wh', 'varh', 'VAh']);
+const NOW = [
+  { quantity: 'power_in', label: 'meters.import', kind: 'import' },
+  { quantity: 'power_out', label: 'meters.export', kind: 'export' },
+] as const;
 
 export function MetersPage() {
   const { t } = useTranslation();
@@ -66,18 +70,14 @@ function Meter({ meter }: { meter: MeterView }) {
       </p>
 
       <div className="tiles">
-        <div className="tile import">
-          <span className="tile-label">{t('meters.import')}</span>
-          <span className="tile-value" data-quantity="power_in">
-            {value(byQuantity.get('power_in'))}
-          </span>
-        </div>
-        <div className="tile export">
-          <span className="tile-label">{t('meters.export')}</span>
-          <span className="tile-value" data-quantity="power_out">
-            {value(byQuantity.get('power_out'))}
-          </span>
-        </div>
+        {NOW.map(({ quantity, label, kind }) => (
+          <div className={`tile ${kind}`} key={quantity}>
+            <span className="tile-label">{t(label)}</span>
+            <span className="tile-value" data-quantity={quantity}>
+              {value(byQuantity.get(quantity))}
+            </span>
+          </div>
+        ))}
       </div>
 
       <LiveChart meterId={meter.meterId} />

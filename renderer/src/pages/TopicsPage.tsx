@@ -1,6 +1,7 @@
 /** Every value topic the bridge publishes, with its latest value, like an MQTT explorer limited to the profile. */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ScrollTable } from '../components/ScrollTable.tsx';
 import { useLocale } from '../components/use-locale.ts';
 import { formatTime, formatValue } from '../format/format.ts';
 import { quantityLabel } from '../format/quantity-label.ts';
@@ -18,44 +19,35 @@ export function TopicsPage() {
   const copy = (topic: string) => void navigator.clipboard.writeText(topic).then(() => setCopied(topic));
   return (
     <>
-      <h1>{t('topics.title')}</h1>
+      <h1 id="topics-title">{t('topics.title')}</h1>
       <p className="hint">{t('topics.intro')}</p>
       <section className="card">
         {rows.length === 0 ? (
           <p>{t('topics.none')}</p>
         ) : (
-          <div className="scroll" tabIndex={0} role="region" aria-label={t('topics.title')}>
-            <table className="topics">
-              <thead>
-                <tr>
-                  <th scope="col">{t('topics.topic')}</th>
-                  <th scope="col">{t('meters.quantity')}</th>
-                  <th scope="col">{t('topics.value')}</th>
-                  <th scope="col">{t('topics.time')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr key={r.full}>
-                    <td>
-                      <code>{r.full}</code>{' '}
-                      <button
-                        type="button"
-                        className="small"
-                        onClick={() => copy(r.full)}
-                        aria-label={t('topics.copy', { topic: r.full })}
-                      >
-                        {copied === r.full ? t('topics.copied') : t('topics.copyButton')}
-                      </button>
-                    </td>
-                    <td>{quantityLabel(t, r.quantity)}</td>
-                    <td className="num">{formatValue(locale, r.value, r.unit)}</td>
-                    <td>{r.timestamp ? formatTime(locale, r.timestamp * 1000) : '–'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable
+            labelledBy="topics-title"
+            headers={[t('topics.topic'), t('meters.quantity'), t('topics.value'), t('topics.time')]}
+          >
+            {rows.map((r) => (
+              <tr key={r.full}>
+                <td>
+                  <code>{r.full}</code>{' '}
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() => copy(r.full)}
+                    aria-label={t('topics.copy', { topic: r.full })}
+                  >
+                    {copied === r.full ? t('topics.copied') : t('topics.copyButton')}
+                  </button>
+                </td>
+                <td>{quantityLabel(t, r.quantity)}</td>
+                <td className="num">{formatValue(locale, r.value, r.unit)}</td>
+                <td>{r.timestamp ? formatTime(locale, r.timestamp * 1000) : '–'}</td>
+              </tr>
+            ))}
+          </ScrollTable>
         )}
       </section>
     </>

@@ -1,0 +1,32 @@
+import type { ReactNode } from 'react';
+
+/**
+ * A wide table in a region that scrolls sideways on a narrow screen; focusable, so that keyboard users can scroll it
+ * too, and named by the heading it sits under.
+ */
+export function ScrollTable({
+  labelledBy,
+  headers,
+  children,
+}: {
+  labelledBy: string;
+  headers: string[];
+  children: ReactNode;
+}) {
+  return (
+    <div className="scroll" tabIndex={0} role="region" aria-labelledby={labelledBy}>
+      <table>
+        <thead>
+          <tr>
+            {headers.map((h) => (
+              <th scope="col" key={h}>
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
