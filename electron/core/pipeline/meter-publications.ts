@@ -17,6 +17,7 @@ import {
   rlDspMessage,
   statePayload,
   valuePayload,
+  type MeterTopics,
   type ProfileTopics,
   type Reading,
 } from '../../../shared/profile/index.ts';
@@ -70,6 +71,8 @@ export interface KnownMeter {
 }
 
 interface MeterRecord extends MeterSnapshot {
+  /** Its topics, built once. */
+  topics: MeterTopics;
   /** The source it was last read from. */
   sourceId: string;
   alias?: string;
@@ -159,9 +162,11 @@ export class MeterPublications {
     if (!meter) {
       const earlier = this.dormant.get(meterId);
       this.dormant.delete(meterId);
+      const topics = this.topics.meter(context.alias ?? meterId);
       meter = {
         meterId,
-        topicId: this.topics.meter(context.alias ?? meterId).id,
+        topicId: topics.id,
+        topics,
         ...(context.alias !== undefined ? { alias: context.alias } : {}),
         online: false,
         firstSeen: earlier?.firstSeen ?? context.receivedAt,
@@ -190,7 +195,7 @@ export class MeterPublications {
       this.countSource(context.sourceId, 1);
       meter.sourceId = context.sourceId;
     }
-    const meterTopics = this.topics.meter(meter.topicId);
+    const meterTopics = meter.topics;
     meter.lastSeen = context.receivedAt;
     meter.readings = readings;
     meter.info = info;
@@ -240,8 +245,7 @@ export class MeterPublications {
   retained(): OutboundMessage[] {
     const out: OutboundMessage[] = [];
     for (const meter of this.meters.values()) {
-      const topics = this.topics.meter(meter.topicId);
-      if (meter.infoJson) out.push({ topic: topics.info, payload: meter.infoJson, ...OPTIONS.info });
+      if (meter.infoJson) out.push({ topic: meter.topics.info, payload: meter.infoJson, ...OPTIONS.info });
       out.push(this.status(meter.topicId, meter.online ? 'online' : 'offline'));
       if (this.settings.homeAssistant.enabled && meter.announced.size) out.push(this.discovery(meter));
     }
