@@ -24,7 +24,6 @@ export interface FoundList {
   /** `receivedIds`: meter IDs the bridge reads now; `outputBroker`: a source on it needs no `url`. */
   view(receivedIds: ReadonlySet<string>, outputBroker?: string): { devices: FoundDevice[]; meters: FoundMeter[] };
   readonly overflow: number;
-  clear(): void;
 }
 
 const IDENTITIES = ['mac', 'topic', 'ip', 'hostname'] as const;
@@ -106,11 +105,6 @@ export function createFoundList(options: FoundListOptions = {}): FoundList {
     },
     get overflow() {
       return overflow;
-    },
-    clear() {
-      devices.clear();
-      index.clear();
-      meters.clear();
     },
   };
 }

@@ -26,7 +26,6 @@ export interface AdoptRequest extends TasmotaCredentials {
   watch: { url: string; username?: string; password?: string };
   /** How long to wait for the first SENSOR message; 120 s by default (a TelePeriod is 300 s unless changed). */
   sensorTimeoutMs?: number;
-  httpTimeoutMs?: number;
   onStep?(step: AdoptStep, detail: string): void;
   signal?: AbortSignal;
 }
@@ -97,7 +96,7 @@ async function listen(request: AdoptRequest, topic: string) {
 
 export async function adoptTasmota(request: AdoptRequest): Promise<AdoptResult> {
   const step = (name: AdoptStep, detail: string) => request.onStep?.(name, detail);
-  const http = { user: request.user, password: request.password, timeoutMs: request.httpTimeoutMs };
+  const http = { user: request.user, password: request.password };
 
   step('read-settings', 'reading the device settings (Status 0)');
   const status = await probeTasmota(request.address, { ...http, signal: request.signal });

@@ -21,7 +21,6 @@ export interface BrokerWatchOptions extends BrokerDiscoveryOptions {
   password?: string;
   /** 5 lets the origin property tell the bridge's own messages apart; 4 for MQTT 3.1.1 brokers (the embedded one). */
   protocolVersion?: 4 | 5;
-  reconnectPeriodMs?: number;
   list: FoundList;
   /** Called after a message changed the list (the caller coalesces). */
   onChange(): void;
@@ -50,7 +49,7 @@ export class BrokerWatch {
       username: this.options.username,
       password: this.options.password,
       clean: true,
-      reconnectPeriod: this.options.reconnectPeriodMs ?? 5000,
+      reconnectPeriod: 5000,
       reconnectOnConnackError: true,
       resubscribe: false,
       ...(version === 5 ? { properties: { maximumPacketSize: MAX_PACKET_BYTES } } : {}),

@@ -10,7 +10,7 @@ import type { AdoptProgress, AdoptResult, DiscoveryView, ScanProgress } from '..
 import { adoptTasmota, type AdoptRequest } from './adopt.ts';
 import { BrokerWatch, type BrokerWatchOptions } from './broker-watch.ts';
 import { probeTasmota, scanSubnet, type ProbeResult, type ScanResult } from './http-probe.ts';
-import { browseMdns, type MdnsBrowseOptions, type MdnsResult } from './mdns-browse.ts';
+import { browseMdns, type MdnsResult } from './mdns-browse.ts';
 import { hostLabel, type TasmotaCredentials } from './tasmota-http.ts';
 
 export interface DiscoveryServiceOptions extends FoundListOptions {
@@ -20,7 +20,6 @@ export interface DiscoveryServiceOptions extends FoundListOptions {
   outputBroker?: string;
   /** Meter IDs the bridge receives now (from its meter list), for the `received` flags. */
   receivedIds(): ReadonlySet<string>;
-  mdns?: Omit<MdnsBrowseOptions, 'signal'>;
 }
 
 export interface DiscoveryEvents {
@@ -99,7 +98,7 @@ export class DiscoveryService extends EventEmitter<DiscoveryEvents> {
   }
 
   async browseMdns(): Promise<MdnsResult> {
-    const result = await browseMdns(this.options.mdns);
+    const result = await browseMdns();
     if (result.ok) for (const device of result.devices) this.list.addDevice(device, 'mdns', Date.now());
     if (result.ok && result.devices.length) this.emit('change');
     return result;

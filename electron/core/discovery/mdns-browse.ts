@@ -8,16 +8,12 @@ import { clip, normalizeIp } from '../../../shared/discovery/text.ts';
 import type { DeviceFacts } from '../../../shared/discovery/types.ts';
 
 /** Default Tasmota hostnames and the gPlug's. */
-export const TASMOTA_LIKE = /tasmota|gplug/i;
+const TASMOTA_LIKE = /tasmota|gplug/i;
 
 export interface MdnsBrowseOptions {
   /** How long to listen for answers; 3000 ms by default. */
   durationMs?: number;
-  /** Which instance or host names count; TASMOTA_LIKE by default. */
-  namePattern?: RegExp;
   signal?: AbortSignal;
-  /** multicast-dns socket options (interface, bind address), for tests in a network namespace. */
-  socket?: { interface?: string; bind?: string };
 }
 
 export type MdnsResult = { ok: true; devices: DeviceFacts[] } | { ok: false; error: string };
@@ -38,20 +34,17 @@ function facts(service: Service): DeviceFacts {
 }
 
 export function browseMdns(options: MdnsBrowseOptions = {}): Promise<MdnsResult> {
-  const pattern = options.namePattern ?? TASMOTA_LIKE;
   return new Promise((resolve) => {
     let failed: string | undefined;
     let bonjour: Bonjour;
     try {
-      // Bonjour hands its first argument to multicast-dns as socket options; its typing only names service fields.
-      const socket = (options.socket ?? {}) as ConstructorParameters<typeof Bonjour>[0];
-      bonjour = new Bonjour(socket, (error: Error) => (failed ??= error.message));
+      bonjour = new Bonjour({}, (error: Error) => (failed ??= error.message));
     } catch (e) {
       return resolve({ ok: false, error: `mDNS is not available here: ${(e as Error).message}` });
     }
     const found = new Map<string, DeviceFacts>();
     const browser = bonjour.find({ type: 'http', protocol: 'tcp' }, (service) => {
-      if (found.size >= MAX_ANSWERS || !(pattern.test(service.name) || pattern.test(service.host))) return;
+      if (found.size >= MAX_ANSWERS || !(TASMOTA_LIKE.test(service.name) || TASMOTA_LIKE.test(service.host))) return;
       found.set(`${service.name}|${service.host}`, facts(service));
     });
     const finish = () => {
