@@ -40,7 +40,17 @@ function run(args: string[]): Running {
 
 export interface Bridge {
   url: string;
+  /** Stops the process and starts it again on the same config and ports, like a service restart. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
+}
+
+async function listening(serve: Running): Promise<string> {
+  return untilDefined(
+    () => /UI and api on (http:\/\/\S+)/.exec(serve.output())?.[1],
+    `serve to listen (${serve.output()})`,
+    60_000,
+  );
 }
 
 /** `serve` with the given sources; resolves when its UI listens. */
@@ -49,14 +59,16 @@ export async function startBridge(sources: Record<string, unknown>[]): Promise<B
   const config = join(dir, 'bridge.yaml');
   const uiPort = await freePort();
   writeFileSync(config, stringify({ embeddedBroker: { port: await freePort() }, ui: { port: uiPort }, sources }));
-  const serve = run(['serve', '--config', config, '--data-dir', join(dir, 'data')]);
-  const url = await untilDefined(
-    () => /UI and api on (http:\/\/\S+)/.exec(serve.output())?.[1],
-    `serve to listen (${serve.output()})`,
-    60_000,
-  );
+  const args = ['serve', '--config', config, '--data-dir', join(dir, 'data')];
+  let serve = run(args);
+  const url = await listening(serve);
   return {
     url,
+    async restart() {
+      await terminate(serve.child);
+      serve = run(args);
+      await listening(serve);
+    },
     async stop() {
       await terminate(serve.child);
       rmSync(dir, { recursive: true, force: true });

@@ -130,6 +130,26 @@ describe('the browser UI against serve and the simulated meter', () => {
     }
   }, 60_000);
 
+  it('says when the bridge is gone, and comes back by itself with live values after a restart', async () => {
+    const { page, close } = await openPage(browser, bridge.url);
+    try {
+      const status = page.getByRole('status');
+      await page.locator('[data-quantity="power_in"]').first().waitFor({ timeout: 30_000 });
+      expect(await status.textContent()).toBe('Connected to the bridge');
+      const restarted = bridge.restart();
+      await page.getByText('Connection to the bridge lost, retrying…').waitFor({ timeout: 30_000 });
+      await restarted;
+      await page.getByText('Connected to the bridge').waitFor({ timeout: 30_000 });
+      // Live again: the value keeps changing with the restarted bridge's messages.
+      const powerIn = page.locator('[data-quantity="power_in"]').first();
+      await powerIn.waitFor({ timeout: 30_000 });
+      const first = await powerIn.textContent();
+      await expect.poll(() => powerIn.textContent(), { timeout: 30_000 }).not.toBe(first);
+    } finally {
+      await close();
+    }
+  }, 120_000);
+
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`has no serious or critical axe-core violation on any page (${colorScheme})`, async () => {
       const { page, close } = await openPage(browser, bridge.url, { colorScheme });
