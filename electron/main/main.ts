@@ -23,6 +23,8 @@ import { guardSession } from './web-guards.ts';
 import { loadWindowState } from './window-state.ts';
 
 const APP_NAME = 'Smartmeter Bridge';
+/** Beyond the queue's shutdown flush: stopping the sources, disconnecting, writing the rest to disk. */
+const STOP_GRACE_MS = 5000;
 const here = dirname(fileURLToPath(import.meta.url));
 
 // Named for people, not after the npm package, in development and installed alike: the user data and log folders,
@@ -138,7 +140,10 @@ function start(): void {
     // Stopped as `serve` stops: meters and bridge reported offline, queued messages kept on disk.
     event.preventDefault();
     tray.destroy();
-    void bridge.stop().finally(() => ((stopped = true), app.quit()));
+    // Bounded like `serve`: the configured flush time and a grace, then the app ends with the rest on disk.
+    const boundMs = (loaded.ok ? loaded.config.queue.shutdownFlushMs : 0) + STOP_GRACE_MS;
+    const timeUp = new Promise((resolve) => setTimeout(resolve, boundMs).unref());
+    void Promise.race([bridge.stop(), timeUp]).finally(() => ((stopped = true), app.quit()));
   });
 
   void run();

@@ -57,6 +57,9 @@ export class BrowserWindow extends EventEmitter {
   isMinimized(): boolean {
     return false;
   }
+  isDestroyed(): boolean {
+    return false;
+  }
   isVisible(): boolean {
     return this.visible;
   }
@@ -144,8 +147,95 @@ export class Tray extends EventEmitter {
 
 export const Menu = {
   buildFromTemplate: (template: MenuItemConstructorOptions[]) => ({ template }),
+  setApplicationMenu(): void {},
 };
 
 export const nativeImage = { createFromPath: (path: string) => ({ path }) };
 
-export default { BrowserWindow, ipcMain, ipcRenderer, contextBridge, protocol, shell, Tray, Menu, nativeImage };
+/** The app's life cycle as the entry uses it; `paths` and `singleInstance` are set by a test before importing it. */
+export const app = Object.assign(new EventEmitter(), {
+  paths: {} as Record<string, string>,
+  singleInstance: true,
+  isPackaged: false,
+  quitCalls: 0,
+  /** True once a quit went through: nothing prevented 'will-quit'. */
+  quitted: false,
+  name: 'smartmeter-bridge',
+  setName(name: string): void {
+    app.name = name;
+  },
+  getPath(name: string): string {
+    const path = app.paths[name];
+    if (path === undefined) throw new Error(`no path '${name}' in the test`);
+    return path;
+  },
+  setPath(name: string, path: string): void {
+    app.paths[name] = path;
+  },
+  getVersion: () => '0.0.0-test',
+  requestSingleInstanceLock: () => app.singleInstance,
+  whenReady: () => Promise.resolve(),
+  setLoginItemSettings(): void {},
+  /** As Electron: 'before-quit', then a preventable 'will-quit'. */
+  quit(): void {
+    app.quitCalls++;
+    app.emit('before-quit', { preventDefault() {} });
+    let prevented = false;
+    app.emit('will-quit', { preventDefault: () => (prevented = true) });
+    if (!prevented) app.quitted = true;
+  },
+});
+
+function fakeSession() {
+  return {
+    protocolHandlers: new Map<string, (request: { url: string }) => Promise<Response>>(),
+    permissionRequest: undefined as unknown,
+    protocol: {
+      handle(scheme: string, handler: (request: { url: string }) => Promise<Response>): void {
+        defaultSession.protocolHandlers.set(scheme, handler);
+      },
+    },
+    setPermissionRequestHandler(handler: unknown): void {
+      defaultSession.permissionRequest = handler;
+    },
+    setPermissionCheckHandler(): void {},
+    setDevicePermissionHandler(): void {},
+    webRequest: { onBeforeRequest(): void {} },
+  };
+}
+const defaultSession = fakeSession();
+export const session = { defaultSession };
+
+/** A keychain that works: what it seals cannot be read back without it. */
+export const safeStorage = {
+  isEncryptionAvailable: () => true,
+  getSelectedStorageBackend: () => 'gnome_libsecret',
+  encryptString: (plain: string) => Buffer.from(`sealed:${Buffer.from(plain).toString('base64')}`),
+  decryptString: (sealed: Buffer) => Buffer.from(sealed.toString().replace(/^sealed:/, ''), 'base64').toString(),
+};
+
+export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
+
+export const dialog = {
+  errors: [] as string[],
+  showErrorBox(title: string, content: string): void {
+    dialog.errors.push(`${title}: ${content}`);
+  },
+};
+
+export default {
+  app,
+  BrowserWindow,
+  contextBridge,
+  dialog,
+  ipcMain,
+  ipcRenderer,
+  Menu,
+  nativeImage,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  shell,
+  Tray,
+};
