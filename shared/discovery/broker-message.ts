@@ -11,8 +11,8 @@
  */
 import { parseJsonPayload } from '../sources/json.ts';
 import { isOwnTopic, type LoopGuardOptions } from '../sources/loop-guard.ts';
-import { convertDatacollector, datacollectorTopic } from '../sources/datacollector.ts';
-import { convertRlDsp, rlDspTopic } from '../sources/rl-dsp.ts';
+import { convertDatacollector, datacollectorFilters, datacollectorTopic } from '../sources/datacollector.ts';
+import { convertRlDsp, rlDspFilters, rlDspTopic } from '../sources/rl-dsp.ts';
 import type { GatewayKind } from '../sources/types.ts';
 import { findMeterObject } from './meter-object.ts';
 import { readDiscoveryConfig, readDiscoverySensors, readInfo } from './tasmota-payloads.ts';
@@ -50,8 +50,9 @@ export function discoveryFilters(options: BrokerDiscoveryOptions): string[] {
     `${disc}/+/config`,
     `${disc}/+/sensors`,
     ...[...TELE_NAMES].map((name) => `${tele}/+/${name}`),
-    `${options.rawPrefix ?? 'smartmeter'}/#`,
-    'dt/+/+/ds',
+    // The translator's own filters: discovery sees exactly the topics "translate" will read.
+    ...datacollectorFilters({ base: options.rawPrefix ?? 'smartmeter' }),
+    ...rlDspFilters(),
   ];
 }
 

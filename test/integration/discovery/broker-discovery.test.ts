@@ -88,6 +88,7 @@ beforeAll(async () => {
   // The bridge's own output: lower-case profile topics (MQTT 3.1.1 rule), and on MQTT 5 anything with the origin mark,
   // even a topic shaped like the datacollector's.
   await gateway.publishAsync('smartmeter/35012345/power/power_in', json({ value: 412, unit: 'W' }), retained);
+  await gateway.publishAsync('smartmeter/35012345/state', json({ power_in: 412 }), retained);
   const bridge = await publisher(5);
   await bridge.publishAsync('smartmeter/35012345/ACTIVE_POWER_P', json({ value: 412, timestamp: 1795000000 }), {
     ...retained,
