@@ -11,7 +11,8 @@ export interface PushFacts {
   entries: number;
   /** OBIS codes of the values, formatted. */
   codes: ReadonlySet<string>;
-  systemTitle?: Uint8Array;
+  /** The system title read as latin-1 text, for its ASCII prefix (`LGZgs`). */
+  systemTitle?: string;
   manufacturer?: string;
   pushSetup?: string;
   objectList: boolean;
@@ -53,17 +54,16 @@ export function pushFacts(
     objectList: content.objectList,
     descriptors,
     ...(listId !== undefined ? { listId } : {}),
-    ...(systemTitle ? { systemTitle } : {}),
+    ...(systemTitle ? { systemTitle: String.fromCharCode(...systemTitle) } : {}),
     ...(manufacturer ? { manufacturer } : {}),
     ...(content.pushSetup ? { pushSetup: content.pushSetup } : {}),
   };
 }
 
 function matches(m: FamilyMatch, facts: PushFacts): boolean {
-  const title = facts.systemTitle ? String.fromCharCode(...facts.systemTitle) : undefined;
   return (
     (m.listId === undefined || m.listId === facts.listId) &&
-    (m.systemTitlePrefix === undefined || (title?.startsWith(m.systemTitlePrefix) ?? false)) &&
+    (m.systemTitlePrefix === undefined || (facts.systemTitle?.startsWith(m.systemTitlePrefix) ?? false)) &&
     (m.manufacturer === undefined || m.manufacturer === facts.manufacturer) &&
     (m.pushSetup === undefined || m.pushSetup === facts.pushSetup) &&
     (m.objectList === undefined || m.objectList === facts.objectList) &&
