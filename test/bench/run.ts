@@ -1,13 +1,19 @@
 /**
- * `npm run bench [-- --quick]`: the decoders, the CLI's start, the translator and the service, one after the other
- * in one run, each in a process of its own so that one's garbage and timers never weigh on the next. `--quick` shortens every part
- * (the whole run stays under 45 s on a loaded 2-core machine).
+ * `npm run bench [-- --quick]`: the decoders, the CLI's start, the translator, the service and the UI's live view,
+ * one after the other in one run, each in a process of its own so that one's garbage and timers never weigh on the
+ * next. `--quick` shortens every part.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const quick = process.argv.includes('--quick');
-const BENCHES = ['decode.bench.ts', 'cli-start.bench.ts', 'translator.bench.ts', 'service.bench.ts'];
+const BENCHES = [
+  'decode.bench.ts',
+  'cli-start.bench.ts',
+  'translator.bench.ts',
+  'service.bench.ts',
+  'ui-live.bench.ts',
+];
 const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
 
 let failed = 0;

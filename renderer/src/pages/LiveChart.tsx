@@ -1,11 +1,11 @@
 /** Import and export power since the page opened, thinned to the chart's width (min/max buckets). */
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { minMaxBuckets } from '../chart/downsample.ts';
 import { useLocale } from '../components/use-locale.ts';
 import { formatTime, formatValue } from '../format/format.ts';
-import { useBridge, useStore } from '../store/use-bridge.ts';
+import { useBridgeSelect, useStore } from '../store/use-bridge.ts';
 
 const LINES = [
   { key: 'import', label: 'chart.import', color: '#2f7ed8' },
@@ -15,10 +15,11 @@ const LINES = [
 /** About two points per pixel column of a wide chart. */
 const BUCKETS = 400;
 
-export function LiveChart({ meterId }: { meterId: string }) {
+/** Renders only when a power sample arrived, not on every pushed view (counters change more often). */
+export const LiveChart = memo(function LiveChart({ meterId }: { meterId: string }) {
   const { t } = useTranslation();
   const locale = useLocale();
-  const { powerRevision } = useBridge();
+  const powerRevision = useBridgeSelect((s) => s.powerRevision);
   const store = useStore();
   const series = useMemo(() => {
     const s = store.power.of(meterId);
@@ -76,4 +77,4 @@ export function LiveChart({ meterId }: { meterId: string }) {
       )}
     </figure>
   );
-}
+});

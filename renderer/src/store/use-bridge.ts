@@ -13,3 +13,9 @@ export function useBridge(): BridgeState {
   const store = useStore();
   return useSyncExternalStore(store.subscribe, store.getState);
 }
+
+/** One part of the state: the component renders again only when that part changed (compared with Object.is). */
+export function useBridgeSelect<T>(select: (state: BridgeState) => T): T {
+  const store = useStore();
+  return useSyncExternalStore(store.subscribe, () => select(store.getState()));
+}
