@@ -40,27 +40,38 @@ export function createFoundList(options: FoundListOptions = {}): FoundList {
   const identities = (facts: DeviceFacts) =>
     IDENTITIES.flatMap((name) => (facts[name] === undefined ? [] : [`${name}:${facts[name]}`]));
 
-  const findDevice = (facts: DeviceFacts): DeviceEntry | undefined => {
-    for (const id of identities(facts)) {
-      const key = index.get(id);
-      if (key !== undefined) return devices.get(key);
+  const unindex = (entry: DeviceEntry) => {
+    for (const id of identities(entry)) if (index.get(id) === entry.key) index.delete(id);
+  };
+
+  /** Two entries turned out to be one device (e.g. mDNS named a host that MQTT later tied to a MAC). */
+  const absorb = (into: DeviceEntry, from: DeviceEntry) => {
+    unindex(from);
+    devices.delete(from.key);
+    for (const [name, value] of Object.entries(from)) {
+      if (!(name in into)) Object.assign(into, { [name]: value });
     }
-    return undefined;
+    for (const via of from.via) if (!into.via.includes(via)) into.via.push(via);
   };
 
   return {
     addDevice(facts, via, now, broker) {
       const ids = identities(facts);
       if (ids.length === 0) return false;
-      let entry = findDevice(facts);
+      const keys = [...new Set(ids.flatMap((id) => index.get(id) ?? []))];
+      let entry = keys[0] === undefined ? undefined : devices.get(keys[0]);
       if (!entry) {
         if (devices.size >= maxDevices) return (overflow++, false);
         entry = { key: ids[0]!, via: [], lastSeen: now };
         devices.set(entry.key, entry);
       }
+      for (const key of keys.slice(1)) absorb(entry, devices.get(key)!);
+      // Re-indexed from scratch: an identity that changed (a new IP) frees its old value, so the index stays as
+      // small as the list however often a device's facts change.
+      unindex(entry);
       Object.assign(entry, facts, { lastSeen: now }, broker === undefined ? {} : { broker });
       if (!entry.via.includes(via)) entry.via.push(via);
-      for (const id of ids) index.set(id, entry.key);
+      for (const id of identities(entry)) index.set(id, entry.key);
       return true;
     },
     addMeter(stream, broker, now) {

@@ -56,6 +56,31 @@ describe('found list', () => {
     expect(list.overflow).toBe(8);
   });
 
+  it('joins two entries once a message shows they are one device', () => {
+    const list = createFoundList();
+    list.addDevice({ hostname: 'gplug-1', ip: '192.0.2.5' }, 'mdns', 1);
+    list.addDevice({ mac: 'A0:B7:65:12:34:56', topic: 'gplug' }, 'mqtt', 2, BROKER);
+    expect(list.view(new Set()).devices).toHaveLength(2);
+    list.addDevice({ topic: 'gplug', hostname: 'gplug-1', ip: '192.0.2.5' }, 'mqtt', 3, BROKER);
+    expect(list.view(new Set()).devices).toEqual([
+      expect.objectContaining({
+        mac: 'A0:B7:65:12:34:56',
+        hostname: 'gplug-1',
+        ip: '192.0.2.5',
+        via: expect.arrayContaining(['mdns', 'mqtt']),
+      }),
+    ]);
+  });
+
+  it('forgets an old address when a device reports a new one', () => {
+    const list = createFoundList({ maxDevices: 2 });
+    for (let i = 0; i < 1000; i++) list.addDevice({ topic: 'gplug', ip: `10.0.${i >> 8}.${i & 255}` }, 'mqtt', i);
+    expect(list.view(new Set()).devices).toEqual([expect.objectContaining({ topic: 'gplug', ip: '10.0.3.231' })]);
+    // The old addresses no longer lead to it: a device now there is another one.
+    list.addDevice({ ip: '10.0.0.1', hostname: 'printer' }, 'mdns', 2000);
+    expect(list.view(new Set()).devices).toHaveLength(2);
+  });
+
   it('ignores facts without anything to know the device by', () => {
     const list = createFoundList();
     expect(list.addDevice({ firmware: '1' }, 'http', 1)).toBe(false);
