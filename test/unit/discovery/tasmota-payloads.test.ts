@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findMeterObject } from '../../../shared/discovery/meter-object.ts';
 import {
@@ -103,5 +104,26 @@ describe('meter object', () => {
   it('keeps at most 64 field names', () => {
     const many = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`f${i}`, i]));
     expect(findMeterObject({ z: many })?.fields).toHaveLength(64);
+  });
+});
+
+describe('any JSON a device sends', () => {
+  it('gives facts or nothing, never an exception, from every reader', () => {
+    const shaped = fc.record({
+      Status: fc.anything(),
+      StatusNET: fc.anything(),
+      StatusSNS: fc.anything(),
+      Info2: fc.anything(),
+      sn: fc.anything(),
+    });
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), shaped), (json) => {
+        readStatus0(json);
+        readDiscoveryConfig(json, undefined);
+        readDiscoverySensors(json, 'A0:B7:65:12:34:56');
+        readInfo(json, 2);
+        findMeterObject(json);
+      }),
+    );
   });
 });
