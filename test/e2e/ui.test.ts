@@ -136,10 +136,20 @@ describe('the browser UI against serve and the simulated meter', () => {
       const status = page.getByRole('status');
       await page.locator('[data-quantity="power_in"]').first().waitFor({ timeout: 30_000 });
       expect(await status.textContent()).toBe('Connected to the bridge');
+      // Every status text shown from now on, recorded in the page (a string: it runs in the browser).
+      await page.evaluate(`{
+        const status = document.querySelector('[role=status]');
+        window.statuses = [];
+        new MutationObserver(() => window.statuses.push(status.textContent)).observe(status, { subtree: true, childList: true, characterData: true });
+      }`);
       const restarted = bridge.restart();
       await page.getByText('Connection to the bridge lost, retrying…').waitFor({ timeout: 30_000 });
       await restarted;
       await page.getByText('Connected to the bridge').waitFor({ timeout: 30_000 });
+      // Lost until connected again: no flicker back to "connecting" at each retry.
+      expect(new Set(await page.evaluate<string[]>('window.statuses'))).toEqual(
+        new Set(['Connection to the bridge lost, retrying…', 'Connected to the bridge']),
+      );
       // Live again: the value keeps changing with the restarted bridge's messages.
       const powerIn = page.locator('[data-quantity="power_in"]').first();
       await powerIn.waitFor({ timeout: 30_000 });

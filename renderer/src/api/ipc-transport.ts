@@ -3,12 +3,25 @@
  * (electron/preload/preload.ts). IPC does not drop like a socket, so the connection is open from the start; the first
  * view is asked for, where the WebSocket server pushes one on connect.
  */
-import type { ApiEvent, ApiMethod, ApiMethods } from '../../../shared/api.ts';
+import type {
+  ApiEvent,
+  ApiMethod,
+  ApiMethods,
+  DiscoveryEvent,
+  DiscoveryMethod,
+  DiscoveryMethods,
+  DiscoveryRequest,
+} from '../../../shared/api.ts';
 import type { ApiTransport } from './transport.ts';
 
-/** What the preload exposes: one function per method of the contract, and its events (electron/preload/ipc-channels.ts). */
+type ParamsOf<M extends DiscoveryMethod> =
+  Extract<DiscoveryRequest, { method: M }> extends { params: infer P } ? [params: P] : [];
+
+/** What the preload exposes: one function per method of the contract, and its events (electron/preload/preload.ts). */
 export type DesktopApi = { [M in ApiMethod]: () => Promise<ApiMethods[M]> } & {
-  onEvent(listener: (event: ApiEvent) => void): () => void;
+  [M in DiscoveryMethod]: (...params: ParamsOf<M>) => Promise<DiscoveryMethods[M]>;
+} & {
+  onEvent(listener: (event: ApiEvent | DiscoveryEvent) => void): () => void;
 };
 
 /** The preload's api when the page runs in the desktop app; undefined in a browser. */
@@ -21,7 +34,12 @@ export function ipcTransport(api: DesktopApi): ApiTransport {
   let pushed = false;
   let closed = false;
   const emit = (event: ApiEvent) => listeners.forEach((l) => l(event));
-  const stop = api.onEvent((event) => ((pushed = true), emit(event)));
+  // Discovery events wait for the transport to carry discovery; the WebSocket transport passes them over too.
+  const stop = api.onEvent((event) => {
+    if (event.event !== 'bridge') return;
+    pushed = true;
+    emit(event);
+  });
   // A push that came first is newer than this answer; a bridge not running yet pushes when it starts.
   api.getBridge().then(
     (data) => void (!pushed && !closed && emit({ event: 'bridge', data })),

@@ -57,10 +57,12 @@ export function websocketTransport(url: string): ApiTransport {
     }
   };
 
+  let opened = false;
   const connect = () => {
-    setState('connecting');
+    // Once a connection was lost the state stays 'closed' through the retries, instead of flickering.
+    if (!opened) setState('connecting');
     socket = new WebSocket(url);
-    socket.onopen = () => ((attempt = 0), setState('open'));
+    socket.onopen = () => ((opened = true), (attempt = 0), setState('open'));
     socket.onmessage = (e) => receive(e.data);
     socket.onclose = () => {
       for (const [id, call] of pending) {
