@@ -1,47 +1,69 @@
 /**
- * The bridge inside the desktop app: the same BridgeService as `serve`, in the main process (never in the page),
- * which the tray can pause and resume. Paused means stopped as `serve` stops: meters reported offline, nothing read
- * or published, queued messages kept on disk for the next start.
+ * The bridge inside the desktop app: the same BridgeService as `serve`, with the same discovery, in the main process
+ * (never in the page), which the tray can pause and resume. Paused means stopped as `serve` stops: meters reported
+ * offline, nothing read or published, queued messages kept on disk for the next start.
  */
 import { EventEmitter } from 'node:events';
-import type { BridgeView } from '../../shared/api.ts';
+import type { BridgeView, DiscoveryEvent } from '../../shared/api.ts';
+import type { BridgeDiscovery } from '../core/discovery/bridge-discovery.ts';
 import type { BridgeService } from '../core/service/bridge-service.ts';
 import { listSerialPorts } from '../core/transports/port-list.ts';
 import type { ApiBackend } from '../server/api-server.ts';
+import { createDiscoveryBackend, type DiscoveryBackend } from '../server/discovery-methods.ts';
 
-export class DesktopBridge extends EventEmitter<{ change: [] }> implements ApiBackend {
-  private service: BridgeService | undefined;
+interface Running {
+  service: BridgeService;
+  discovery?: { found: BridgeDiscovery; backend: DiscoveryBackend; stopEvents: () => void };
+}
+
+export class DesktopBridge extends EventEmitter<{ change: []; discovery: [DiscoveryEvent] }> implements ApiBackend {
+  private running: Running | undefined;
   /** Start and stop one after another, so that quick pause/resume clicks never run two services. */
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly create: () => BridgeService) {
-    super();
-  }
+  /** The discovery of whichever service runs now; while paused its requests are refused. */
+  readonly discovery: DiscoveryBackend = {
+    handle: (request) => {
+      const backend = this.running?.discovery?.backend;
+      return backend ? backend.handle(request) : Promise.reject(new Error('the bridge is not running'));
+    },
+    onEvent: (listener) => {
+      this.on('discovery', listener);
+      return () => void this.off('discovery', listener);
+    },
+  };
 
-  get running(): boolean {
-    return this.service !== undefined;
+  constructor(
+    private readonly create: () => BridgeService,
+    private readonly discover: (service: BridgeService) => BridgeDiscovery | undefined,
+  ) {
+    super();
   }
 
   start(): Promise<void> {
     return this.serially(async () => {
-      if (this.service) return;
+      if (this.running) return;
       const service = this.create();
       service.on('change', () => this.emit('change'));
       await service.start();
-      this.service = service;
+      const found = this.discover(service);
+      const backend = found && createDiscoveryBackend(found.service, { watch: found.watch });
+      const stopEvents = backend?.onEvent((event) => this.emit('discovery', event));
+      this.running = { service, discovery: found && backend && stopEvents && { found, backend, stopEvents } };
     });
   }
 
   stop(): Promise<void> {
     return this.serially(async () => {
-      const service = this.service;
-      this.service = undefined;
-      await service?.stop();
+      const running = this.running;
+      this.running = undefined;
+      running?.discovery?.stopEvents();
+      await Promise.all([running?.discovery?.found.service.stop(), running?.service.stop()]);
     });
   }
 
   getBridge(): BridgeView | undefined {
-    return this.service?.snapshot();
+    return this.running?.service.snapshot();
   }
 
   listSerialPorts = () => listSerialPorts();

@@ -1,11 +1,13 @@
 /**
  * The api contract (shared/api.ts) over Electron IPC, main side. A request is answered only when it comes from the
- * top frame of our own window showing our own page (app://bridge), and only when it matches the contract's schema;
- * anything else is refused and counted, never passed on. Bridge views are pushed to the window a few times a second.
+ * top frame of our own window showing our own page (app://bridge), and only when it matches the contract's schemas
+ * (answerApiRequest, shared with `serve`); anything else is refused, never passed on. Bridge views are pushed to the
+ * window a few times a second, discovery events as they come.
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { apiRequestSchema, type ApiEvent, type ApiResponse } from '../../shared/api.ts';
+import type { ApiEvent, ApiResponse, DiscoveryEvent } from '../../shared/api.ts';
 import type { Logger } from '../core/service/logger.ts';
+import { answerApiRequest } from '../server/api-answer.ts';
 import type { ApiBackend } from '../server/api-server.ts';
 import { IPC_CHANNELS } from '../preload/ipc-channels.ts';
 import { isAppUrl } from './app-origin.ts';
@@ -18,21 +20,6 @@ export function isTrustedSender(event: IpcMainInvokeEvent, window: WebContents |
   return (
     window !== undefined && event.sender === window && frame !== null && frame.parent === null && isAppUrl(frame.url)
   );
-}
-
-async function answer(backend: ApiBackend, payload: unknown): Promise<ApiResponse> {
-  const parsed = apiRequestSchema.safeParse(payload);
-  if (!parsed.success) {
-    return { id: null, ok: false, error: { message: `not a request: ${parsed.error.issues[0]?.message}` } };
-  }
-  const { id, method } = parsed.data;
-  try {
-    const result = method === 'getBridge' ? backend.getBridge() : await backend.listSerialPorts();
-    if (result === undefined) return { id, ok: false, error: { message: 'the bridge is not running' } };
-    return { id, ok: true, result };
-  } catch (e) {
-    return { id, ok: false, error: { message: (e as Error).message } };
-  }
 }
 
 export interface IpcApiOptions {
@@ -53,24 +40,28 @@ export function serveApiOverIpc(options: IpcApiOptions): () => void {
       log.warn(`IPC request refused from ${event.senderFrame?.url ?? 'a closed frame'}`);
       return { id: null, ok: false, error: { message: REFUSED_SENDER } } satisfies ApiResponse;
     }
-    return answer(backend, payload);
+    return answerApiRequest(backend, payload);
   });
 
   let pending: NodeJS.Timeout | undefined;
   let stopped = false;
+  const send = (event: ApiEvent | DiscoveryEvent) => {
+    const window = options.window();
+    if (window && !window.isDestroyed()) window.send(IPC_CHANNELS.event, event);
+  };
   const push = () => {
     pending = undefined;
-    const window = options.window();
     const data = backend.getBridge();
-    if (window && !window.isDestroyed() && data)
-      window.send(IPC_CHANNELS.event, { event: 'bridge', data } satisfies ApiEvent);
+    if (data) send({ event: 'bridge', data });
   };
+  const stopDiscoveryEvents = backend.discovery?.onEvent((event) => stopped || send(event));
   backend.onChange(() => {
     if (!stopped) pending ??= setTimeout(push, options.pushIntervalMs ?? 250);
   });
   return () => {
     stopped = true;
     clearTimeout(pending);
+    stopDiscoveryEvents?.();
     ipcMain.removeHandler(IPC_CHANNELS.request);
   };
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { app, dialog, ipcMain, Menu, nativeImage, screen, session, shell, type BrowserWindow } from 'electron';
 import { packageRoot, rendererDir } from '../core/build-info.ts';
 import { loadConfig } from '../core/config/load-config.ts';
+import { bridgeDiscovery } from '../core/discovery/bridge-discovery.ts';
 import { BridgeService } from '../core/service/bridge-service.ts';
 import { createLogger } from '../core/service/logger.ts';
 import { registerAppScheme, serveApp } from './app-protocol.ts';
@@ -63,15 +64,18 @@ function start(): void {
   const settings = new DesktopSettings(join(userData, 'desktop-settings.json'));
   if (process.platform !== 'linux') app.setLoginItemSettings({ openAtLogin: settings.get().startAtLogin });
 
-  const bridge = new DesktopBridge(() => {
-    if (!loaded.ok) throw new Error('the configuration has problems');
-    return new BridgeService({
-      config: loaded.config,
-      dataDir: join(userData, 'data'),
-      version: app.getVersion(),
-      log,
-    });
-  });
+  const bridge = new DesktopBridge(
+    () => {
+      if (!loaded.ok) throw new Error('the configuration has problems');
+      return new BridgeService({
+        config: loaded.config,
+        dataDir: join(userData, 'data'),
+        version: app.getVersion(),
+        log,
+      });
+    },
+    (service) => (loaded.ok ? bridgeDiscovery(service, loaded.config) : undefined),
+  );
   let paused = false;
   const run = () => bridge.start().catch((e: Error) => log.error(`cannot start: ${e.message}`));
 

@@ -4,23 +4,38 @@
  * Bundled to one CommonJS file, since a sandboxed preload cannot load modules.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { ApiEvent, ApiMethod, ApiMethods, ApiResponse } from '../../shared/api.ts';
+import type {
+  ApiEvent,
+  ApiMethod,
+  ApiResponse,
+  DiscoveryEvent,
+  DiscoveryMethod,
+  DiscoveryResponse,
+} from '../../shared/api.ts';
 import { DESKTOP_API_NAME, IPC_CHANNELS, type DesktopApi } from './ipc-channels.ts';
 
 let nextId = 1;
 
-async function call<M extends ApiMethod>(method: M): Promise<ApiMethods[M]> {
-  const response = (await ipcRenderer.invoke(IPC_CHANNELS.request, { id: nextId++, method })) as ApiResponse;
+/** One contract request; `params` only for the methods that take them (the schemas refuse a stray key). */
+async function call<R>(method: ApiMethod | DiscoveryMethod, params?: object): Promise<R> {
+  const request = params === undefined ? { id: nextId++, method } : { id: nextId++, method, params };
+  const response = (await ipcRenderer.invoke(IPC_CHANNELS.request, request)) as ApiResponse | DiscoveryResponse;
   if (!response.ok) throw new Error(response.error.message);
-  return response.result as ApiMethods[M];
+  return response.result as R;
 }
 
 const api: DesktopApi = {
   getBridge: () => call('getBridge'),
   listSerialPorts: () => call('listSerialPorts'),
+  discoveryList: () => call('discoveryList'),
+  discoveryProbe: (params) => call('discoveryProbe', params),
+  discoveryScan: (params) => call('discoveryScan', params),
+  discoveryStopScan: () => call('discoveryStopScan'),
+  discoveryBrowseMdns: () => call('discoveryBrowseMdns'),
+  discoveryAdopt: (params) => call('discoveryAdopt', params),
   onEvent(listener) {
     // Only the message reaches the page: the IPC event would hand it `sender`, and with it ipcRenderer.
-    const relay = (_event: IpcRendererEvent, message: ApiEvent) => listener(message);
+    const relay = (_event: IpcRendererEvent, message: ApiEvent | DiscoveryEvent) => listener(message);
     ipcRenderer.on(IPC_CHANNELS.event, relay);
     return () => void ipcRenderer.removeListener(IPC_CHANNELS.event, relay);
   },

@@ -10,8 +10,6 @@ import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
-  apiRequestSchema,
-  discoveryRequestSchema,
   type ApiEvent,
   type ApiMethods,
   type ApiResponse,
@@ -19,6 +17,7 @@ import {
   type DiscoveryEvent,
   type DiscoveryResponse,
 } from '../../shared/api.ts';
+import { answerApiRequest } from './api-answer.ts';
 import type { DiscoveryBackend } from './discovery-methods.ts';
 import { allowedHosts, hostAllowed, sameOrigin } from './request-host.ts';
 
@@ -154,27 +153,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const data = view();
     if (data) send(socket, { event: 'bridge', data });
     socket.on('message', async (raw) => {
-      let id: number | null = null;
+      let json: unknown;
       try {
-        const json: unknown = JSON.parse(String(raw));
-        const discovery = backend.discovery ? discoveryRequestSchema.safeParse(json) : undefined;
-        if (backend.discovery && discovery?.success) {
-          id = discovery.data.id;
-          return send(socket, { id, ok: true, result: await backend.discovery.handle(discovery.data) });
-        }
-        const parsed = apiRequestSchema.safeParse(json);
-        if (!parsed.success) throw new Error(`not a request: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-        id = parsed.data.id;
-        const result = parsed.data.method === 'getBridge' ? view() : await backend.listSerialPorts();
-        if (result === undefined) throw new Error('the bridge is not running');
-        send(socket, { id, ok: true, result });
-      } catch (e) {
-        send(socket, {
-          id,
-          ok: false,
-          error: { message: e instanceof SyntaxError ? 'not JSON' : (e as Error).message },
-        });
+        json = JSON.parse(String(raw));
+      } catch {
+        return send(socket, { id: null, ok: false, error: { message: 'not JSON' } });
       }
+      send(socket, await answerApiRequest(backend, json));
     });
   });
 

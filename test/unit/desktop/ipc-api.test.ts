@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiResponse, BridgeView } from '../../../shared/api.ts';
+import type { ApiResponse, BridgeView, DiscoveryEvent, DiscoveryRequest } from '../../../shared/api.ts';
+import type { DiscoveryBackend } from '../../../electron/server/discovery-methods.ts';
 
 vi.mock('electron', () => import('./electron-double.ts'));
 const { FakeWebContents, ipcMain } = await import('./electron-double.ts');
@@ -11,10 +12,15 @@ const log = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
 let window: InstanceType<typeof FakeWebContents>;
 let changed: () => void;
 let stop: () => void;
+let discoveryEvent: (event: DiscoveryEvent) => void = () => undefined;
 const backend = {
   getBridge: vi.fn((): BridgeView | undefined => view),
   listSerialPorts: vi.fn(() => Promise.resolve([])),
   onChange: (listener: () => void) => void (changed = listener),
+  discovery: {
+    handle: vi.fn((request: DiscoveryRequest) => Promise.resolve(request.method === 'discoveryStopScan')),
+    onEvent: (listener: (event: DiscoveryEvent) => void) => ((discoveryEvent = listener), () => undefined),
+  } as unknown as DiscoveryBackend,
 };
 
 type Frame = { url: string; parent: Frame | null } | null;
@@ -58,6 +64,33 @@ describe('IPC requests from the app window', () => {
     });
     backend.listSerialPorts.mockRejectedValueOnce(new Error('udevadm missing'));
     expect(await request({ id: 4, method: 'listSerialPorts' })).toMatchObject({ id: 4, ok: false });
+  });
+});
+
+describe('discovery requests from the app window', () => {
+  it('are answered by the discovery of the running bridge, parameters checked by the contract', async () => {
+    expect(await request({ id: 5, method: 'discoveryStopScan' })).toEqual({ id: 5, ok: true, result: true });
+    const probe = { id: 6, method: 'discoveryProbe', params: { address: '192.0.2.7', user: 'admin' } };
+    expect(await request(probe)).toMatchObject({ id: 6, ok: true });
+    expect(backend.discovery!.handle).toHaveBeenLastCalledWith(probe);
+  });
+
+  it('are refused with a parameter the contract does not know, or without the ones it needs', async () => {
+    const calls = vi.mocked(backend.discovery!.handle).mock.calls.length;
+    for (const payload of [
+      { id: 7, method: 'discoveryProbe', params: { address: '192.0.2.7', shell: 'rm -rf /' } },
+      { id: 8, method: 'discoveryScan' },
+      { id: 9, method: 'discoveryAdopt', params: { address: '192.0.2.7' } },
+    ]) {
+      expect(await request(payload), JSON.stringify(payload)).toMatchObject({ ok: false });
+    }
+    expect(vi.mocked(backend.discovery!.handle).mock.calls).toHaveLength(calls);
+  });
+
+  it('push their events to the window as they come', () => {
+    const event = { event: 'discoveryScan', data: { running: true } } as unknown as DiscoveryEvent;
+    discoveryEvent(event);
+    expect(window.sent).toEqual([{ channel: IPC_CHANNELS.event, message: event }]);
   });
 });
 

@@ -69,6 +69,16 @@ describe('the IPC transport, through preload and main', () => {
     transport.close();
   });
 
+  it('passes on only bridge views: discovery events are not the store’s (the transport does not carry them yet)', async () => {
+    const transport = ipcTransport(page);
+    const seen = events(transport);
+    await until(() => seen.length === 1);
+    window.send('smartmeter-bridge:api-event', { event: 'discoveryScan', data: { running: true } });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen.map((e) => e.event)).toEqual(['bridge']);
+    transport.close();
+  });
+
   it('passes every pushed view on, and nothing after close', async () => {
     const transport = ipcTransport(page);
     const seen = events(transport);

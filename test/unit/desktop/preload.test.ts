@@ -19,7 +19,17 @@ beforeAll(async () => {
 describe('the preload', () => {
   it('puts exactly the api functions into the page, and nothing else', () => {
     expect([...contextBridge.exposed.keys()]).toEqual(['smartmeterBridge']);
-    expect(Object.keys(api).sort()).toEqual(['getBridge', 'listSerialPorts', 'onEvent']);
+    expect(Object.keys(api).sort()).toEqual([
+      'discoveryAdopt',
+      'discoveryBrowseMdns',
+      'discoveryList',
+      'discoveryProbe',
+      'discoveryScan',
+      'discoveryStopScan',
+      'getBridge',
+      'listSerialPorts',
+      'onEvent',
+    ]);
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
     expect(Object.values(api)).not.toContain(ipcRenderer);
   });
@@ -30,6 +40,18 @@ describe('the preload', () => {
     const sent = ipcRenderer.invoked.at(-1);
     expect(sent?.channel).toBe(IPC_CHANNELS.request);
     expect(sent?.payload).toEqual({ id: expect.any(Number), method: 'listSerialPorts' });
+  });
+
+  it('sends parameters only with the methods that take them', async () => {
+    ipcRenderer.answer = (p) => ({ id: (p as { id: number }).id, ok: true, result: true });
+    await (api.discoveryProbe as (p: object) => Promise<unknown>)({ address: '192.0.2.7' });
+    expect(ipcRenderer.invoked.at(-1)?.payload).toEqual({
+      id: expect.any(Number),
+      method: 'discoveryProbe',
+      params: { address: '192.0.2.7' },
+    });
+    await (api.discoveryStopScan as () => Promise<unknown>)();
+    expect(ipcRenderer.invoked.at(-1)?.payload).toEqual({ id: expect.any(Number), method: 'discoveryStopScan' });
   });
 
   it('turns a refusal into a rejected promise with the core’s message', async () => {
