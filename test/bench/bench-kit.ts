@@ -33,3 +33,12 @@ export const row = (cells: (string | number)[], widths: number[]): string =>
   cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]!) : String(c).padStart(widths[i]!))).join('');
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** The bridge's warnings and errors, for a run that lost something: what it said about it, if anything. */
+export function complaints(bridge: ServeProcess, max = 3): string {
+  const lines = bridge
+    .stderr()
+    .split('\n')
+    .filter((l) => / (WARN|ERROR) /.test(l));
+  return lines.length === 0 ? 'the bridge logged no warning' : `bridge said: ${lines.slice(0, max).join(' | ')}`;
+}

@@ -6,12 +6,12 @@
  */
 import { dsmrFleet } from '../helpers/dsmr-fleet.ts';
 import { bigBacklogMosquitto, serveConfig, settle } from '../helpers/load-kit.ts';
-import { fleetVerdict, profileConsumer } from '../helpers/profile-consumer.ts';
+import { fleetVerdict, profileConsumer, stateVerdict } from '../helpers/profile-consumer.ts';
 import { processUsage, startServe, type ProcessUsage } from '../helpers/serve-process.ts';
 import { machine, quick, scratchDir, stopBridge } from './bench-kit.ts';
 
 const METERS = 100;
-const SECONDS = quick ? 8 : 60;
+const SECONDS = quick ? 6 : 60;
 /** Value topics of one DSMR 5 telegram from the simulator (the gas sub-meter has a clock of its own). */
 const TOPICS_PER_READING = 21;
 
@@ -41,6 +41,7 @@ try {
   const arrived = () => first.reduce((n, t) => n + consumer.timestamps(t).length, 0);
   const ended = await settle(() => arrived() >= readings, consumer.received, 3_000, quick ? 4_000 : 60_000);
   const verdict = fleetVerdict(consumer, fleet.sent, 'smartmeter', TOPICS_PER_READING);
+  const lostReadings = stateVerdict(consumer, fleet.sent).lost;
   const cpu = ((end.cpuSeconds - startUsage.cpuSeconds) / wall) * 100;
   const rss = Math.max(...samples.map((s) => s.rssMb));
   const stopped = await stopBridge(bridge);
@@ -48,8 +49,9 @@ try {
     `${METERS} DSMR 5 meters at 1 Hz for ${SECONDS} s (${readings} telegrams, default config):\n` +
       `  bridge RSS ${startUsage.rssMb.toFixed(0)} → ${end.rssMb.toFixed(0)} MB (max ${rss.toFixed(0)}, target < 120); ` +
       `CPU ${cpu.toFixed(1)} % of one core (target < 10)\n` +
-      `  published ${Math.round(published / wall)} msgs/s while meters sent; readings lost ${verdict.lost} of ` +
-      `${readings * TOPICS_PER_READING} (target 0), repeated ${verdict.repeats}, order ${verdict.ordered ? 'kept' : 'BROKEN'} (${ended})\n` +
+      `  published ${Math.round(published / wall)} msgs/s while meters sent; readings lost ${lostReadings} of ${readings} ` +
+      `(target 0; values lost ${verdict.lost} of ${readings * TOPICS_PER_READING}), repeated ${verdict.repeats}, ` +
+      `order ${verdict.ordered ? 'kept' : 'BROKEN'} (${ended})\n` +
       `  SIGTERM: ${stopped}`,
   );
   await consumer.close();

@@ -115,6 +115,15 @@ export function fleetVerdict(
   return combined(verdicts);
 }
 
+/** Readings as the state bundle shows them (one per reading, every meter): the exact count of readings lost. */
+export function stateVerdict(
+  consumer: ProfileConsumer,
+  sent: ReadonlyMap<string, readonly number[]>,
+  base = 'smartmeter',
+): DeliveryVerdict {
+  return combined([...sent].map(([id, timestamps]) => verdict(timestamps, consumer.timestamps(`${base}/${id}/state`))));
+}
+
 /** Sums the verdicts of many meters' topics. */
 export function combined(verdicts: readonly DeliveryVerdict[]): DeliveryVerdict {
   return {
