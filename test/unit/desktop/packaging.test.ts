@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, matchesGlob, relative } from 'node:path';
+import { builtinModules } from 'node:module';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -40,6 +42,25 @@ describe('the installers (electron-builder.yml)', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     expect(pkg.main).toBe('dist/main/main.js');
     expect(config.extraResources).toContainEqual({ from: 'build/tray', to: 'tray' });
+  });
+
+  it('ship every package the main process imports (dependencies, not devDependencies)', async () => {
+    // @ts-expect-error: a plain ES module of the build, without types
+    const { MAIN_OPTIONS } = await import('../../../scripts/build-desktop.mjs');
+    const { metafile } = await build({ ...MAIN_OPTIONS, write: false, metafile: true, outfile: 'main.js' });
+    const imported = Object.values(metafile?.outputs ?? {}).flatMap((output) =>
+      output.imports.filter((i) => i.external).map((i) => i.path),
+    );
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const shipped = new Set([...Object.keys(pkg.dependencies), ...builtinModules, 'electron']);
+    const packageName = (path: string) =>
+      path
+        .replace(/^node:/, '')
+        .split('/')
+        .slice(0, path.startsWith('@') ? 2 : 1)
+        .join('/');
+    expect(imported.length).toBeGreaterThan(0);
+    expect(imported.map(packageName).filter((name) => !shipped.has(name))).toEqual([]);
   });
 
   it('build AppImage and deb, a per-user Windows installer, and macOS dmgs for Intel and Apple silicon', () => {
