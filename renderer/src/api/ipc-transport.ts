@@ -24,6 +24,33 @@ export type DesktopApi = { [M in ApiMethod]: () => Promise<ApiMethods[M]> } & {
   onEvent(listener: (event: ApiEvent | DiscoveryEvent) => void): () => void;
 };
 
+/**
+ * The desktop app's own functions beside the api (`window.smartmeterDesktop`), for its settings page: how safely
+ * secrets are kept (Linux without a keyring: `weak`, say so and point to the headless service), the log folder, and
+ * the settings of the shell itself.
+ */
+export interface DesktopShell {
+  state(): Promise<DesktopState>;
+  openLogFolder(): Promise<void>;
+  setSettings(change: Partial<DesktopSettings>): Promise<DesktopState>;
+}
+
+export interface DesktopSettings {
+  /** Closing the window keeps the bridge running in the tray. */
+  closeToTray: boolean;
+  /** Windows and macOS only. */
+  startAtLogin: boolean;
+  /** No network call for updates before the user said yes. */
+  updateCheck: 'ask' | 'on' | 'off';
+}
+
+export interface DesktopState {
+  /** `os`: the system keychain; `weak`: Electron's basic_text on Linux, only obscured; `file`: a 0600 file. */
+  secretProtection: 'os' | 'file' | 'weak';
+  paused: boolean;
+  settings: DesktopSettings;
+}
+
 /** The preload's api when the page runs in the desktop app; undefined in a browser. */
 export function desktopApi(): DesktopApi | undefined {
   return (globalThis as { smartmeterBridge?: DesktopApi }).smartmeterBridge;

@@ -76,7 +76,8 @@ export function App() {
           </label>
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
+      {/* While the bridge is away the last values stay visible, dimmed: they are not live. */}
+      <main id="main" tabIndex={-1} className={connection === 'closed' ? 'stale' : undefined}>
         {bridge === undefined ? null : firstRun ? <FirstRunPage /> : <Content />}
       </main>
       {bridge && <footer>{t('app.version', { version: bridge.version })}</footer>}

@@ -7,10 +7,13 @@ import type { ReactNode } from 'react';
 export function ScrollTable({
   labelledBy,
   headers,
+  numeric = [],
   children,
 }: {
   labelledBy: string;
   headers: string[];
+  /** Indexes of the columns holding numbers: their headers align right, like the numbers. */
+  numeric?: number[];
   children: ReactNode;
 }) {
   return (
@@ -18,8 +21,8 @@ export function ScrollTable({
       <table>
         <thead>
           <tr>
-            {headers.map((h) => (
-              <th scope="col" key={h}>
+            {headers.map((h, i) => (
+              <th scope="col" key={h} className={numeric.includes(i) ? 'num' : undefined}>
                 {h}
               </th>
             ))}

@@ -73,6 +73,7 @@ export function DevicesPage() {
         {bridge && bridge.sources.length > 0 && (
           <ScrollTable
             labelledBy="sources-title"
+            numeric={[3, 4]}
             headers={[
               t('meters.source'),
               t('devices.type'),

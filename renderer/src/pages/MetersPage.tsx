@@ -62,8 +62,8 @@ function Meter({ meter }: { meter: MeterView }) {
         <span className="meter-id">{meter.meterId}</span>
       </header>
       <p className="meta">
-        {t('meters.protocol')}: {meter.info.protocol.toUpperCase()}
-        {meter.info.source && ` · ${t('meters.source')}: ${meter.info.source}`}
+        {t('meters.protocol', { protocol: meter.info.protocol.toUpperCase() })}
+        {meter.info.source && ` · ${t('meters.sourceIs', { source: meter.info.source })}`}
         {' · '}
         {t('meters.lastSeen', { time: formatTime(locale, meter.lastSeen * 1000) })}
         {meter.interval > 0 && ` · ${t('meters.interval', { seconds: formatNumber(locale, meter.interval, 0) })}`}
@@ -90,7 +90,7 @@ function Meter({ meter }: { meter: MeterView }) {
               <tr>
                 <th scope="col">{t('meters.phase')}</th>
                 {phaseColumns.map((c) => (
-                  <th scope="col" key={c.key}>
+                  <th scope="col" key={c.key} className="num">
                     {t(c.label)}
                   </th>
                 ))}
@@ -127,7 +127,9 @@ function ReadingTable({ caption, readings }: { caption: string; readings: Readin
       <thead>
         <tr>
           <th scope="col">{t('meters.quantity')}</th>
-          <th scope="col">{t('meters.value')}</th>
+          <th scope="col" className="num">
+            {t('meters.value')}
+          </th>
         </tr>
       </thead>
       <tbody>

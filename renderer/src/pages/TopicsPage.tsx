@@ -27,6 +27,7 @@ export function TopicsPage() {
         ) : (
           <ScrollTable
             labelledBy="topics-title"
+            numeric={[2]}
             headers={[t('topics.topic'), t('meters.quantity'), t('topics.value'), t('topics.time')]}
           >
             {rows.map((r) => (
