@@ -157,7 +157,8 @@ export const configSchema = z.strictObject({
       maxPending: z.number().int().positive().default(10_000),
       /** On shutdown: how long to go on sending what is in memory before keeping the rest on disk. */
       shutdownFlushMs: z.number().int().nonnegative().default(5000),
-      dir: z.string().optional(),
+      /** Relative to the config file's folder. */
+      dir: z.string().min(1).optional(),
     })
     .prefault({}),
   /** IANA zone for meter clocks without an offset; absent: the machine's zone. */

@@ -4,12 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { isScalar, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type BridgeConfig, type SecretRef } from '../../../shared/config/schema.ts';
 import { baseTopicError } from '../../../shared/profile/index.ts';
 import { parseHex } from '../../../shared/protocols/hex.ts';
 import { timeZoneError } from '../../../shared/time.ts';
+import { pemProblem, writableDirProblem } from './file-checks.ts';
 import { isLoopback } from './loopback.ts';
 import { Secret } from './secret.ts';
 
@@ -44,6 +45,13 @@ function describePath(path: readonly PropertyKey[]): string {
   );
 }
 
+/** Where text was expected, a number means YAML read digits as a number, losing leading zeros or precision. */
+function readAsNumber(issue: z.core.$ZodIssue): boolean {
+  if (!('input' in issue) || typeof issue.input !== 'number') return false;
+  if (issue.code === 'invalid_type') return issue.expected === 'string';
+  return issue.code === 'invalid_union';
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   const where = describePath(issue.path);
   const secret = issue.path.some((p) => typeof p === 'string' && SECRET_FIELDS.test(p));
@@ -51,7 +59,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     'input' in issue && issue.input !== undefined && issue.code !== 'unrecognized_keys'
       ? ` (got ${secret ? '***' : JSON.stringify(issue.input)})`
       : '';
-  return `${where}: ${issue.message}${got}`;
+  const hint = readAsNumber(issue) ? ': YAML reads a value of only digits as a number; put it in quotes ("...")' : '';
+  return `${where}: ${issue.message}${got}${hint}`;
 }
 
 interface Resolver {
@@ -98,8 +107,12 @@ function resolveConfig(config: BridgeConfig, r: Resolver): ResolvedConfig {
   const broker = { ...config.broker, password: wrap(readSecret(config.broker.password, 'broker.password', r)) };
   for (const file of ['ca', 'cert', 'key'] as const) {
     const path = broker[file];
-    if (path !== undefined) broker[file] = isAbsolute(path) ? path : resolve(r.baseDir, path);
+    if (path === undefined) continue;
+    broker[file] = isAbsolute(path) ? path : resolve(r.baseDir, path);
+    const problem = pemProblem(broker[file], file === 'key' ? 'key' : 'certificate');
+    if (problem) r.problems.push(`broker.${file}: ${problem}`);
   }
+  const queue = { ...config.queue, dir: config.queue.dir && resolve(r.baseDir, config.queue.dir) };
   const embedded = config.embeddedBroker;
   const embeddedBroker = {
     ...embedded,
@@ -153,7 +166,7 @@ function resolveConfig(config: BridgeConfig, r: Resolver): ResolvedConfig {
       },
     ]),
   );
-  return { ...config, broker, embeddedBroker, sources, meters };
+  return { ...config, broker, embeddedBroker, queue, sources, meters };
 }
 
 /** Validates an already parsed config object (from a file, the UI or the api). */
@@ -162,6 +175,9 @@ export function validateConfig(input: unknown, baseDir: string, env: NodeJS.Proc
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map(describeIssue) };
   const resolver: Resolver = { problems: [], baseDir, env };
   const config = resolveConfig(parsed.data, resolver);
+  // Last, and only for an otherwise good config, since it creates the folder.
+  const dirProblem = resolver.problems.length || !config.queue.dir ? undefined : writableDirProblem(config.queue.dir);
+  if (dirProblem) resolver.problems.push(`queue.dir: ${dirProblem}`);
   return resolver.problems.length ? { ok: false, problems: resolver.problems } : { ok: true, config };
 }
 
@@ -179,7 +195,16 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
   }
   let input: unknown;
   try {
-    input = parseYaml(text);
+    const doc = parseDocument(text);
+    if (doc.errors[0]) throw doc.errors[0];
+    // Keys are names (meter IDs, 0012345678): digits stay as written rather than becoming a number.
+    visit(doc, {
+      Pair(_, pair) {
+        if (isScalar(pair.key) && typeof pair.key.value === 'number' && pair.key.source)
+          pair.key.value = pair.key.source;
+      },
+    });
+    input = doc.toJS(); // throws on alias bombs, among others
   } catch (e) {
     return { ok: false, problems: [`${path}: not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`] };
   }

@@ -1,5 +1,7 @@
 /** The real `smartmeter-bridge` process as a user meets it: help on every command, and stopping a running one. */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, type CliProcess } from '../../helpers/cli-process.ts';
 import { until } from '../../helpers/wait.ts';
@@ -62,4 +64,17 @@ describe('simulate', () => {
     expect(run.stdout().match(/^\/KFM5/gm)).toHaveLength(30);
     expect(run.stderr()).not.toContain('MaxListenersExceededWarning');
   });
+});
+
+describe('serve with a config it cannot use', () => {
+  it.skipIf(process.platform !== 'linux')(
+    'exits 2 at once, naming the key, for a queue.dir that cannot be created',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'smb-it-queue-dir-'));
+      writeFileSync(join(dir, 'bridge.yaml'), 'queue:\n  dir: /proc/self/nope\n');
+      const serve = cli(['serve', '--config', join(dir, 'bridge.yaml'), '--data-dir', join(dir, 'data')]);
+      expect(await serve.exited).toBe(2);
+      expect(serve.stderr()).toContain('queue.dir: cannot create the folder /proc/self/nope: ENOENT');
+    },
+  );
 });

@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, validateConfig } from '../../../electron/core/config/load-config.ts';
+import { makeTestCertificates } from '../../integration/mqtt/test-certificates.ts';
 
 const KEY = '5C3161625F4F4D2A9876F8A3E1C0B2D4';
 const dir = mkdtempSync(join(tmpdir(), 'smb-config-'));
@@ -47,7 +48,7 @@ describe('config', () => {
     if (r.ok) return;
     expect(r.problems).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^sources\[0\]\.port: .*expected string.*\(got 3\)$/),
+        expect.stringMatching(/^sources\[0\]\.port: .*expected string.*\(got 3\): YAML reads .* put it in quotes/),
         expect.stringMatching(/^broker\.url: expected an mqtt:\/\/.*\(got "http:\/\/example"\)$/),
         expect.stringMatching(/^\(top level\): Unrecognized key: "colour"$/),
       ]),
@@ -104,6 +105,66 @@ describe('config', () => {
     expect(loadConfig(write('bad.yaml', 'sources: [\n'))).toMatchObject({
       ok: false,
       problems: [expect.stringContaining('not valid YAML')],
+    });
+  });
+
+  it('says when YAML read digits as a number, and keeps digit-only names as written', () => {
+    const path = write(
+      'digits.yaml',
+      'meters:\n  0012345678:\n    alias: house\n  LGZ1:\n    key: 12345678901234567890123456789012\n',
+    );
+    const r = loadConfig(path);
+    expect(r).toEqual({
+      ok: false,
+      problems: [
+        expect.stringMatching(/^meters\.LGZ1\.key: .*\(got \*\*\*\): YAML reads a value of only digits as a number/),
+      ],
+    });
+    expect(JSON.stringify(r)).not.toContain('1234567890123');
+    const quoted = loadConfig(write('quoted.yaml', 'meters:\n  0012345678:\n    alias: house\n'));
+    expect(quoted.ok && Object.keys(quoted.config.meters)).toEqual(['0012345678']);
+  });
+
+  it('refuses a queue.dir that is a file or cannot be created, naming the key', () => {
+    const file = write('not-a-folder', '');
+    expect(validateConfig({ queue: { dir: file } }, dir)).toEqual({
+      ok: false,
+      problems: [expect.stringMatching(/^queue\.dir: .*not-a-folder is .*a file, not a folder$/)],
+    });
+    expect(validateConfig({ queue: { dir: join(file, 'queue') } }, dir)).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/^queue\.dir: /)],
+    });
+    const relative = validateConfig({ queue: { dir: 'spool/queue' } }, dir);
+    expect(relative.ok && relative.config.queue.dir).toBe(join(dir, 'spool', 'queue'));
+    expect(existsSync(join(dir, 'spool', 'queue'))).toBe(true);
+  });
+
+  it.skipIf(process.platform !== 'linux')('refuses a queue.dir under /proc at once', () => {
+    expect(validateConfig({ queue: { dir: '/proc/self/nope' } }, dir)).toEqual({
+      ok: false,
+      problems: ['queue.dir: cannot create the folder /proc/self/nope: ENOENT'],
+    });
+  });
+
+  it('refuses CA, certificate and key files that are not PEM, naming the key', () => {
+    const certs = makeTestCertificates(mkdtempSync(join(tmpdir(), 'smb-config-tls-')));
+    const tls = { url: 'mqtts://127.0.0.1:8883', ca: certs.ca, cert: certs.clientCert, key: certs.clientKey };
+    expect(validateConfig({ broker: tls }, dir).ok).toBe(true);
+    const garbage = write('garbage.pem', 'this is not a certificate\n');
+    const broken = write('broken.pem', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+    const r = validateConfig({ broker: { ...tls, ca: garbage, cert: broken, key: certs.clientCert } }, dir);
+    expect(r).toEqual({
+      ok: false,
+      problems: [
+        expect.stringMatching(/^broker\.ca: .*garbage\.pem holds no PEM certificate/),
+        expect.stringMatching(/^broker\.cert: .*broken\.pem is not valid PEM certificates/),
+        expect.stringMatching(/^broker\.key: .* is not an unencrypted PEM private key/),
+      ],
+    });
+    expect(validateConfig({ broker: { ...tls, ca: 'missing-ca.pem' } }, dir)).toEqual({
+      ok: false,
+      problems: [expect.stringMatching(/^broker\.ca: cannot read .*missing-ca\.pem: ENOENT$/)],
     });
   });
 });
