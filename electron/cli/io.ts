@@ -13,6 +13,8 @@ export interface CliIo {
   signal?: AbortSignal;
   /** Ends the process (the real CLI only): a command that stopped must not be kept alive by a stuck handle. */
   exit?: (code: number) => void;
+  /** Ends the process at once (SIGKILL): for a thread stuck in the kernel, which exit() would wait for forever. */
+  kill?: () => void;
 }
 
 export function nodeIo(
@@ -30,5 +32,6 @@ export function nodeIo(
     stdout,
     signal: stop.signal,
     exit: (code) => process.exit(code),
+    kill: () => process.kill(process.pid, 'SIGKILL'),
   };
 }

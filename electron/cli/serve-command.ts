@@ -50,22 +50,21 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   // A long-running service says so instead of dying silently; any such line is a defect to report.
   process.on('unhandledRejection', (reason) => log.error(`internal error (please report it): ${String(reason)}`));
   const dataDir = values['data-dir'] ?? defaultDataDir();
-  let lock: DirLock;
-  try {
-    // Two bridges on one data dir would corrupt its queue: the second one says who holds it and leaves.
-    lock = await lockDir(dataDir);
-  } catch (e) {
-    log.error(`cannot start: ${(e as Error).message}`);
-    return 1;
-  }
   const service = new BridgeService({ config: loaded.config, dataDir, version: packageVersion(), log });
-  try {
-    await service.start();
-  } catch (e) {
-    log.error(`cannot start: ${(e as Error).message}`);
-    await lock.release();
+  const startup = startUp(service, dataDir);
+  // Start-up waits on disks (a big queue, a slow network share): a signal meanwhile still ends the process.
+  if (!(await settlesUnlessStopped(startup, io.signal, STOP_GRACE_MS))) {
+    log.error(`stopped during start-up, which did not finish within ${STOP_GRACE_MS / 1000} s: ending it`);
+    // What hangs there is usually a disk read stuck in the kernel (a dead network share): exit() would wait for it.
+    io.kill?.();
     return 1;
   }
+  const started = await startup;
+  if (started instanceof Error) {
+    log.error(`cannot start: ${started.message}`);
+    return 1;
+  }
+  const lock = started;
   if (loaded.config.sources.length === 0)
     log.info('no sources configured yet: add some to the config file (docs/configuration.md)');
   const discovery = bridgeDiscovery(service, loaded.config);
@@ -101,6 +100,39 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
 const STOP_GRACE_MS = 5000;
 /** How long the process may take to end by itself once stopped. */
 const EXIT_GRACE_MS = 2000;
+
+/** Locks the data dir, then starts the service; the lock (to release at the end) or why it could not start. */
+async function startUp(service: BridgeService, dataDir: string): Promise<DirLock | Error> {
+  let lock: DirLock;
+  try {
+    // Two bridges on one data dir would corrupt its queue: the second one says who holds it and leaves.
+    lock = await lockDir(dataDir);
+  } catch (e) {
+    return e as Error;
+  }
+  try {
+    await service.start();
+    return lock;
+  } catch (e) {
+    await lock.release();
+    return e as Error;
+  }
+}
+
+/** Resolves true once `work` settles; if `signal` aborts first, waits `graceMs` more and resolves false if it has not. */
+async function settlesUnlessStopped(
+  work: Promise<unknown>,
+  signal: AbortSignal | undefined,
+  graceMs: number,
+): Promise<boolean> {
+  if (!signal) return true;
+  const stopped = new Promise<false>((resolve) => {
+    if (signal.aborted) resolve(false);
+    else signal.addEventListener('abort', () => resolve(false), { once: true });
+  });
+  if (await Promise.race([work.then(() => true), stopped])) return true;
+  return settlesWithin(work, graceMs);
+}
 
 /** Resolves true once `work` settles, false if it has not within `ms` (it is left running). */
 function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {

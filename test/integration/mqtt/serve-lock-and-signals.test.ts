@@ -3,7 +3,8 @@
  * by a killed bridge is taken over, and SIGTERM ends it with exit 0 even while the broker is unreachable, with what
  * it could not send kept on disk.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -96,6 +97,20 @@ describe('serve: one bridge per data dir, and stopping it', () => {
     // The bridge's own status messages wait in the queue for the next run; the lock is gone.
     expect(readdirSync(join(dataDir, 'queue')).some((f) => f.startsWith('segment-'))).toBe(true);
     expect(readdirSync(dataDir)).not.toContain('smartmeter-bridge.lock');
+  });
+
+  it.runIf(process.platform === 'linux')('ends on SIGTERM even while its start-up hangs on the disk', async () => {
+    const dataDir = tempDir();
+    // A queue file that is a FIFO without a writer: reading it at start-up blocks for ever, like a dead network share.
+    mkdirSync(join(dataDir, 'queue'));
+    execFileSync('mkfifo', [join(dataDir, 'queue', 'segment-0000000000000001.log')]);
+    const bridge = await serve(`mqtt://127.0.0.1:${await freePort()}`, dataDir);
+    await waitFor(() => readdirSync(join(dataDir, 'queue')).includes('smartmeter-bridge.lock'), 'the queue lock');
+
+    bridge.child.kill('SIGTERM');
+    // It ends itself with SIGKILL: a normal exit would wait for the read stuck in the kernel.
+    expect(await bridge.exited).toBe('SIGKILL');
+    expect(bridge.stderr()).toContain('stopped during start-up');
   });
 
   it('stops on SIGTERM with exit 0 in the middle of replaying a long backlog, keeping the rest on disk', async () => {

@@ -80,6 +80,12 @@ describe('data dir lock', () => {
     await lock();
   });
 
+  it('fails instead of hanging where a directory cannot be created (e.g. under /proc)', async () => {
+    writeFileSync(join(dir, 'a-file'), 'x');
+    await expect(lockDir(join(dir, 'a-file', 'data'))).rejects.toThrow(/ENOTDIR|EEXIST/);
+    if (process.platform === 'linux') await expect(lockDir('/proc/self/nope')).rejects.toThrow(/ENOENT/);
+  });
+
   it('creates a directory that does not exist yet', async () => {
     await lock(join(dir, 'new', 'data'));
     expect(existsSync(join(dir, 'new', 'data', LOCK_FILE))).toBe(true);
