@@ -68,6 +68,8 @@ const mqttSource = z.strictObject({
   url: z.string().min(1).optional(),
   username: z.string().optional(),
   password: secretSchema.optional(),
+  /** 4 = MQTT 3.1.1, 5 = MQTT 5; absent: 3.1.1 towards the embedded broker, 5 elsewhere. */
+  protocolVersion: z.union([z.literal(4), z.literal(5)]).optional(),
   /** Tasmota topic, datacollector meter id or RL-DSP group; absent: every device of that gateway. */
   topic: z.string().min(1).optional(),
   /** gPlug scripts send power in W (older) or kW (newer); `auto` decides per message. */

@@ -12,6 +12,7 @@ import { parseHex } from '../../../shared/protocols/hex.ts';
 import { timeZoneError } from '../../../shared/time.ts';
 import { pemProblem, writableDirProblem } from './file-checks.ts';
 import { isLoopback } from './loopback.ts';
+import { reachesBroker } from './same-broker.ts';
 import { Secret } from './secret.ts';
 
 /** The config with every secret read and wrapped, key strings turned into bytes, and relative paths made absolute. */
@@ -146,6 +147,11 @@ function resolveConfig(config: BridgeConfig, r: Resolver): ResolvedConfig {
     if (ids.has(id)) r.problems.push(`${where}.id: ${JSON.stringify(id)} is used twice`);
     ids.add(id);
     if (source.type === 'mqtt') {
+      const embeddedUrl = `mqtt://${embedded.host.includes(':') ? `[${embedded.host}]` : embedded.host}:${embedded.port}`;
+      const url = source.url ?? config.broker.url ?? embeddedUrl;
+      if (source.protocolVersion === 5 && embeddedBroker.enabled && reachesBroker(url, embeddedUrl)) {
+        r.problems.push(`${where}.protocolVersion: the embedded broker speaks MQTT 3.1.1 (4) only`);
+      }
       return { ...source, id, password: wrap(readSecret(source.password, `${where}.password`, r)) } as ResolvedSource;
     }
     const { key, authKey, ...rest } = source;

@@ -21,7 +21,7 @@ import { MqttSource } from '../sources/mqtt-source.ts';
 import { SerialSource } from '../transports/serial-source.ts';
 import { TcpSource } from '../transports/tcp-source.ts';
 import type { BackoffOptions } from '../transports/backoff.ts';
-import { gatewayConfig } from './gateway-config.ts';
+import { gatewayConfig, gatewayProtocolVersion } from './gateway-config.ts';
 import type { Logger } from './logger.ts';
 import { WireSource, type SourceCounters } from './wire-source.ts';
 
@@ -117,8 +117,12 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     publisher.on('dropped', (count, total) =>
       this.log.warn(`offline queue full: dropped the ${count} oldest messages (${total} so far)`),
     );
-    publisher.on('rejected', (m, reason) => this.log.warn(`the broker refused ${m.topic}: ${reason}`));
-    publisher.on('failed', (m, reason) => this.log.error(`could not keep ${m.topic}: ${reason}`));
+    publisher.on('rejected', (count, { topic, reason }) =>
+      this.log.warn(`${count} message(s) refused, the latest ${topic}: ${reason}`),
+    );
+    publisher.on('failed', (count, { topic, reason }) =>
+      this.log.error(`could not keep ${count} message(s), the latest ${topic}: ${reason}`),
+    );
     publisher.on('warning', (message) => this.log.warn(message));
     // Cleaned up like a failed open: a half-started service keeps reconnecting and the process never exits.
     if (this.config.profile.homeAssistant.enabled) {
@@ -327,8 +331,10 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     const target = source?.url
       ? { url: source.url, username: source.username, password: source.password?.reveal() }
       : { url: output.url, username: output.username, password: outputPassword };
-    // The embedded broker (aedes) speaks MQTT 3.1.1 only; elsewhere MQTT 5 lets the loop guard see our origin mark.
-    return { ...target, protocolVersion: target.url === this.embedded?.url ? (4 as const) : (5 as const) };
+    return {
+      ...target,
+      protocolVersion: gatewayProtocolVersion(source?.protocolVersion, target.url, this.embedded?.url),
+    };
   }
 
   /** Where gateways publish (the output broker and every gateway source's own), each once: for MQTT discovery. */

@@ -1,8 +1,21 @@
 /** A configured MQTT gateway source as the converters take it. */
 import type { GatewayConfig } from '../../../shared/sources/index.ts';
 import type { ResolvedSource } from '../config/load-config.ts';
+import { reachesBroker } from '../config/same-broker.ts';
 
 type MqttSourceConfig = Extract<ResolvedSource, { type: 'mqtt' }>;
+
+/**
+ * The MQTT version a gateway source speaks: as configured; else 3.1.1 towards the embedded broker (aedes has no MQTT 5),
+ * however its URL names it, and 5 elsewhere, where the bridge's origin mark lets the loop guard see its own messages.
+ */
+export function gatewayProtocolVersion(
+  configured: 4 | 5 | undefined,
+  url: string,
+  embeddedUrl: string | undefined,
+): 4 | 5 {
+  return configured ?? (embeddedUrl !== undefined && reachesBroker(url, embeddedUrl) ? 4 : 5);
+}
 
 export function gatewayConfig(source: MqttSourceConfig, timeZone: string | undefined): GatewayConfig {
   const only = source.topic ? [source.topic] : undefined;
