@@ -15,6 +15,7 @@
 import { EventEmitter } from 'node:events';
 import { PublishRejectedError, type BrokerConnection } from './broker-connection.ts';
 import { Fifo } from './fifo.ts';
+import { IntervalReport } from './interval-report.ts';
 import type { OfflineQueue, StoredRecord } from './offline-queue.ts';
 import { invalidMessageReason, type OutboundMessage } from './outbound-message.ts';
 
@@ -25,8 +26,8 @@ export interface PublisherOptions {
   flushRate?: number;
   /** Live messages waiting in memory for their turn at most; beyond it the oldest go to the disk queue. Default 10 000. */
   maxPending?: number;
-  /** Drops are reported (event `dropped`) at most once per this interval; default 10 s. */
-  dropReportIntervalMs?: number;
+  /** Drops, refusals and failures are reported (events) at once, then at most once per this interval; default 10 s. */
+  reportIntervalMs?: number;
 }
 
 export type PublishResult =
@@ -56,11 +57,14 @@ export interface PublisherStats {
   damagedFiles: number;
 }
 
+/** Events come at once, then at most once per `reportIntervalMs` with the count since the last one. */
 export interface PublisherEvents {
-  /** Drops since the last report (at most one report per `dropReportIntervalMs`) and the total since start. */
+  /** Oldest queued messages dropped (queue full) since the last report, and the total since start. */
   dropped: [count: number, total: number];
-  rejected: [message: OutboundMessage, reason: string];
-  failed: [message: OutboundMessage, reason: string];
+  /** Messages that can never be published (invalid, or refused by the broker): how many, and the latest. */
+  rejected: [count: number, latest: { topic: string; reason: string }];
+  /** Messages that could not be kept (disk error, publisher closed): how many, and the latest. */
+  failed: [count: number, latest: { topic: string; reason: string }];
   warning: [message: string];
 }
 
@@ -81,7 +85,6 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
   private readonly windowSize: number;
   private readonly flushRate: number;
   private readonly maxPending: number;
-  private readonly dropReportIntervalMs: number;
   /** Token bucket for the backlog: replays allowed now, refilled at flushRate up to a tenth of a second's worth. */
   private tokens: number;
   private readonly tokenBurst: number;
@@ -99,8 +102,11 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
   private pumpScheduled = false;
   private closed = false;
   private counts = { delivered: 0, rejected: 0, failed: 0 };
-  private unreportedDrops = 0;
-  private dropTimer: NodeJS.Timeout | undefined;
+  private readonly reports: {
+    dropped: IntervalReport<undefined>;
+    rejected: IntervalReport<{ topic: string; reason: string }>;
+    failed: IntervalReport<{ topic: string; reason: string }>;
+  };
   private readonly detach: () => void;
 
   constructor(
@@ -112,7 +118,12 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     this.windowSize = Math.max(1, options.inFlightWindow ?? 1000);
     this.flushRate = Math.max(0, options.flushRate ?? 500);
     this.maxPending = Math.max(1, options.maxPending ?? 10_000);
-    this.dropReportIntervalMs = Math.max(0, options.dropReportIntervalMs ?? 10_000);
+    const interval = Math.max(0, options.reportIntervalMs ?? 10_000);
+    this.reports = {
+      dropped: new IntervalReport(interval, (count) => this.emit('dropped', count, this.queue.stats().dropped)),
+      rejected: new IntervalReport(interval, (count, latest) => this.emit('rejected', count, latest)),
+      failed: new IntervalReport(interval, (count, latest) => this.emit('failed', count, latest)),
+    };
     this.tokenBurst = Math.max(1, Math.ceil(this.flushRate / 10));
     this.tokens = this.tokenBurst;
     const onConnected = (): void => {
@@ -121,7 +132,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     };
     const onDisconnected = (): void => void this.returnToQueue();
     const onDrain = (): void => this.pump();
-    const onDropped = (count: number): void => this.noteDropped(count);
+    const onDropped = (count: number): void => this.reports.dropped.note(count, undefined);
     const onWarning = (message: string): void => void this.emit('warning', message);
     connection.on('connected', onConnected);
     connection.on('disconnected', onDisconnected);
@@ -201,8 +212,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     }
     clearTimeout(this.wakeTimer);
     await this.returnToQueue();
-    clearTimeout(this.dropTimer);
-    this.reportDrops();
+    for (const report of Object.values(this.reports)) report.close();
     this.detach();
   }
 
@@ -344,36 +354,15 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     return 0;
   }
 
-  /** Drops are reported at once, then at most once per interval with the count since the last report. */
-  private noteDropped(count: number): void {
-    this.unreportedDrops += count;
-    if (this.dropTimer !== undefined) return;
-    this.reportDrops();
-    const tick = (): void => {
-      this.dropTimer = undefined;
-      if (this.unreportedDrops === 0) return;
-      this.reportDrops();
-      this.dropTimer = setTimeout(tick, this.dropReportIntervalMs).unref();
-    };
-    this.dropTimer = setTimeout(tick, this.dropReportIntervalMs).unref();
-  }
-
-  private reportDrops(): void {
-    if (this.unreportedDrops === 0) return;
-    const count = this.unreportedDrops;
-    this.unreportedDrops = 0;
-    this.emit('dropped', count, this.queue.stats().dropped);
-  }
-
   private reject(message: OutboundMessage, reason: string): PublishResult {
     this.counts.rejected++;
-    this.emit('rejected', message, reason);
+    this.reports.rejected.note(1, { topic: message.topic, reason });
     return { status: 'rejected', reason };
   }
 
   private fail(message: OutboundMessage, reason: string): PublishResult {
     this.counts.failed++;
-    this.emit('failed', message, reason);
+    this.reports.failed.note(1, { topic: message.topic, reason });
     return { status: 'failed', reason };
   }
 }

@@ -125,6 +125,22 @@ describe('publisher', () => {
     expect(connection.payloads()).toEqual(Array.from({ length: 20 }, (_, i) => String(i + 1)));
   });
 
+  it('reports refused messages at once, then at most once per interval with their count (no line per message)', async () => {
+    const p = start({ reportIntervalMs: 60_000 });
+    const reports: [number, string][] = [];
+    p.on('rejected', (count, latest) => reports.push([count, latest.topic]));
+    const invalid = (n: number): OutboundMessage => ({ ...reading(n), topic: `m/+/${n}` });
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => p.publish(invalid(i + 1))));
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    expect(reports).toEqual([[1, 'm/+/1']]);
+    await p.close();
+    expect(reports).toEqual([
+      [1, 'm/+/1'],
+      [99, 'm/+/100'],
+    ]);
+    expect(p.stats().rejected).toBe(100);
+  });
+
   it('puts what was in flight and pending back on disk, in order, when the connection drops', async () => {
     const p = start({ inFlightWindow: 2 });
     connection.connect();
