@@ -15,6 +15,7 @@ import { createLogger } from '../core/service/logger.ts';
 import { registerAppScheme, serveApp } from './app-protocol.ts';
 import { DesktopBridge } from './desktop-bridge.ts';
 import { DesktopSettings } from './desktop-settings.ts';
+import { serveDesktopOverIpc } from './desktop-ipc.ts';
 import { serveApiOverIpc } from './ipc-api.ts';
 import { rotatingLogFile } from './log-file.ts';
 import { createMainWindow } from './main-window.ts';
@@ -62,7 +63,6 @@ function start(): void {
   }
   const meterConfigured = loaded.ok && loaded.config.sources.length > 0;
   const settings = new DesktopSettings(join(userData, 'desktop-settings.json'));
-  if (process.platform !== 'linux') app.setLoginItemSettings({ openAtLogin: settings.get().startAtLogin });
 
   const bridge = new DesktopBridge(
     () => {
@@ -134,6 +134,26 @@ function start(): void {
     quit: () => app.quit(),
   });
 
+  const applyLoginItem = () => {};
+  serveDesktopOverIpc({
+    ipcMain,
+    window: () => window?.webContents,
+    log,
+    actions: {
+      state: () => ({
+        secretProtection: secrets.protection(),
+        paused,
+        settings: { ...settings.get(), closeToTray: settings.closeToTray(meterConfigured) },
+      }),
+      openLogFolder: () => void shell.openPath(logs),
+      setSettings: (change) => {
+        settings.update(change);
+        applyLoginItem();
+        tray.refresh();
+      },
+    },
+  });
+
   app.on('second-instance', showWindow);
   app.on('activate', showWindow);
   app.on('window-all-closed', () => app.quit());
@@ -150,6 +170,7 @@ function start(): void {
     void Promise.race([bridge.stop(), timeUp]).finally(() => ((stopped = true), app.quit()));
   });
 
+  applyLoginItem();
   void run();
   showWindow();
 }

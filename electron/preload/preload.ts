@@ -12,7 +12,14 @@ import type {
   DiscoveryMethod,
   DiscoveryResponse,
 } from '../../shared/api.ts';
-import { DESKTOP_API_NAME, IPC_CHANNELS, type DesktopApi } from './ipc-channels.ts';
+import type { DesktopState } from '../../renderer/src/api/ipc-transport.ts';
+import {
+  DESKTOP_API_NAME,
+  DESKTOP_SHELL_NAME,
+  IPC_CHANNELS,
+  type DesktopApi,
+  type DesktopShell,
+} from './ipc-channels.ts';
 
 let nextId = 1;
 
@@ -41,4 +48,18 @@ const api: DesktopApi = {
   },
 };
 
+async function desktop(request: object): Promise<DesktopState | undefined> {
+  const response = (await ipcRenderer.invoke(IPC_CHANNELS.desktop, request)) as
+    { ok: true; result?: DesktopState } | { ok: false; error: { message: string } };
+  if (!response.ok) throw new Error(response.error.message);
+  return response.result;
+}
+
+const shell: DesktopShell = {
+  state: async () => (await desktop({ method: 'state' }))!,
+  openLogFolder: async () => void (await desktop({ method: 'openLogFolder' })),
+  setSettings: async (change) => (await desktop({ method: 'setSettings', change }))!,
+};
+
 contextBridge.exposeInMainWorld(DESKTOP_API_NAME, api);
+contextBridge.exposeInMainWorld(DESKTOP_SHELL_NAME, shell);

@@ -91,7 +91,19 @@ describe('the first start of the app', () => {
     double.app.emit('second-instance');
     expect(window.isVisible()).toBe(true);
 
+    const shellState = () =>
+      (
+        double.ipcMain.handlers.get('smartmeter-bridge:desktop')!(
+          fromWindow as never,
+          { method: 'state' } as never,
+        ) as {
+          result: { paused: boolean; settings: { closeToTray: boolean } };
+        }
+      ).result;
+    expect(shellState()).toMatchObject({ paused: false, settings: { closeToTray: true } });
+
     tray.click('Pause publishing');
+    expect(shellState().paused).toBe(true);
     await running(false);
     await closed(brokerPort);
     tray.click('Pause publishing');

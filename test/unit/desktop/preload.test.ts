@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 describe('the preload', () => {
   it('puts exactly the api functions into the page, and nothing else', () => {
-    expect([...contextBridge.exposed.keys()]).toEqual(['smartmeterBridge']);
+    expect([...contextBridge.exposed.keys()]).toEqual(['smartmeterBridge', 'smartmeterDesktop']);
     expect(Object.keys(api).sort()).toEqual([
       'discoveryAdopt',
       'discoveryBrowseMdns',
@@ -32,6 +32,19 @@ describe('the preload', () => {
     ]);
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
     expect(Object.values(api)).not.toContain(ipcRenderer);
+  });
+
+  it("puts the shell's own functions beside it, each a request on the desktop channel", async () => {
+    const shell = contextBridge.exposed.get('smartmeterDesktop') as Record<string, (arg?: unknown) => Promise<unknown>>;
+    expect(Object.keys(shell).sort()).toEqual(['openLogFolder', 'setSettings', 'state']);
+    ipcRenderer.answer = () => ({ ok: true, result: { paused: false } });
+    expect(await shell.setSettings!({ closeToTray: false })).toEqual({ paused: false });
+    expect(ipcRenderer.invoked.at(-1)).toEqual({
+      channel: IPC_CHANNELS.desktop,
+      payload: { method: 'setSettings', change: { closeToTray: false } },
+    });
+    ipcRenderer.answer = () => ({ ok: false, error: { message: 'refused' } });
+    await expect(shell.openLogFolder!()).rejects.toThrow('refused');
   });
 
   it('sends each call as a contract request on the request channel and gives back its result', async () => {
