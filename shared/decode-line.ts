@@ -23,6 +23,8 @@ export type DecodeLine =
       info: MeterInfo;
       values: (ObisValue | MbusRecord)[];
       readings: DecodeLineReading[];
+      /** Values the meter sent as NaN or ±Infinity, with `value` as that word; absent when there are none. */
+      invalid?: (ObisValue | MbusRecord)[];
     }
   | { error: DecodeError };
 
@@ -33,13 +35,17 @@ export function toDecodeLine(output: DecodeOutput): DecodeLine {
   const m = output.message;
   const meter = topics.meter(m.meterId);
   const readings = harmonize(m).map(({ topic, ...rest }) => ({ topic: meter.value(topic), ...rest }));
+  // JSON has no NaN or Infinity (it would print null): such a value is no value, listed apart with its word.
+  const finite = (v: ObisValue | MbusRecord) => typeof v.value !== 'number' || Number.isFinite(v.value);
+  const invalid = m.values.filter((v) => !finite(v)).map((v) => ({ ...v, value: String(v.value) }));
   return {
     protocol: m.protocol,
     meterId: m.meterId,
     timestamp: m.timestamp,
     ...(m.protocol === 'mbus' ? { device: m.device } : {}),
     info: m.info,
-    values: m.values,
+    values: invalid.length ? m.values.filter(finite) : m.values,
     readings,
+    ...(invalid.length ? { invalid } : {}),
   };
 }
