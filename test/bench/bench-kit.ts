@@ -30,7 +30,7 @@ export async function stopBridge(bridge: ServeProcess, graceMs = 10_000): Promis
 }
 
 export const row = (cells: (string | number)[], widths: number[]): string =>
-  cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]!) : String(c).padStart(widths[i]!))).join('');
+  cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]!) : String(c).padStart(widths[i]!))).join(' ');
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
