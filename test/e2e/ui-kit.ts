@@ -94,6 +94,8 @@ export function launchChromium(): Promise<Browser> {
 export interface PageOptions {
   locale?: string;
   colorScheme?: 'light' | 'dark';
+  /** Viewport width in CSS pixels; default 1280 (390 is a phone). */
+  width?: number;
 }
 
 /** A fresh browser profile (no remembered language or theme) on the UI; page errors fail the test through `errors`. */
@@ -101,7 +103,7 @@ export async function openPage(browser: Browser, url: string, options: PageOptio
   const context = await browser.newContext({
     locale: options.locale ?? 'en-US',
     colorScheme: options.colorScheme ?? 'light',
-    viewport: { width: 1280, height: 860 },
+    viewport: { width: options.width ?? 1280, height: 860 },
     // axe-core is injected as a script; the served page's CSP rightly forbids that for anything else.
     bypassCSP: true,
   });

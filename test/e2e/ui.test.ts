@@ -160,6 +160,20 @@ describe('the browser UI against serve and the simulated meter', () => {
     }
   }, 120_000);
 
+  it('fits a phone screen: no page scrolls sideways', async () => {
+    const { page, close } = await openPage(browser, bridge.url, { locale: 'de-CH', width: 390 });
+    try {
+      await page.locator('.recharts-line-curve').first().waitFor({ state: 'attached', timeout: 30_000 });
+      for (const name of PAGES) {
+        await page.goto(`${bridge.url}/#/${name}`);
+        await page.locator('h1').waitFor();
+        expect(await page.evaluate<number>('document.documentElement.scrollWidth'), name).toBeLessThanOrEqual(390);
+      }
+    } finally {
+      await close();
+    }
+  }, 60_000);
+
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`has no serious or critical axe-core violation on any page (${colorScheme})`, async () => {
       const { page, close } = await openPage(browser, bridge.url, { colorScheme });
