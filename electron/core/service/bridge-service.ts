@@ -99,9 +99,11 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
       throw e;
     }
     const { connection, publisher } = this.publishing;
+    let loggedFailures = 0;
     connection.on('state', (s) => {
-      // Once per failed attempt: each attempt passes through 'reconnecting' once, with its reason.
-      if (s.status === 'reconnecting' && s.lastError) this.log.warn(`broker ${s.url}: ${s.lastError.message}`);
+      // Once per failed attempt: an attempt changes state several times, but counts its failure once.
+      if (s.failedAttempts > loggedFailures && s.lastError) this.log.warn(`broker ${s.url}: ${s.lastError.message}`);
+      loggedFailures = s.failedAttempts;
       this.emit('change');
     });
     connection.on('connected', () => {
