@@ -125,6 +125,13 @@ describe('the browser UI against serve and the simulated meter', () => {
       for (const name of ['Meters', 'Devices', 'Diagnostics', 'Topics']) expect(reached).toContain(name);
       expect(reached.some((r) => r.startsWith('Language'))).toBe(true);
       expect(reached.some((r) => r.startsWith('Theme'))).toBe(true);
+      // The skip link jumps to the content of the page shown, without leaving it.
+      await page.goto(`${bridge.url}/#/devices`);
+      await page.getByRole('heading', { level: 1, name: 'Devices' }).waitFor();
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      expect(await page.evaluate<string>('document.activeElement.id')).toBe('main');
+      expect(await page.locator('h1').textContent()).toBe('Devices');
     } finally {
       await close();
     }

@@ -34,7 +34,15 @@ export function App() {
 
   return (
     <>
-      <a className="skip" href="#main">
+      {/* The hash names the page, so the skip link moves the focus itself instead of following #main. */}
+      <a
+        className="skip"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         {t('app.skip')}
       </a>
       <header className="top">
