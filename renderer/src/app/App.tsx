@@ -27,9 +27,9 @@ export function App() {
     document.title = t('app.title');
   }, [t]);
 
-  // With no source configured and no page asked for, the first-run page explains what to do.
-  const firstRun = !route && bridge !== undefined && bridge.sources.length === 0;
   const page = route ?? 'meters';
+  // With no source configured, the meters page is the first-run page: it explains what to do.
+  const firstRun = page === 'meters' && bridge !== undefined && bridge.sources.length === 0;
   const Content = PAGE_COMPONENTS[page];
 
   return (
@@ -51,7 +51,7 @@ export function App() {
           <ul>
             {PAGES.map((p) => (
               <li key={p}>
-                <a href={`#/${p}`} aria-current={p === page && !firstRun ? 'page' : undefined}>
+                <a href={`#/${p}`} aria-current={p === page ? 'page' : undefined}>
                   {t(`nav.${p}`)}
                 </a>
               </li>
