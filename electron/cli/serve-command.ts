@@ -1,6 +1,7 @@
 /** `smartmeter-bridge serve`: the bridge headless (Raspberry Pi, home server) until Ctrl-C or SIGTERM. */
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
+import { writableDirProblem } from '../core/config/file-checks.ts';
 import { loadConfig } from '../core/config/load-config.ts';
 import { bridgeDiscovery } from '../core/discovery/bridge-discovery.ts';
 import { packageVersion, rendererDir } from '../core/build-info.ts';
@@ -46,10 +47,16 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     for (const problem of loaded.problems) io.err(`  ${problem}`);
     return 2;
   }
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  // Like a bad config key, an unusable data dir is the user's to fix (exit 2), found before anything starts.
+  const dirProblem = writableDirProblem(dataDir);
+  if (dirProblem) {
+    io.err(`serve: --data-dir: ${dirProblem}, nothing was started`);
+    return 2;
+  }
   const log = createLogger(io.err, values['log-level'] as LogLevel);
   // A long-running service says so instead of dying silently; any such line is a defect to report.
   process.on('unhandledRejection', (reason) => log.error(`internal error (please report it): ${String(reason)}`));
-  const dataDir = values['data-dir'] ?? defaultDataDir();
   const service = new BridgeService({ config: loaded.config, dataDir, version: packageVersion(), log });
   const startup = startUp(service, dataDir);
   // Start-up waits on disks (a big queue, a slow network share): a signal meanwhile still ends the process.

@@ -77,4 +77,12 @@ describe('serve with a config it cannot use', () => {
       expect(serve.stderr()).toContain('queue.dir: cannot create the folder /proc/self/nope: ENOENT');
     },
   );
+
+  it.skipIf(process.platform !== 'linux')('exits 2 at once for a --data-dir that cannot be created', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smb-it-data-dir-'));
+    writeFileSync(join(dir, 'bridge.yaml'), 'embeddedBroker:\n  enabled: false\nbroker:\n  url: mqtt://127.0.0.1:1\n');
+    const serve = cli(['serve', '--config', join(dir, 'bridge.yaml'), '--data-dir', '/proc/self/nope']);
+    expect(await serve.exited).toBe(2);
+    expect(serve.stderr()).toContain('--data-dir: cannot create the folder /proc/self/nope: ENOENT');
+  });
 });
