@@ -36,6 +36,19 @@ const byObis = new Map(QUANTITIES.flatMap((q) => (q.obis ?? []).map((code) => [c
 const signedByObis = new Map(SIGNED_POWER.map((rule) => [rule.obis, rule]));
 const mediumByCode = new Map(MEDIA.map((m) => [m.code, m.medium]));
 const mediumByName = new Map(MEDIA.flatMap((m) => m.names.map((name) => [name.toLowerCase(), m.medium] as const)));
+/** Position in the table: readings come out in table order. */
+const tableIndex = new Map(QUANTITIES.map((q, i) => [q, i]));
+const SUMMED = QUANTITIES.filter((q) => q.sumOf);
+/** M-Bus rows by medium, VIF quantity (lower case) and tariff; the first row of the table wins. */
+const byMbusRecord = new Map<string, Quantity>();
+for (const q of QUANTITIES) {
+  const key = q.mbus && mbusKey(q.medium, q.mbus.vif.toLowerCase(), q.mbus.tariff ?? 0);
+  if (key && !byMbusRecord.has(key)) byMbusRecord.set(key, q);
+}
+
+function mbusKey(medium: Medium, vif: string, tariff: number): string {
+  return `${medium}|${tariff}|${vif}`;
+}
 
 /**
  * `knownTariffs`: the tariff quantities (e.g. `energy_in_t2`) the meter has sent before. A total summed from tariff
@@ -69,33 +82,44 @@ function add(found: Candidate[], candidate: Candidate): void {
   if (!taken) found.push(candidate);
 }
 
-interface ParsedValue {
+/** A current register's code, split the way the table is keyed. */
+interface Register {
   obis: string;
   a: number;
   b: number;
   key: string;
+}
+
+interface ParsedValue extends Register {
   value: number | string;
   unit: string | null;
   timestamp?: number;
 }
 
+/** Meters send the same codes in every message: each is read once (bounded, as codes come from the wire). */
+const MAX_CACHED_REGISTERS = 4096;
+const registers = new Map<string, Register | null>();
+
+function registerOf(code: string): Register | null {
+  const known = registers.get(code);
+  if (known !== undefined) return known;
+  const parts = parseObis(code);
+  // F other than 255 is a historical value (a billing period), not the current reading.
+  const current = parts !== null && (parts[5] === undefined || parts[5] === 255);
+  const [a = 0, b = 0, c, d, e] = parts ?? [];
+  const register = current ? { obis: `${a}-${b}:${c}.${d}.${e}`, a, b, key: `${c}.${d}.${e}` } : null;
+  if (registers.size >= MAX_CACHED_REGISTERS) registers.clear();
+  registers.set(code, register);
+  return register;
+}
+
 function parseValues(message: ObisMessage): ParsedValue[] {
   const parsed: ParsedValue[] = [];
   for (const v of message.values) {
-    const parts = typeof v.obis === 'string' ? parseObis(v.obis) : null;
-    // F other than 255 is a historical value (a billing period), not the current reading.
-    if (!parts || (parts[5] !== undefined && parts[5] !== 255)) continue;
-    const [a = 0, b = 0, c, d, e] = parts;
+    const register = typeof v.obis === 'string' ? registerOf(v.obis) : null;
+    if (!register) continue;
     const timestamp = finite(v.timestamp) ?? finite(message.timestamp);
-    parsed.push({
-      obis: `${a}-${b}:${c}.${d}.${e}`,
-      a,
-      b,
-      key: `${c}.${d}.${e}`,
-      value: v.value,
-      unit: v.unit,
-      timestamp,
-    });
+    parsed.push({ ...register, value: v.value, unit: v.unit, timestamp });
   }
   return parsed;
 }
@@ -178,10 +202,7 @@ function fromMbus(message: MbusMessage): Candidate[] {
   for (const r of message.values) {
     const number = finite(r.value);
     if (number === undefined || r.function !== 'instantaneous' || r.storage !== 0 || r.subunit !== 0) continue;
-    const vif = String(r.quantity).toLowerCase();
-    const quantity = QUANTITIES.find(
-      (q) => q.medium === medium && q.mbus?.vif.toLowerCase() === vif && (q.mbus.tariff ?? 0) === r.tariff,
-    );
+    const quantity = byMbusRecord.get(mbusKey(medium, String(r.quantity).toLowerCase(), r.tariff));
     const value = quantity && convert(quantity, number, r.unit);
     if (quantity && value !== undefined) add(found, { quantity, value, channel: 0, timestamp });
   }
@@ -190,9 +211,9 @@ function fromMbus(message: MbusMessage): Candidate[] {
 
 /** A total the meter does not send is the sum of the tariff registers it does send (DSMR has only T1/T2). */
 function addTariffSums(found: Candidate[], knownTariffs: ReadonlySet<string> | undefined): void {
-  for (const quantity of QUANTITIES) {
-    const sumOf = quantity.sumOf;
-    if (!sumOf || found.some((c) => c.quantity === quantity)) continue;
+  for (const quantity of SUMMED) {
+    const sumOf = quantity.sumOf!;
+    if (found.some((c) => c.quantity === quantity)) continue;
     const parts = found.filter((c) => c.channel === 0 && sumOf.includes(c.quantity.id));
     if (parts.length === 0) continue;
     const missing = sumOf.some((id) => knownTariffs?.has(id) && !parts.some((c) => c.quantity.id === id));
@@ -204,20 +225,20 @@ function addTariffSums(found: Candidate[], knownTariffs: ReadonlySet<string> | u
 
 /** Table order, then channel; the lowest channel of a quantity gets the plain topic, others `<topic>_<channel>`. */
 function toReadings(found: readonly Candidate[]): Reading[] {
-  return QUANTITIES.flatMap((quantity) =>
-    found
-      .filter((c) => c.quantity === quantity)
-      .sort((x, y) => x.channel - y.channel)
-      .map((c, i): Reading => {
-        const reading: Reading = {
-          quantity: quantity.id,
-          topic: i === 0 ? quantity.topic : `${quantity.topic}_${c.channel}`,
-          value: roundValue(c.value),
-          unit: quantity.unit,
-        };
-        if (c.obis !== undefined) reading.obis = c.obis;
-        if (c.timestamp !== undefined) reading.timestamp = c.timestamp;
-        return reading;
-      }),
+  const ordered = [...found].sort(
+    (x, y) => tableIndex.get(x.quantity)! - tableIndex.get(y.quantity)! || x.channel - y.channel,
   );
+  return ordered.map((c, i): Reading => {
+    const { quantity } = c;
+    const lowest = i === 0 || ordered[i - 1]!.quantity !== quantity;
+    const reading: Reading = {
+      quantity: quantity.id,
+      topic: lowest ? quantity.topic : `${quantity.topic}_${c.channel}`,
+      value: roundValue(c.value),
+      unit: quantity.unit,
+    };
+    if (c.obis !== undefined) reading.obis = c.obis;
+    if (c.timestamp !== undefined) reading.timestamp = c.timestamp;
+    return reading;
+  });
 }
