@@ -3,7 +3,7 @@
  * main process. Everything that decides something lives in the modules it wires; this file only connects them to
  * Electron's life cycle.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, ipcMain, Menu, nativeImage, screen, session, shell, type BrowserWindow } from 'electron';
@@ -21,7 +21,8 @@ import { rotatingLogFile } from './log-file.ts';
 import { createMainWindow } from './main-window.ts';
 import { SafeStorageSecretStore } from './safe-storage-secret-store.ts';
 import { createTray, hideOnClose } from './tray.ts';
-import { guardSession } from './web-guards.ts';
+import { newerRelease, releaseFeed, type Release } from './update-check.ts';
+import { guardSession, isAllowedExternalUrl } from './web-guards.ts';
 import { loadWindowState } from './window-state.ts';
 
 const APP_NAME = 'Smartmeter Bridge';
@@ -120,6 +121,7 @@ function start(): void {
   const trayIcon = app.isPackaged
     ? join(process.resourcesPath, 'tray', 'tray.png')
     : join(packageRoot(), 'build', 'tray', 'tray.png');
+  let update: Release | undefined;
   const tray = createTray(nativeImage.createFromPath(trayIcon), {
     open: showWindow,
     paused: () => paused,
@@ -132,7 +134,27 @@ function start(): void {
     setKeepRunningWhenClosed: (on) => settings.update({ closeToTray: on }),
     openLogFolder: () => void shell.openPath(logs),
     quit: () => app.quit(),
+    update: () => update,
+    openUpdate: () => void (update && isAllowedExternalUrl(update.url) && shell.openExternal(update.url)),
   });
+
+  // Updates: nothing is asked before the user agreed; then at start and once a day. Installed builds only: the feed
+  // comes from the publish config electron-builder packs.
+  const checkForUpdate = () => {
+    if (!app.isPackaged || settings.get().updateCheck !== 'on') return;
+    const feedFile = join(process.resourcesPath, 'app-update.yml');
+    const feed = existsSync(feedFile) ? releaseFeed(readFileSync(feedFile, 'utf8')) : undefined;
+    if (!feed) return log.warn(`update check: no GitHub release feed in ${feedFile}`);
+    newerRelease(feed, app.getVersion()).then(
+      (found) => {
+        update = found;
+        if (found) log.info(`update check: ${found.version} is available (${found.url})`);
+        tray.refresh();
+      },
+      (e: Error) => log.warn(`update check failed: ${e.message}`),
+    );
+  };
+  setInterval(checkForUpdate, 24 * 3600_000).unref();
 
   const applyLoginItem = () => {};
   serveDesktopOverIpc({
@@ -149,6 +171,7 @@ function start(): void {
       setSettings: (change) => {
         settings.update(change);
         applyLoginItem();
+        if (change.updateCheck === 'on') checkForUpdate();
         tray.refresh();
       },
     },
@@ -171,6 +194,7 @@ function start(): void {
   });
 
   applyLoginItem();
+  checkForUpdate();
   void run();
   showWindow();
 }

@@ -12,6 +12,9 @@ export interface TrayActions {
   setKeepRunningWhenClosed(on: boolean): void;
   openLogFolder(): void;
   quit(): void;
+  /** A newer release found by the (consented) update check, if any. */
+  update(): { version: string } | undefined;
+  openUpdate(): void;
 }
 
 export const TRAY_LABELS = {
@@ -20,6 +23,7 @@ export const TRAY_LABELS = {
   keepRunning: 'Keep running when the window is closed',
   logs: 'Open log folder',
   quit: 'Quit',
+  update: 'Update available:',
 } as const;
 
 export interface AppTray {
@@ -35,8 +39,10 @@ export function createTray(icon: NativeImage, actions: TrayActions): AppTray {
   tray.on('click', () => actions.open());
   const refresh = () => {
     tray.setToolTip(actions.paused() ? 'Smartmeter Bridge (paused)' : 'Smartmeter Bridge');
+    const update = actions.update();
     tray.setContextMenu(
       Menu.buildFromTemplate([
+        ...(update ? [{ label: `${TRAY_LABELS.update} ${update.version}`, click: () => actions.openUpdate() }] : []),
         { label: TRAY_LABELS.open, click: () => actions.open() },
         { type: 'separator' },
         {

@@ -18,6 +18,8 @@ function trayWith(overrides: Partial<Parameters<typeof createTray>[1]> = {}) {
     setKeepRunningWhenClosed: vi.fn((on: boolean) => void (state.keep = on)),
     openLogFolder: vi.fn(),
     quit: vi.fn(),
+    update: (): { version: string } | undefined => undefined,
+    openUpdate: vi.fn(),
     ...overrides,
   };
   createTray({} as Electron.NativeImage, actions);
@@ -69,6 +71,16 @@ describe('the tray menu', () => {
     tray.click(TRAY_LABELS.quit);
     expect(actions.openLogFolder).toHaveBeenCalledOnce();
     expect(actions.quit).toHaveBeenCalledOnce();
+  });
+});
+
+describe('an update the user agreed to look for', () => {
+  it('shows at the top of the menu only when there is one, and opens its release page', () => {
+    expect(trayWith().tray.menu.some((i) => i.label?.startsWith(TRAY_LABELS.update))).toBe(false);
+    const { tray, actions } = trayWith({ update: () => ({ version: '0.2.0' }) });
+    expect(tray.menu[0]?.label).toBe(`${TRAY_LABELS.update} 0.2.0`);
+    tray.click(`${TRAY_LABELS.update} 0.2.0`);
+    expect(actions.openUpdate).toHaveBeenCalledOnce();
   });
 });
 
