@@ -100,6 +100,16 @@ describe('config', () => {
     expect(validateConfig({ broker: { url: 'mqtt://h', protocolVersion: 5 } }, dir).ok).toBe(true);
   });
 
+  it('refuses MQTT 5 for a gateway source reaching the embedded broker, however its URL names it', () => {
+    const gateway = { type: 'mqtt', gateway: 'tasmota', protocolVersion: 5 };
+    expect(validateConfig({ sources: [{ ...gateway, url: 'mqtt://localhost:1883' }] }, dir)).toEqual({
+      ok: false,
+      problems: ['sources[0].protocolVersion: the embedded broker speaks MQTT 3.1.1 (4) only'],
+    });
+    expect(validateConfig({ sources: [gateway] }, dir).ok).toBe(false);
+    expect(validateConfig({ sources: [{ ...gateway, url: 'mqtt://192.0.2.9:1883' }] }, dir).ok).toBe(true);
+  });
+
   it('reports unreadable files and broken YAML as problems, not exceptions', () => {
     expect(loadConfig(join(dir, 'missing.yaml'))).toEqual({ ok: false, problems: [expect.stringContaining('ENOENT')] });
     expect(loadConfig(write('bad.yaml', 'sources: [\n'))).toMatchObject({
