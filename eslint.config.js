@@ -55,4 +55,20 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The core runs headless too.' }] }],
     },
   },
+  {
+    // A sandboxed preload can load nothing but `electron` (and its own bundled code): no Node, no packages.
+    files: ['electron/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...nodeBuiltins, ...runtimeOnly.filter((name) => name !== 'electron'), 'zod'].map((name) => ({
+            name,
+            message: 'The preload runs sandboxed: only electron; the main process validates.',
+          })),
+          patterns: [{ group: ['node:*'], message: 'The preload runs sandboxed: no Node modules.' }],
+        },
+      ],
+    },
+  },
 );
