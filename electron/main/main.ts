@@ -79,6 +79,7 @@ function start(): void {
   );
   let paused = false;
   const run = () => bridge.start().catch((e: Error) => log.error(`cannot start: ${e.message}`));
+  const openLogFolder = () => void shell.openPath(logs);
 
   // The page gets nothing but our files, no permissions, and the api over IPC.
   guardSession(session.defaultSession);
@@ -132,7 +133,7 @@ function start(): void {
     },
     keepRunningWhenClosed: () => settings.closeToTray(meterConfigured),
     setKeepRunningWhenClosed: (on) => settings.update({ closeToTray: on }),
-    openLogFolder: () => void shell.openPath(logs),
+    openLogFolder,
     quit: () => app.quit(),
     update: () => update,
     openUpdate: () => void (update && isAllowedExternalUrl(update.url) && shell.openExternal(update.url)),
@@ -156,7 +157,10 @@ function start(): void {
   };
   setInterval(checkForUpdate, 24 * 3600_000).unref();
 
-  const applyLoginItem = () => {};
+  const applyLoginItem = () => {
+    // Electron has no login items on Linux: the docs say how to use the desktop's autostart.
+    if (process.platform !== 'linux') app.setLoginItemSettings({ openAtLogin: settings.get().startAtLogin });
+  };
   serveDesktopOverIpc({
     ipcMain,
     window: () => window?.webContents,
@@ -167,7 +171,7 @@ function start(): void {
         paused,
         settings: { ...settings.get(), closeToTray: settings.closeToTray(meterConfigured) },
       }),
-      openLogFolder: () => void shell.openPath(logs),
+      openLogFolder,
       setSettings: (change) => {
         settings.update(change);
         applyLoginItem();
