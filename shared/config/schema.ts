@@ -121,7 +121,16 @@ export const configSchema = z.strictObject({
       host: z.string().default('127.0.0.1'),
       port: port.default(8099),
       /** Names besides localhost/127.0.0.1/[::1] a browser may use for the UI (e.g. behind a reverse proxy). */
-      allowedHosts: z.array(z.string().min(1)).default([]),
+      allowedHosts: z
+        .array(
+          z
+            .string()
+            .regex(
+              /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/,
+              'expected a host name without scheme or port, e.g. bridge.lan',
+            ),
+        )
+        .default([]),
     })
     .prefault({}),
   profile: z

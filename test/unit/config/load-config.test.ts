@@ -110,6 +110,14 @@ describe('config', () => {
     expect(validateConfig({ sources: [{ ...gateway, url: 'mqtt://192.0.2.9:1883' }] }, dir).ok).toBe(true);
   });
 
+  it('takes UI host names without scheme or port only', () => {
+    expect(validateConfig({ ui: { allowedHosts: ['bridge.lan', '[fd00::7]'] } }, dir).ok).toBe(true);
+    expect(validateConfig({ ui: { allowedHosts: ['http://bridge.lan:8099'] } }, dir)).toEqual({
+      ok: false,
+      problems: [expect.stringMatching(/^ui\.allowedHosts\[0\]: expected a host name without scheme or port/)],
+    });
+  });
+
   it('reports unreadable files and broken YAML as problems, not exceptions', () => {
     expect(loadConfig(join(dir, 'missing.yaml'))).toEqual({ ok: false, problems: [expect.stringContaining('ENOENT')] });
     expect(loadConfig(write('bad.yaml', 'sources: [\n'))).toMatchObject({
