@@ -1,7 +1,8 @@
 /**
- * The page's only way to the core: named functions of the api contract, put into the page with contextBridge. The
- * page never gets ipcRenderer, an IPC event object or a channel name; the main process checks every request anyway.
- * Bundled to one CommonJS file, since a sandboxed preload cannot load modules.
+ * The page's only way to the core: named functions of the api contract (`window.smartmeterBridge`) and of the desktop
+ * shell (`window.smartmeterDesktop`), put into the page with contextBridge. The page never gets ipcRenderer, an IPC
+ * event object or a channel name; the main process checks every request anyway. Bundled to one CommonJS file, since
+ * a sandboxed preload cannot load modules.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type {
@@ -13,6 +14,7 @@ import type {
   DiscoveryResponse,
 } from '../../shared/api.ts';
 import type { DesktopState } from '../../renderer/src/api/ipc-transport.ts';
+import type { DesktopResponse } from '../main/desktop-ipc.ts';
 import {
   DESKTOP_API_NAME,
   DESKTOP_SHELL_NAME,
@@ -49,8 +51,7 @@ const api: DesktopApi = {
 };
 
 async function desktop(request: object): Promise<DesktopState | undefined> {
-  const response = (await ipcRenderer.invoke(IPC_CHANNELS.desktop, request)) as
-    { ok: true; result?: DesktopState } | { ok: false; error: { message: string } };
+  const response = (await ipcRenderer.invoke(IPC_CHANNELS.desktop, request)) as DesktopResponse;
   if (!response.ok) throw new Error(response.error.message);
   return response.result;
 }
