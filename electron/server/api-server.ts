@@ -74,7 +74,10 @@ function reply(res: ServerResponse, status: number, headers: Record<string, stri
   res.writeHead(status, { ...SECURITY_HEADERS, ...headers }).end();
 }
 
-/** The decoded URL path, or undefined for one that is not a plain path (bad escapes, NUL, backslashes, `..`). */
+/**
+ * The decoded URL path, or undefined for one that is not a plain path: bad escapes, NUL, `..`, and what Windows reads
+ * as a separator or a drive (`\`, `C:`).
+ */
 function requestPath(url: string | undefined): string | undefined {
   let path: string;
   try {
@@ -82,7 +85,7 @@ function requestPath(url: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
-  if (/[\\\0]/.test(path) || path.split('/').includes('..')) return undefined;
+  if (/[\\\0:]/.test(path) || path.split('/').includes('..')) return undefined;
   return path;
 }
 

@@ -159,6 +159,8 @@ describe('api over WebSocket', () => {
     expect((await request(server.url, '/%')).status).toBe(400);
     expect((await request(server.url, '/%E0%A4%A')).status).toBe(400);
     expect((await request(server.url, '/a%00b')).status).toBe(400);
+    expect((await request(server.url, '/C:/Windows/win.ini')).status).toBe(400);
+    expect((await request(server.url, '/%43%3A%5CWindows%5Cwin.ini')).status).toBe(400);
     expect((await request(server.url, '/', { method: 'DELETE' })).status).toBe(405);
     expect((await request(server.url, '/', { method: 'OPTIONS' })).headers.allow).toBe('GET, HEAD');
     expect((await request(server.url, '/', { headers: { 'X-Big': 'x'.repeat(64 * 1024) } })).status).toBe(431);
