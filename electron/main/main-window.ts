@@ -12,6 +12,8 @@ export interface MainWindowOptions {
   state: WindowState;
   stateFile: string;
   openExternal: OpenExternal;
+  /** Developer tools: in development only, not in installed builds. */
+  devTools: boolean;
 }
 
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
@@ -26,6 +28,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     backgroundColor: '#1e1e1e',
     webPreferences: {
       preload: options.preload,
+      devTools: options.devTools,
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,

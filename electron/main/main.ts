@@ -110,6 +110,7 @@ function start(): void {
       ),
       stateFile,
       openExternal: (url) => shell.openExternal(url),
+      devTools: !app.isPackaged,
     });
     hideOnClose(
       window,

@@ -17,6 +17,7 @@ const open = (state = loadWindowState(stateFile, screen)) =>
     state,
     stateFile,
     openExternal: vi.fn(),
+    devTools: false,
   }) as unknown as FakeWindow;
 
 beforeEach(async () => {
@@ -39,6 +40,7 @@ describe('the main window', () => {
       allowRunningInsecureContent: false,
       webviewTag: false,
       disableBlinkFeatures: 'Auxclick',
+      devTools: false,
     });
   });
 
