@@ -21,6 +21,7 @@ import { rotatingLogFile } from './log-file.ts';
 import { createMainWindow } from './main-window.ts';
 import { SafeStorageSecretStore } from './safe-storage-secret-store.ts';
 import { createTray, hideOnClose } from './tray.ts';
+import { trayLabels } from './tray-labels.ts';
 import { newerRelease, releaseFeed, type Release } from './update-check.ts';
 import { guardSession, isAllowedExternalUrl } from './web-guards.ts';
 import { loadWindowState } from './window-state.ts';
@@ -124,21 +125,25 @@ function start(): void {
     ? join(process.resourcesPath, 'tray', 'tray.png')
     : join(packageRoot(), 'build', 'tray', 'tray.png');
   let update: Release | undefined;
-  const tray = createTray(nativeImage.createFromPath(trayIcon), {
-    open: showWindow,
-    paused: () => paused,
-    setPaused: (pause) => {
-      paused = pause;
-      log.info(pause ? 'publishing paused from the tray' : 'publishing resumed from the tray');
-      void (pause ? bridge.stop() : run());
+  const tray = createTray(
+    nativeImage.createFromPath(trayIcon),
+    {
+      open: showWindow,
+      paused: () => paused,
+      setPaused: (pause) => {
+        paused = pause;
+        log.info(pause ? 'publishing paused from the tray' : 'publishing resumed from the tray');
+        void (pause ? bridge.stop() : run());
+      },
+      keepRunningWhenClosed: () => settings.closeToTray(meterConfigured),
+      setKeepRunningWhenClosed: (on) => settings.update({ closeToTray: on }),
+      openLogFolder,
+      quit: () => app.quit(),
+      update: () => update,
+      openUpdate: () => void (update && isAllowedExternalUrl(update.url) && shell.openExternal(update.url)),
     },
-    keepRunningWhenClosed: () => settings.closeToTray(meterConfigured),
-    setKeepRunningWhenClosed: (on) => settings.update({ closeToTray: on }),
-    openLogFolder,
-    quit: () => app.quit(),
-    update: () => update,
-    openUpdate: () => void (update && isAllowedExternalUrl(update.url) && shell.openExternal(update.url)),
-  });
+    trayLabels(app.getLocale()),
+  );
 
   // Updates: nothing is asked before the user agreed; then at start and once a day. Installed builds only: the feed
   // comes from the publish config electron-builder packs.

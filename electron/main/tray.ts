@@ -3,6 +3,7 @@
  * pause publishing, or quit. The menu is rebuilt whenever a state it shows changes.
  */
 import { Menu, Tray, type BrowserWindow, type NativeImage } from 'electron';
+import { trayLabels, type TrayLabels } from './tray-labels.ts';
 
 export interface TrayActions {
   open(): void;
@@ -17,49 +18,40 @@ export interface TrayActions {
   openUpdate(): void;
 }
 
-export const TRAY_LABELS = {
-  open: 'Open Smartmeter Bridge',
-  pause: 'Pause publishing',
-  keepRunning: 'Keep running when the window is closed',
-  logs: 'Open log folder',
-  quit: 'Quit',
-  update: 'Update available:',
-} as const;
-
 export interface AppTray {
   /** Shows the current states (paused, keep running) again. */
   refresh(): void;
   destroy(): void;
 }
 
-export function createTray(icon: NativeImage, actions: TrayActions): AppTray {
+export function createTray(icon: NativeImage, actions: TrayActions, labels: TrayLabels = trayLabels('en')): AppTray {
   const tray = new Tray(icon);
   tray.setToolTip('Smartmeter Bridge');
   // Windows and most Linux desktops: a click on the icon brings the window back.
   tray.on('click', () => actions.open());
   const refresh = () => {
-    tray.setToolTip(actions.paused() ? 'Smartmeter Bridge (paused)' : 'Smartmeter Bridge');
+    tray.setToolTip(actions.paused() ? `Smartmeter Bridge (${labels.paused})` : 'Smartmeter Bridge');
     const update = actions.update();
     tray.setContextMenu(
       Menu.buildFromTemplate([
-        ...(update ? [{ label: `${TRAY_LABELS.update} ${update.version}`, click: () => actions.openUpdate() }] : []),
-        { label: TRAY_LABELS.open, click: () => actions.open() },
+        ...(update ? [{ label: `${labels.update} ${update.version}`, click: () => actions.openUpdate() }] : []),
+        { label: labels.open, click: () => actions.open() },
         { type: 'separator' },
         {
-          label: TRAY_LABELS.pause,
+          label: labels.pause,
           type: 'checkbox',
           checked: actions.paused(),
           click: () => (actions.setPaused(!actions.paused()), refresh()),
         },
         {
-          label: TRAY_LABELS.keepRunning,
+          label: labels.keepRunning,
           type: 'checkbox',
           checked: actions.keepRunningWhenClosed(),
           click: () => (actions.setKeepRunningWhenClosed(!actions.keepRunningWhenClosed()), refresh()),
         },
-        { label: TRAY_LABELS.logs, click: () => actions.openLogFolder() },
+        { label: labels.logs, click: () => actions.openLogFolder() },
         { type: 'separator' },
-        { label: TRAY_LABELS.quit, click: () => actions.quit() },
+        { label: labels.quit, click: () => actions.quit() },
       ]),
     );
   };

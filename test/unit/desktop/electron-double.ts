@@ -173,6 +173,7 @@ export const app = Object.assign(new EventEmitter(), {
     app.paths[name] = path;
   },
   getVersion: () => '0.0.0-test',
+  getLocale: () => 'en-US',
   requestSingleInstanceLock: () => app.singleInstance,
   whenReady: () => Promise.resolve(),
   setLoginItemSettings(): void {},

@@ -5,10 +5,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('./electron-double.ts'));
 const { BrowserWindow, Tray } = await import('./electron-double.ts');
-const { createTray, hideOnClose, TRAY_LABELS } = await import('../../../electron/main/tray.ts');
+const { createTray, hideOnClose } = await import('../../../electron/main/tray.ts');
+const { trayLabels } = await import('../../../electron/main/tray-labels.ts');
+const TRAY_LABELS = trayLabels('en');
 const { DesktopSettings } = await import('../../../electron/main/desktop-settings.ts');
 
-function trayWith(overrides: Partial<Parameters<typeof createTray>[1]> = {}) {
+function trayWith(overrides: Partial<Parameters<typeof createTray>[1]> = {}, locale = 'en-US') {
   const state = { paused: false, keep: true };
   const actions = {
     open: vi.fn(),
@@ -22,7 +24,7 @@ function trayWith(overrides: Partial<Parameters<typeof createTray>[1]> = {}) {
     openUpdate: vi.fn(),
     ...overrides,
   };
-  createTray({} as Electron.NativeImage, actions);
+  createTray({} as Electron.NativeImage, actions, trayLabels(locale));
   return { tray: Tray.created.at(-1)!, actions, state };
 }
 
@@ -36,6 +38,15 @@ describe('the tray menu', () => {
       TRAY_LABELS.logs,
       TRAY_LABELS.quit,
     ]);
+  });
+
+  it('speaks the system language among the UI’s (de, fr, it), English otherwise', () => {
+    expect(trayWith({}, 'de-CH').tray.item('Veröffentlichen pausieren')).toBeDefined();
+    expect(trayWith({}, 'fr-CH').tray.item('Quitter')).toBeDefined();
+    expect(trayWith({}, 'it').tray.item('Esci')).toBeDefined();
+    expect(trayWith({}, 'ja-JP').tray.item('Quit')).toBeDefined();
+    const { tray } = trayWith({ paused: () => true }, 'de-CH');
+    expect(tray.tooltip).toBe('Smartmeter Bridge (pausiert)');
   });
 
   it('opens the window from the menu and from a click on the icon', () => {
