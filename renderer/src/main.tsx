@@ -1,6 +1,10 @@
-/** The browser entry: languages, the api transport (the WebSocket of the page's own server), the store, the app. */
+/**
+ * The page's entry: languages, the api transport (the desktop app's IPC when its preload put one into the page, else
+ * the WebSocket of the server that served the page), the store, the app.
+ */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { desktopApi, ipcTransport } from './api/ipc-transport.ts';
 import { websocketTransport, apiUrl } from './api/websocket-transport.ts';
 import { App } from './app/App.tsx';
 import { applyTheme, storedTheme } from './app/theme.ts';
@@ -12,7 +16,8 @@ import './styles.css';
 // The theme before the first paint (no flash of light); the app then keeps it, and follows the system.
 applyTheme(storedTheme())();
 await initI18n();
-const store = new BridgeStore(websocketTransport(apiUrl(location)));
+const desktop = desktopApi();
+const store = new BridgeStore(desktop ? ipcTransport(desktop) : websocketTransport(apiUrl(location)));
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

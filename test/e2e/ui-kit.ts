@@ -96,6 +96,8 @@ export interface PageOptions {
   colorScheme?: 'light' | 'dark';
   /** Viewport width in CSS pixels; default 1280 (390 is a phone). */
   width?: number;
+  /** A script run in the page before its own (what Electron's preload would put there). */
+  initScript?: string;
 }
 
 /** A fresh browser profile (no remembered language or theme) on the UI; page errors fail the test through `errors`. */
@@ -107,6 +109,7 @@ export async function openPage(browser: Browser, url: string, options: PageOptio
     // axe-core is injected as a script; the served page's CSP rightly forbids that for anything else.
     bypassCSP: true,
   });
+  if (options.initScript) await context.addInitScript(options.initScript);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

@@ -219,6 +219,58 @@ describe('the browser UI against serve and the simulated meter', () => {
   }, 300_000);
 });
 
+describe('the UI in the desktop app', () => {
+  it('talks to the core through the preload’s functions, not a socket', async () => {
+    // What electron/preload puts into the page, played by a script with one canned view (Electron itself cannot run here).
+    const view = {
+      version: '9.9.9',
+      baseTopic: 'smartmeter',
+      broker: { status: 'connected', url: 'mqtt://127.0.0.1:1883' },
+      publisher: { delivered: 0, queued: 0, dropped: 0, rejected: 0, failed: 0 },
+      sources: [
+        {
+          id: 'p1',
+          type: 'serial',
+          label: 'serial:/dev/ttyUSB0',
+          state: { state: 'open' },
+          counters: { framesOk: 1, crcErrors: 0, decryptErrors: 0, otherErrors: 0 },
+        },
+      ],
+      meters: [
+        {
+          meterId: 'M1',
+          topicId: 'M1',
+          online: true,
+          firstSeen: 1,
+          isNew: false,
+          lastSeen: 1_800_000_000,
+          interval: 1,
+          info: { protocol: 'dsmr' },
+          readings: [{ quantity: 'power_in', topic: 'power/power_in', value: 1234, unit: 'W' }],
+        },
+      ],
+    };
+    const initScript = `
+      window.smartmeterBridge = {
+        getBridge: async () => (${JSON.stringify(view)}),
+        listSerialPorts: async () => [],
+        onEvent: () => () => undefined,
+      };
+      window.socketsOpened = 0;
+      window.WebSocket = class extends WebSocket {
+        constructor(...args) { super(...args); window.socketsOpened++; }
+      };`;
+    const { page, close } = await openPage(browser, bridge.url, { initScript });
+    try {
+      await page.locator('[data-quantity="power_in"]', { hasText: '1,234' }).waitFor({ timeout: 30_000 });
+      expect(await page.locator('footer').textContent()).toBe('Version 9.9.9');
+      expect(await page.evaluate<number>('window.socketsOpened')).toBe(0);
+    } finally {
+      await close();
+    }
+  }, 60_000);
+});
+
 describe('the browser UI with nothing configured', () => {
   it('opens on a first-run page that says what to do, with no axe-core violation', async () => {
     const empty = await startBridge([]);
