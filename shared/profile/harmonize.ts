@@ -119,7 +119,8 @@ function parseValues(message: ObisMessage): ParsedValue[] {
     const register = typeof v.obis === 'string' ? registerOf(v.obis) : null;
     if (!register) continue;
     const timestamp = finite(v.timestamp) ?? finite(message.timestamp);
-    parsed.push({ ...register, value: v.value, unit: v.unit, timestamp });
+    const { obis, a, b, key } = register;
+    parsed.push({ obis, a, b, key, value: v.value, unit: v.unit, timestamp });
   }
   return parsed;
 }
