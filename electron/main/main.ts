@@ -29,6 +29,8 @@ import { loadWindowState } from './window-state.ts';
 const APP_NAME = 'Smartmeter Bridge';
 /** Beyond the queue's shutdown flush: stopping the sources, disconnecting, writing the rest to disk. */
 const STOP_GRACE_MS = 5000;
+/** The argument the login item starts the app with (Windows; macOS tells by itself). */
+const STARTED_AT_LOGIN = '--started-at-login';
 const here = dirname(fileURLToPath(import.meta.url));
 
 // Named for people, not after the npm package, in development and installed alike: the user data and log folders,
@@ -165,7 +167,8 @@ function start(): void {
 
   const applyLoginItem = () => {
     // Electron has no login items on Linux: the docs say how to use the desktop's autostart.
-    if (process.platform !== 'linux') app.setLoginItemSettings({ openAtLogin: settings.get().startAtLogin });
+    if (process.platform === 'linux') return;
+    app.setLoginItemSettings({ openAtLogin: settings.get().startAtLogin, args: [STARTED_AT_LOGIN] });
   };
   serveDesktopOverIpc({
     ipcMain,
@@ -206,5 +209,10 @@ function start(): void {
   applyLoginItem();
   checkForUpdate();
   void run();
-  showWindow();
+  // Started with the session (Windows: our login argument; macOS: the login item), a configured bridge goes to the
+  // tray without a window; otherwise, or with nothing to translate yet, the window opens.
+  const atLogin =
+    process.argv.includes(STARTED_AT_LOGIN) ||
+    (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
+  if (!(atLogin && meterConfigured)) showWindow();
 }

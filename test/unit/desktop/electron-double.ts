@@ -177,6 +177,7 @@ export const app = Object.assign(new EventEmitter(), {
   requestSingleInstanceLock: () => app.singleInstance,
   whenReady: () => Promise.resolve(),
   setLoginItemSettings(): void {},
+  getLoginItemSettings: () => ({ openAtLogin: false, wasOpenedAtLogin: false }),
   /** As Electron: 'before-quit', then a preventable 'will-quit'. */
   quit(): void {
     app.quitCalls++;

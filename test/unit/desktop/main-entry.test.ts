@@ -24,6 +24,12 @@ async function launch(singleInstance: boolean) {
   vi.resetModules();
   // The mocked module itself: the one the entry will import, whatever vitest kept across the reset.
   const double = (await import('electron')) as unknown as typeof import('./electron-double.ts');
+  // A new process starts with nothing of the last one: no windows, trays, handlers or listeners.
+  double.BrowserWindow.created.length = 0;
+  double.Tray.created.length = 0;
+  double.ipcMain.handlers.clear();
+  double.app.removeAllListeners();
+  Object.assign(double.app, { quitCalls: 0, quitted: false });
   double.app.singleInstance = singleInstance;
   double.app.paths = { appData: dir, logs: join(dir, 'logs') };
   await import('../../../electron/main/main.ts');
@@ -47,6 +53,32 @@ describe('a second start of the app', () => {
     expect(double.app.quitCalls).toBe(1);
     expect(double.BrowserWindow.created).toHaveLength(0);
     expect(double.Tray.created).toHaveLength(0);
+  });
+});
+
+describe('a start with the session (login item)', () => {
+  it('keeps a configured bridge in the tray, without opening the window', async () => {
+    const appDir = join(dir, 'Smartmeter Bridge');
+    await mkdir(appDir, { recursive: true });
+    await writeFile(
+      join(appDir, 'bridge.yaml'),
+      stringify({
+        embeddedBroker: { port: await freePort() },
+        sources: [{ type: 'tcp', id: 'p1', host: '127.0.0.1', port: await freePort() }],
+      }),
+    );
+    process.argv.push('--started-at-login');
+    try {
+      const double = await launch(true);
+      await until(() => double.Tray.created.length > 0, 'the tray');
+      expect(double.BrowserWindow.created).toHaveLength(0);
+      double.Tray.created.at(-1)!.click('Open Smartmeter Bridge');
+      expect(double.BrowserWindow.created).toHaveLength(1);
+      double.Tray.created.at(-1)!.click('Quit');
+      await until(() => double.app.quitted, 'the app to quit');
+    } finally {
+      process.argv.pop();
+    }
   });
 });
 
