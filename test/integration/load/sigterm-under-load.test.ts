@@ -41,10 +41,11 @@ describe('load: SIGTERM under 100-meter load', () => {
     // Twenty seconds of load first: the old publisher fell behind at once and its disk queue grew all the while.
     await waitFor(() => total() >= 20 * METERS, 'twenty readings per meter', 60_000);
     fleet.pause();
-    expect(await first.stop('SIGTERM', EXIT_LIMIT_MS)).toBe(0);
+    expect(await first.stop('SIGTERM', EXIT_LIMIT_MS), first.stderr()).toBe(0);
 
     const second = startServe(dir, config);
     cleanup.add(() => second.stop('SIGKILL'));
+    await waitFor(() => second.stderr().includes('connected to'), 'the restarted bridge to connect', 60_000);
     const accepted = new Map([...fleet.sent].map(([id, sent]) => [id, sent.slice(0, -UNCERTAIN_TAIL)]));
     const readings = [...accepted.values()].reduce((n, t) => n + t.length, 0);
     const arrived = () => stateTopics.reduce((n, t) => n + new Set(consumer.timestamps(t)).size, 0);
@@ -53,6 +54,6 @@ describe('load: SIGTERM under 100-meter load', () => {
     expect(result.lost).toBe(0);
     expect(result.maxCopies).toBeLessThanOrEqual(2);
     expect(result.ordered).toBe(true);
-    expect(await second.stop('SIGTERM', EXIT_LIMIT_MS)).toBe(0);
+    expect(await second.stop('SIGTERM', EXIT_LIMIT_MS), second.stderr()).toBe(0);
   }, 600_000);
 });
