@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { mosquittoPath } from '../helpers/mosquitto.ts';
 import type { ServeProcess } from '../helpers/serve-process.ts';
 
@@ -18,7 +19,17 @@ export function machine(): string {
   const help = mosquittoPath ? spawnSync(mosquittoPath, ['-h'], { encoding: 'utf8' }).stdout : '';
   const broker = /mosquitto version (\S+)/.exec(help)?.[1] ?? 'unknown';
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  return `${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GB RAM, Node ${process.version}, Mosquitto ${broker}`;
+  return `${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GB RAM, Node ${process.version}, Mosquitto ${broker}; ${serveBuild()}`;
+}
+
+/** Which code `serve` runs: bin/ takes the compiled build when it is current, else the sources through tsx. */
+function serveBuild(): string {
+  const check = `import('./bin/build-state.js').then((b) => console.log(b.isFresh(b.CLI_BUNDLE, b.NODE_SOURCES)))`;
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const fresh = spawnSync(process.execPath, ['--input-type=module', '-e', check], { cwd: root, encoding: 'utf8' });
+  return fresh.stdout.trim() === 'true'
+    ? 'serve runs the compiled build'
+    : 'serve runs the sources through tsx (no current build: npm run build)';
 }
 
 /** Stops a bridge the way a service manager does: SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
