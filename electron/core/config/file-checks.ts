@@ -3,30 +3,10 @@
  * its key and exit status 2 instead of failing (or spinning) later at start.
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { makeDirs } from '../fs/make-dirs.ts';
 
 const errorCode = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-
-/**
- * `mkdir -p`, one level at a time: Node's `mkdir(..., { recursive: true })` spins forever where mkdir answers ENOENT
- * under a parent that exists (`/proc/self/nope`).
- */
-export function makeDirs(dir: string): void {
-  const missing: string[] = [];
-  for (let at = resolve(dir); !existsSync(at); at = dirname(at)) {
-    missing.unshift(at);
-    if (dirname(at) === at) break;
-  }
-  for (const level of missing) {
-    try {
-      mkdirSync(level);
-    } catch (e) {
-      // Made by someone else meanwhile: fine, as long as it is a folder.
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(level).isDirectory()) throw e;
-    }
-  }
-}
 
 /** Why `dir` cannot hold the bridge's files, or undefined when it can; a missing folder is created. */
 export function writableDirProblem(dir: string): string | undefined {

@@ -14,9 +14,10 @@
  * Records are delivered in sequence order (oldest first); the caller numbers messages with `allocateSeq()`.
  */
 import { EventEmitter } from 'node:events';
-import { mkdir, open, readdir, readFile, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OutboundMessage } from './outbound-message.ts';
+import { makeDirs } from '../fs/make-dirs.ts';
 import {
   encodeHeader,
   encodeRecord,
@@ -476,7 +477,7 @@ export class OfflineQueue extends EventEmitter<OfflineQueueEvents> {
   }
 
   private async load(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    makeDirs(this.dir);
     const files = (await readdir(this.dir)).sort();
     for (const file of files) if (file.endsWith('.tmp')) await this.unlinkQuietly(join(this.dir, file));
 

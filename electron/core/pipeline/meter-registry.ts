@@ -3,10 +3,11 @@
  * restart without a meter its retained status can be set `offline` instead of staying `online` forever. Written whole,
  * atomically (a temporary file renamed over the old one), and only when the set of meters changes: never per message.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { KnownMeter } from './meter-publications.ts';
+import { makeDirs } from '../fs/make-dirs.ts';
 
 export const REGISTRY_FILE = 'meters.json';
 /** Meters kept at most; the earliest seen are forgotten first. */
@@ -72,7 +73,7 @@ export class MeterRegistryWriter {
   }
 
   private async write(meters: KnownMeter[]): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    makeDirs(this.dir);
     const path = join(this.dir, REGISTRY_FILE);
     const temporary = `${path}.${process.pid}.tmp`;
     await writeFile(temporary, `${JSON.stringify({ version: 1, meters })}\n`);

@@ -7,9 +7,10 @@
  * file predates the last boot (PIDs are reused after a restart), or the PID is this very process without it holding
  * the lock (a container restarted with the same PID).
  */
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname, uptime } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { makeDirs } from '../fs/make-dirs.ts';
 
 export const LOCK_FILE = 'smartmeter-bridge.lock';
 
@@ -45,7 +46,7 @@ const heldHere = new Set<string>();
 
 /** Locks `dir` (created if missing); rejects with DirLockedError when another living process holds it. */
 export async function lockDir(dir: string): Promise<DirLock> {
-  await makeDir(resolve(dir));
+  makeDirs(dir);
   const path = resolve(join(dir, LOCK_FILE));
   const content = `${JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() })}\n`;
   for (let attempt = 0; ; attempt++) {
@@ -66,23 +67,6 @@ export async function lockDir(dir: string): Promise<DirLock> {
     if (typeof holder === 'object' && isAlive(path, holder.pid)) throw new DirLockedError(dir, holder.pid);
     if (holder !== 'gone') await unlink(path).catch(ignoreMissing);
   }
-}
-
-/**
- * mkdir -p, one level at a time: Node's own recursive mkdir spins forever where the parent exists but refuses new
- * entries (e.g. under /proc), which would hang the start-up.
- */
-async function makeDir(dir: string): Promise<void> {
-  try {
-    await mkdir(dir);
-    return;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' && (await stat(dir)).isDirectory()) return;
-    if (code !== 'ENOENT' || dirname(dir) === dir) throw error;
-  }
-  await makeDir(dirname(dir));
-  await mkdir(dir); // fails for good (ENOENT again) where the parent takes no new entries
 }
 
 async function release(path: string): Promise<void> {
