@@ -60,19 +60,17 @@ function message(device: MbusDevice, values: MbusRecord[], timestamp?: number): 
   return { ok: true, message: msg };
 }
 
+const hexCi = (ci: number) => `0x${ci.toString(16).toUpperCase().padStart(2, '0')}`;
+
+function tooShort(ci: number, body: Uint8Array, need: number): DecodeOutput {
+  const message = `M-Bus CI ${hexCi(ci)} needs a ${need}-byte header, the frame has ${body.length} bytes after the CI`;
+  return { ok: false, error: decodeError('truncated', message) };
+}
+
 /** Decodes the bytes after the CI field of an RSP_UD long frame. */
 export function decodeApplication(ci: number, body: Uint8Array, timeZone?: string): DecodeOutput {
-  const hexCi = `0x${ci.toString(16).toUpperCase().padStart(2, '0')}`;
-  const tooShort = (need: number) =>
-    ({
-      ok: false,
-      error: decodeError(
-        'truncated',
-        `M-Bus CI ${hexCi} needs a ${need}-byte header, the frame has ${body.length} bytes after the CI`,
-      ),
-    }) as const;
   if (ci === CI.fixed || ci === CI.fixedMode2) {
-    if (body.length < FIXED_LENGTH) return tooShort(FIXED_LENGTH);
+    if (body.length < FIXED_LENGTH) return tooShort(ci, body, FIXED_LENGTH);
     const { device, records } = readFixed(body, ci === CI.fixedMode2);
     return message(device, records);
   }
@@ -80,11 +78,11 @@ export function decodeApplication(ci: number, body: Uint8Array, timeZone?: strin
   let headerLength: number;
   const bigEndian = ci === CI.variableLongMode2;
   if (ci === CI.variableLong || ci === CI.variableLongMode2) {
-    if (body.length < LONG_HEADER_LENGTH) return tooShort(LONG_HEADER_LENGTH);
+    if (body.length < LONG_HEADER_LENGTH) return tooShort(ci, body, LONG_HEADER_LENGTH);
     device = readLongHeader(body, bigEndian);
     headerLength = LONG_HEADER_LENGTH;
   } else if (ci === CI.variableShort) {
-    if (body.length < SHORT_HEADER_LENGTH) return tooShort(SHORT_HEADER_LENGTH);
+    if (body.length < SHORT_HEADER_LENGTH) return tooShort(ci, body, SHORT_HEADER_LENGTH);
     device = readShortHeader(body);
     headerLength = SHORT_HEADER_LENGTH;
   } else if (ci === CI.variableNoHeader) {
@@ -93,7 +91,7 @@ export function decodeApplication(ci: number, body: Uint8Array, timeZone?: strin
   } else {
     return {
       ok: false,
-      error: decodeError('unsupported', `M-Bus CI field ${hexCi} is not supported: ${unsupportedReason(ci)}`),
+      error: decodeError('unsupported', `M-Bus CI field ${hexCi(ci)} is not supported: ${unsupportedReason(ci)}`),
     };
   }
   const parsed = parseRecords(body.subarray(headerLength), bigEndian);

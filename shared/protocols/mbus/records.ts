@@ -152,6 +152,11 @@ function special(dif: number, index: number, rest: Uint8Array): MbusRecord {
   };
 }
 
+/** Where a record that fails starts, for its message: built only when something fails. */
+function where(record: number, byte: number): string {
+  return `record ${record} at byte ${byte}`;
+}
+
 /** Parses all data records of a variable data structure (the bytes after the header, up to the checksum). */
 export function parseRecords(bytes: Uint8Array, bigEndian = false): RecordsResult {
   const cur = new Cursor(bytes);
@@ -160,39 +165,44 @@ export function parseRecords(bytes: Uint8Array, bigEndian = false): RecordsResul
   while (cur.left > 0) {
     const start = cur.pos;
     const dif = cur.next()!;
-    const where = () => `record ${records.length} at byte ${start}`; // built only when something fails
     if (dif === DIF_IDLE_FILLER) continue;
     if (dif === DIF_MANUFACTURER_DATA || dif === DIF_MORE_RECORDS_FOLLOW) {
       records.push(special(dif, records.length, cur.take(cur.left)!));
       break;
     }
     const coding = dif & 0x0f;
-    if (coding === 0x0f) return { ok: false, problem: `${where()}: reserved special DIF 0x${dif.toString(16)}` };
+    if (coding === 0x0f)
+      return { ok: false, problem: `${where(records.length, start)}: reserved special DIF 0x${dif.toString(16)}` };
     let storage = (dif >> 6) & 1;
     let tariff = 0;
     let subunit = 0;
     let extended = (dif & 0x80) !== 0;
     for (let i = 0; extended; i++) {
       const dife = cur.next();
-      if (dife === undefined) return { ok: false, problem: `${where()}: the data ends inside the DIFEs` };
-      if (i >= MAX_EXTENSIONS) return { ok: false, problem: `${where()}: more than 10 DIFEs` };
+      if (dife === undefined)
+        return { ok: false, problem: `${where(records.length, start)}: the data ends inside the DIFEs` };
+      if (i >= MAX_EXTENSIONS) return { ok: false, problem: `${where(records.length, start)}: more than 10 DIFEs` };
       extended = (dife & 0x80) !== 0;
       storage += (dife & 0x0f) * STORAGE_WEIGHT[i]!;
       tariff += ((dife >> 4) & 0x03) * TARIFF_WEIGHT[i]!;
       subunit += ((dife >> 6) & 0x01) * SUBUNIT_WEIGHT[i]!;
     }
     const vib = readVib(cur);
-    if (typeof vib === 'string') return { ok: false, problem: `${where()}: ${vib}` };
+    if (typeof vib === 'string') return { ok: false, problem: `${where(records.length, start)}: ${vib}` };
     let length: number = DATA_LENGTH[coding]!;
     let lvar: number | undefined;
     if (length === -1) {
       lvar = cur.next();
       const n = lvar === undefined ? null : lvarLength(lvar);
-      if (n === null) return { ok: false, problem: `${where()}: missing or reserved LVAR byte` };
+      if (n === null) return { ok: false, problem: `${where(records.length, start)}: missing or reserved LVAR byte` };
       length = n;
     }
     const data = cur.take(length);
-    if (!data) return { ok: false, problem: `${where()}: needs ${length} data bytes, only ${cur.left} left` };
+    if (!data)
+      return {
+        ok: false,
+        problem: `${where(records.length, start)}: needs ${length} data bytes, only ${cur.left} left`,
+      };
     const { meaning, additive } = describe(vib);
     const fn = FUNCTIONS[(dif >> 4) & 0x03]!;
     let value: number | string;
