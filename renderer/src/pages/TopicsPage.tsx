@@ -1,4 +1,4 @@
-/** Every value topic the bridge publishes, with its latest value, like an MQTT explorer limited to the profile. */
+/** Every value topic the bridge publishes, with its latest value, like an MQTT explorer limited to the profile; then the integration snippets. */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ScrollTable } from '../components/ScrollTable.tsx';
@@ -6,6 +6,7 @@ import { useLocale } from '../components/use-locale.ts';
 import { formatTime, formatValue } from '../format/format.ts';
 import { quantityLabel } from '../format/quantity-label.ts';
 import { useBridge } from '../store/use-bridge.ts';
+import { IntegrationSnippets } from './IntegrationSnippets.tsx';
 
 export function TopicsPage() {
   const { t } = useTranslation();
@@ -51,6 +52,7 @@ export function TopicsPage() {
           </ScrollTable>
         )}
       </section>
+      <IntegrationSnippets bridge={bridge} />
     </>
   );
 }

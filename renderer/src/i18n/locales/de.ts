@@ -120,6 +120,29 @@ export const de: Messages = {
     copyButton: 'Kopieren',
     copied: 'Kopiert',
   },
+  integrations: {
+    title: 'Integrationen',
+    intro:
+      'Fertige Ausschnitte für Ihre Hausautomation, erzeugt aus den Zählern, die die Bridge gerade sieht, und ihrem Basis-Topic.',
+    copy: '{{file}} kopieren',
+    'home-assistant': 'Home Assistant',
+    'home-assistant-how':
+      'Nichts zu tun: Die Bridge meldet jeden Zähler per MQTT-Discovery an. In Home Assistant unter Einstellungen › Geräte & Dienste › MQTT ist jeder Zähler ein Gerät mit einem Sensor pro Wert. Für das Energie-Dashboard energy_in und energy_out wählen.',
+    'openhab-things': 'openHAB-Things',
+    'openhab-things-how':
+      'Als conf/things/smartmeter.things speichern (MQTT-Binding und JSONPath-Transformation installiert): eine Broker-Bridge und ein Thing pro Zähler.',
+    'openhab-items': 'openHAB-Items',
+    'openhab-items-how': 'Als conf/items/smartmeter.items speichern: ein Item pro Wert, mit den Things oben verknüpft.',
+    'node-red': 'Node-RED',
+    'node-red-how':
+      'In Node-RED: Menü › Import, einfügen, Import. Ein MQTT-Eingang pro Zähler liefert alle seine aktuellen Werte als JSON.',
+    telegraf: 'Telegraf und InfluxDB',
+    'telegraf-how':
+      'In telegraf.conf einfügen und INFLUX_TOKEN setzen: Jeder Wert geht mit Zähler und Größe als Tags nach InfluxDB 2.',
+    grafana: 'Grafana-Dashboard',
+    'grafana-how':
+      'In Grafana: Dashboards › Neu › Importieren, einfügen, die InfluxDB-Datenquelle (Flux) wählen. Zeigt Bezug und Einspeisung, pro Phase, und Energie.',
+  },
   state: {
     connecting: 'Verbindet',
     detecting: 'Erkennt das Protokoll',

@@ -116,6 +116,28 @@ export const en = {
     copyButton: 'Copy',
     copied: 'Copied',
   },
+  integrations: {
+    title: 'Integrations',
+    intro: 'Ready snippets for your home automation, made from the meters the bridge sees now and its base topic.',
+    copy: 'Copy {{file}}',
+    'home-assistant': 'Home Assistant',
+    'home-assistant-how':
+      'Nothing to do: the bridge announces every meter by MQTT discovery. In Home Assistant open Settings › Devices & services › MQTT; each meter is a device with a sensor per value. Use energy_in and energy_out in the energy dashboard.',
+    'openhab-things': 'openHAB things',
+    'openhab-things-how':
+      'Save as conf/things/smartmeter.things (MQTT binding and the JSONPath transformation installed): a broker bridge and one thing per meter.',
+    'openhab-items': 'openHAB items',
+    'openhab-items-how': 'Save as conf/items/smartmeter.items: one item per value, linked to the things above.',
+    'node-red': 'Node-RED',
+    'node-red-how':
+      'In Node-RED: Menu › Import, paste, Import. One MQTT input per meter delivers all its latest values as JSON.',
+    telegraf: 'Telegraf and InfluxDB',
+    'telegraf-how':
+      'Add to telegraf.conf and set INFLUX_TOKEN: every value goes to InfluxDB 2 with the meter and quantity as tags.',
+    grafana: 'Grafana dashboard',
+    'grafana-how':
+      'In Grafana: Dashboards › New › Import, paste, pick the InfluxDB data source (Flux). Shows power in and out, per phase, and energy.',
+  },
   state: {
     connecting: 'Connecting',
     detecting: 'Detecting the protocol',

@@ -119,6 +119,29 @@ export const fr: Messages = {
     copyButton: 'Copier',
     copied: 'Copié',
   },
+  integrations: {
+    title: 'Intégrations',
+    intro:
+      'Extraits prêts pour votre domotique, générés à partir des compteurs que le pont voit maintenant et de son topic de base.',
+    copy: 'Copier {{file}}',
+    'home-assistant': 'Home Assistant',
+    'home-assistant-how':
+      'Rien à faire : le pont annonce chaque compteur par la découverte MQTT. Dans Home Assistant, Paramètres › Appareils et services › MQTT : chaque compteur est un appareil avec un capteur par valeur. Utilisez energy_in et energy_out dans le tableau de bord énergie.',
+    'openhab-things': 'Things openHAB',
+    'openhab-things-how':
+      'Enregistrez sous conf/things/smartmeter.things (binding MQTT et transformation JSONPath installés) : un bridge broker et un thing par compteur.',
+    'openhab-items': 'Items openHAB',
+    'openhab-items-how': 'Enregistrez sous conf/items/smartmeter.items : un item par valeur, lié aux things ci-dessus.',
+    'node-red': 'Node-RED',
+    'node-red-how':
+      'Dans Node-RED : Menu › Import, coller, Import. Une entrée MQTT par compteur fournit toutes ses dernières valeurs en JSON.',
+    telegraf: 'Telegraf et InfluxDB',
+    'telegraf-how':
+      'Ajoutez à telegraf.conf et définissez INFLUX_TOKEN : chaque valeur va dans InfluxDB 2 avec le compteur et la grandeur comme tags.',
+    grafana: 'Tableau de bord Grafana',
+    'grafana-how':
+      'Dans Grafana : Dashboards › New › Import, coller, choisir la source InfluxDB (Flux). Montre puissance soutirée et injectée, par phase, et énergie.',
+  },
   state: {
     connecting: 'Connexion',
     detecting: 'Détection du protocole',

@@ -120,6 +120,28 @@ export const it: Messages = {
     copyButton: 'Copia',
     copied: 'Copiato',
   },
+  integrations: {
+    title: 'Integrazioni',
+    intro: 'Frammenti pronti per la domotica, generati dai contatori che il bridge vede ora e dal suo topic di base.',
+    copy: 'Copia {{file}}',
+    'home-assistant': 'Home Assistant',
+    'home-assistant-how':
+      'Niente da fare: il bridge annuncia ogni contatore con la discovery MQTT. In Home Assistant, Impostazioni › Dispositivi e servizi › MQTT: ogni contatore è un dispositivo con un sensore per valore. Usa energy_in ed energy_out nella dashboard energia.',
+    'openhab-things': 'Thing openHAB',
+    'openhab-things-how':
+      'Salva come conf/things/smartmeter.things (binding MQTT e trasformazione JSONPath installati): un bridge broker e un thing per contatore.',
+    'openhab-items': 'Item openHAB',
+    'openhab-items-how': 'Salva come conf/items/smartmeter.items: un item per valore, collegato ai thing sopra.',
+    'node-red': 'Node-RED',
+    'node-red-how':
+      'In Node-RED: Menu › Import, incolla, Import. Un ingresso MQTT per contatore fornisce tutti i suoi ultimi valori in JSON.',
+    telegraf: 'Telegraf e InfluxDB',
+    'telegraf-how':
+      'Aggiungi a telegraf.conf e imposta INFLUX_TOKEN: ogni valore va in InfluxDB 2 con contatore e grandezza come tag.',
+    grafana: 'Dashboard Grafana',
+    'grafana-how':
+      'In Grafana: Dashboards › New › Import, incolla, scegli la sorgente InfluxDB (Flux). Mostra potenza prelevata e immessa, per fase, ed energia.',
+  },
   state: {
     connecting: 'Connessione',
     detecting: 'Rilevamento del protocollo',

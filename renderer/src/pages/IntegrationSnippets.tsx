@@ -1,0 +1,53 @@
+/** Ready snippets for Home Assistant, openHAB, Node-RED, Telegraf and Grafana, made from the live meters. */
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { BridgeView } from '../../../shared/api.ts';
+import { integrationSnippets } from '../../../shared/integrations/index.ts';
+import { DEFAULT_DISCOVERY_PREFIX } from '../../../shared/profile/home-assistant.ts';
+
+export function IntegrationSnippets({ bridge }: { bridge: BridgeView }) {
+  const { t } = useTranslation();
+  const [copied, setCopied] = useState<string>();
+  const snippets = useMemo(
+    () =>
+      integrationSnippets({
+        baseTopic: bridge.baseTopic,
+        brokerUrl: bridge.embeddedBroker?.url ?? bridge.broker.url,
+        // The bridge view does not carry the discovery prefix yet: the default one is what nearly every setup uses.
+        haPrefix: DEFAULT_DISCOVERY_PREFIX,
+        meters: bridge.meters,
+      }),
+    // Only the meters' topics and quantities change a snippet, not every new value.
+    [bridge.baseTopic, bridge.broker.url, bridge.embeddedBroker?.url, snippetKey(bridge)],
+  );
+  const copy = (id: string, text: string) => void navigator.clipboard.writeText(text).then(() => setCopied(id));
+  return (
+    <section className="card" aria-labelledby="integrations-title">
+      <h2 id="integrations-title">{t('integrations.title')}</h2>
+      <p className="hint">{t('integrations.intro')}</p>
+      {snippets.map((s) => (
+        <details key={s.id} className="snippet">
+          <summary>
+            {t(`integrations.${s.id}`)} <code>{s.fileName}</code>
+          </summary>
+          <p>{t(`integrations.${s.id}-how`)}</p>
+          <button
+            type="button"
+            className="small"
+            onClick={() => copy(s.id, s.text)}
+            aria-label={t('integrations.copy', { file: s.fileName })}
+          >
+            {copied === s.id ? t('topics.copied') : t('topics.copyButton')}
+          </button>
+          <pre className="raw" tabIndex={0} aria-label={s.fileName} data-snippet={s.id}>
+            {s.text}
+          </pre>
+        </details>
+      ))}
+    </section>
+  );
+}
+
+function snippetKey(bridge: BridgeView): string {
+  return bridge.meters.map((m) => `${m.meterId}=${m.topicId}:${m.readings.map((r) => r.topic).join(',')}`).join(';');
+}
