@@ -4,11 +4,17 @@
  */
 import { z } from 'zod';
 
+/** A secret in the bridge's secret store (set from the UI), by the name it has there. */
+const storedSecret = z.strictObject({
+  secret: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'expected a secret name'),
+});
+
 /** A secret given literally, or by reference so that it need not sit in the config file. */
 export const secretSchema = z.union([
   z.string().min(1),
   z.strictObject({ env: z.string().min(1) }),
   z.strictObject({ file: z.string().min(1) }),
+  storedSecret,
 ]);
 export type SecretRef = z.infer<typeof secretSchema>;
 
@@ -19,6 +25,7 @@ const hexKey = z.union([
     .pipe(z.string().regex(/^[0-9a-fA-F]{32}$/, 'expected an AES-128 key of 32 hex digits')),
   z.strictObject({ env: z.string().min(1) }),
   z.strictObject({ file: z.string().min(1) }),
+  storedSecret,
 ]);
 
 const port = z.number().int().min(1).max(65535);

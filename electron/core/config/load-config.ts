@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { isScalar, parseDocument, visit } from 'yaml';
+import { isScalar, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type BridgeConfig, type SecretRef } from '../../../shared/config/schema.ts';
 import { baseTopicError } from '../../../shared/profile/index.ts';
@@ -64,10 +64,14 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${where}: ${issue.message}${got}${hint}`;
 }
 
+/** Looks a `{ secret: name }` reference up in the secret store. */
+export type SecretLookup = (name: string) => string | undefined;
+
 interface Resolver {
   problems: string[];
   baseDir: string;
   env: NodeJS.ProcessEnv;
+  secrets: SecretLookup;
 }
 
 function readSecret(ref: SecretRef | undefined, where: string, r: Resolver): string | undefined {
@@ -77,6 +81,11 @@ function readSecret(ref: SecretRef | undefined, where: string, r: Resolver): str
     const value = r.env[ref.env];
     if (value === undefined || value === '') r.problems.push(`${where}: environment variable ${ref.env} is not set`);
     return value || undefined;
+  }
+  if ('secret' in ref) {
+    const value = r.secrets(ref.secret);
+    if (value === undefined) r.problems.push(`${where}: the secret ${ref.secret} is not in the secret store`);
+    return value;
   }
   const path = isAbsolute(ref.file) ? ref.file : resolve(r.baseDir, ref.file);
   try {
@@ -176,10 +185,15 @@ function resolveConfig(config: BridgeConfig, r: Resolver): ResolvedConfig {
 }
 
 /** Validates an already parsed config object (from a file, the UI or the api). */
-export function validateConfig(input: unknown, baseDir: string, env: NodeJS.ProcessEnv = process.env): ConfigResult {
+export function validateConfig(
+  input: unknown,
+  baseDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  secrets: SecretLookup = () => undefined,
+): ConfigResult {
   const parsed = configSchema.safeParse(input ?? {}, { reportInput: true });
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map(describeIssue) };
-  const resolver: Resolver = { problems: [], baseDir, env };
+  const resolver: Resolver = { problems: [], baseDir, env, secrets };
   const config = resolveConfig(parsed.data, resolver);
   // Last, and only for an otherwise good config, since it creates the folder.
   const dirProblem = resolver.problems.length || !config.queue.dir ? undefined : writableDirProblem(config.queue.dir);
@@ -187,9 +201,11 @@ export function validateConfig(input: unknown, baseDir: string, env: NodeJS.Proc
   return resolver.problems.length ? { ok: false, problems: resolver.problems } : { ok: true, config };
 }
 
-/** Reads a YAML or JSON config file; no path means the defaults (embedded broker, no sources yet). */
-export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): ConfigResult {
-  if (path === undefined) return validateConfig({}, process.cwd(), env);
+/** A config file as parsed: its YAML document (comments and all) and its plain value. */
+export type ConfigDocument = { ok: true; doc: Document; input: unknown } | { ok: false; problems: string[] };
+
+/** Reads and parses a YAML or JSON config file, without validating it. */
+export function readConfigDocument(path: string): ConfigDocument {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -199,20 +215,31 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
       problems: [`cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`],
     };
   }
-  let input: unknown;
   try {
     const doc = parseDocument(text);
     if (doc.errors[0]) throw doc.errors[0];
     // Keys are names (meter IDs, 0012345678): digits stay as written rather than becoming a number.
-    visit(doc, {
+    const named = doc.clone();
+    visit(named, {
       Pair(_, pair) {
         if (isScalar(pair.key) && typeof pair.key.value === 'number' && pair.key.source)
           pair.key.value = pair.key.source;
       },
     });
-    input = doc.toJS(); // throws on alias bombs, among others
+    return { ok: true, doc, input: named.toJS() }; // toJS throws on alias bombs, among others
   } catch (e) {
     return { ok: false, problems: [`${path}: not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`] };
   }
-  return validateConfig(input, dirname(resolve(path)), env);
+}
+
+/** Reads a YAML or JSON config file; no path means the defaults (embedded broker, no sources yet). */
+export function loadConfig(
+  path: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  secrets?: SecretLookup,
+): ConfigResult {
+  if (path === undefined) return validateConfig({}, process.cwd(), env, secrets);
+  const read = readConfigDocument(path);
+  if (!read.ok) return read;
+  return validateConfig(read.input, dirname(resolve(path)), env, secrets);
 }

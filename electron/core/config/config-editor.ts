@@ -1,0 +1,175 @@
+/**
+ * Changes to the config made through the api: validated by the one schema, written back atomically with the file's
+ * comments and layout kept (YAML Document API), and handed to whoever applies them live. A change that does not
+ * validate is refused with its key and reason and changes nothing, neither the file nor the running bridge.
+ * Secrets set here go to the secret store, never into the config file, which only names them.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+import { Document } from 'yaml';
+import { configSchema, type BridgeConfig, type SecretRef } from '../../../shared/config/schema.ts';
+import { makeDirs } from '../fs/make-dirs.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
+import { writeFileAtomically } from './atomic-write.ts';
+import { readConfigDocument, validateConfig, type ResolvedConfig, type SecretLookup } from './load-config.ts';
+import { applyChanges } from './yaml-changes.ts';
+import { mergePatch, setAtPath, type JsonValue } from './merge-patch.ts';
+
+/** Where a secret comes from, for the UI to say "set" without ever seeing it. */
+export type SecretOrigin = 'config' | 'env' | 'file' | 'store';
+
+export interface ConfigView {
+  /** The config with defaults applied and every secret left out. */
+  config: BridgeConfig;
+  /** Per secret path (`broker.password`, `meters.35012345.key`, `sources.0.key`): where its value comes from. */
+  secrets: Record<string, SecretOrigin>;
+  /** The file changes are written to; it does not exist yet while `created` is false. */
+  path: string;
+  created: boolean;
+}
+
+export type ChangeResult = { ok: true; config: ResolvedConfig } | { ok: false; problems: string[] };
+
+/** A secret store the config loader can read synchronously (references are resolved while validating). */
+export type ReadableSecretStore = SecretStore & { lookup: SecretLookup };
+
+export interface ConfigEditorOptions {
+  /** The config file serve was started with; absent: `config.yaml` in the data dir, written on the first change. */
+  path?: string;
+  dataDir: string;
+  secrets: ReadableSecretStore;
+  env?: NodeJS.ProcessEnv;
+  /** Applies a validated config to the running bridge; the file is written only once it resolved. */
+  apply: (config: ResolvedConfig) => Promise<void>;
+}
+
+export const DEFAULT_CONFIG_FILE = 'config.yaml';
+
+/** The paths of every secret field in a config (never `broker.key`: that one is a file path). */
+export function secretPaths(config: Partial<Record<string, unknown>>): string[][] {
+  const paths: string[][] = [
+    ['broker', 'password'],
+    ['embeddedBroker', 'password'],
+  ];
+  const sources = Array.isArray(config.sources) ? config.sources : [];
+  sources.forEach((_, i) => paths.push(...['password', 'key', 'authKey'].map((f) => ['sources', String(i), f])));
+  const meters = (config.meters ?? {}) as Record<string, unknown>;
+  for (const id of Object.keys(meters)) paths.push(['meters', id, 'key'], ['meters', id, 'authKey']);
+  return paths;
+}
+
+function getPath(value: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>((at, p) => (at !== null && typeof at === 'object' ? (at as never)[p] : undefined), value);
+}
+
+function origin(ref: SecretRef): SecretOrigin {
+  if (typeof ref === 'string') return 'config';
+  return 'env' in ref ? 'env' : 'file' in ref ? 'file' : 'store';
+}
+
+/** The secret's name in the store: its config path (`meters.35012345.key`). */
+export function secretName(path: readonly string[]): string {
+  return path.join('.');
+}
+
+export class ConfigEditor {
+  readonly path: string;
+  private doc: Document;
+  private input: JsonValue;
+  private created: boolean;
+  /** Changes one at a time: each validates against the config the previous one left. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: ConfigEditorOptions) {
+    this.path = resolve(options.path ?? join(options.dataDir, DEFAULT_CONFIG_FILE));
+    this.created = existsSync(this.path);
+    this.doc = new Document({});
+    this.input = {};
+    if (this.created) {
+      const read = readConfigDocument(this.path);
+      if (!read.ok) throw new Error(read.problems.join('; '));
+      this.doc = read.doc;
+      this.input = (read.input ?? {}) as JsonValue;
+    }
+  }
+
+  view(): ConfigView {
+    const config = configSchema.parse(this.input);
+    const secrets: Record<string, SecretOrigin> = {};
+    for (const path of secretPaths(config)) {
+      const ref = getPath(config, path) as SecretRef | undefined;
+      if (ref === undefined) continue;
+      secrets[secretName(path)] = origin(ref);
+      const parent = getPath(config, path.slice(0, -1)) as Record<string, unknown>;
+      delete parent[path[path.length - 1]!];
+    }
+    return { config, secrets, path: this.path, created: this.created };
+  }
+
+  /**
+   * Changes the config by a JSON merge patch (RFC 7386: objects merge, `null` removes, anything else replaces).
+   * Secrets cannot be given here as text: they go through setSecret, so they never reach the file.
+   */
+  patch(patch: unknown): Promise<ChangeResult> {
+    return this.serially(async () => {
+      const next = mergePatch(this.input, patch as JsonValue);
+      const literal = secretPaths(next as Record<string, unknown>).find((path) => {
+        const value = getPath(next, path);
+        return typeof value === 'string' && value !== getPath(this.input, path);
+      });
+      if (literal) {
+        return { ok: false, problems: [`${literal.join('.')}: set secrets with setSecret, not in the config`] };
+      }
+      return this.commit(next, this.options.secrets.lookup);
+    });
+  }
+
+  /** Keeps `value` in the secret store and points the config's field at it; refused if the config then fails. */
+  setSecret(path: readonly string[], value: string): Promise<ChangeResult> {
+    return this.serially(async () => {
+      const name = secretName(path);
+      const next = setAtPath(this.input, path, { secret: name });
+      if (!secretPaths(next as Record<string, unknown>).some((p) => secretName(p) === name)) {
+        return { ok: false, problems: [`${name}: not a secret field`] };
+      }
+      const lookup: SecretLookup = (n) => (n === name ? value : this.options.secrets.lookup(n));
+      return this.commit(next, lookup, () => this.options.secrets.set(name, value));
+    });
+  }
+
+  /** Removes the field (and its value in the store, if it was kept there). */
+  deleteSecret(path: readonly string[]): Promise<ChangeResult> {
+    return this.serially(async () => {
+      const next = setAtPath(this.input, path, undefined);
+      const stored = getPath(this.input, path);
+      const inStore = typeof stored === 'object' && stored !== null && 'secret' in stored;
+      return this.commit(next, this.options.secrets.lookup, async () => {
+        if (inStore) await this.options.secrets.delete((stored as { secret: string }).secret);
+      });
+    });
+  }
+
+  private serially(change: () => Promise<ChangeResult>): Promise<ChangeResult> {
+    const result = this.queue.then(change, change);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async commit(next: JsonValue, secrets: SecretLookup, store?: () => Promise<void>): Promise<ChangeResult> {
+    const checked = validateConfig(next, dirname(this.path), this.options.env ?? process.env, secrets);
+    if (!checked.ok) return checked;
+    await store?.();
+    await this.options.apply(checked.config);
+    this.write(next);
+    return checked;
+  }
+
+  private write(next: JsonValue): void {
+    const json = extname(this.path).toLowerCase() === '.json';
+    if (!json) applyChanges(this.doc, this.input, next);
+    makeDirs(dirname(this.path));
+    writeFileAtomically(this.path, json ? `${JSON.stringify(next, null, 2)}\n` : this.doc.toString());
+    this.input = next;
+    this.created = true;
+  }
+}
