@@ -25,7 +25,7 @@ meters:
 function setUp(text: string | null = YAML) {
   const dir = mkdtempSync(join(tmpdir(), 'smb-editor-'));
   const path = text === null ? undefined : join(dir, 'bridge.yaml');
-  if (path) writeFileSync(path, text);
+  if (path && text !== null) writeFileSync(path, text);
   const secrets = new FileSecretStore(join(dir, 'secrets.json'));
   const applied: ResolvedConfig[] = [];
   const editor = new ConfigEditor({
