@@ -6,6 +6,9 @@
 import { z } from 'zod';
 import type { Reading } from './profile/index.ts';
 import type { AdoptProgress, AdoptResult, DiscoveryView, ProbeOutcome, ScanProgress } from './discovery/types.ts';
+import { API_METHOD_NAMES, type ApiMethod } from './api-method-names.ts';
+
+export { API_METHOD_NAMES, type ApiMethod };
 
 export const API_VERSION = 1;
 
@@ -65,72 +68,40 @@ export interface SerialPortView {
   likelyMeterAdapter: boolean;
 }
 
-/** Method name → its result. No method takes parameters yet; new ones add a params schema below. */
-export interface ApiMethods {
-  getBridge: BridgeView;
-  listSerialPorts: SerialPortView[];
-}
-
-export type ApiMethod = keyof ApiMethods;
-
-export const apiRequestSchema = z.strictObject({
-  id: z.number().int().nonnegative(),
-  method: z.enum(['getBridge', 'listSerialPorts']),
-});
-
-export type ApiRequest = z.infer<typeof apiRequestSchema>;
-
-export type ApiResponse =
-  | { id: number; ok: true; result: ApiMethods[ApiMethod] }
-  | { id: number | null; ok: false; error: { message: string } };
-
-/** Pushed by the core: the whole bridge view whenever something changed (at most a few times a second). */
-export interface ApiEvent {
-  event: 'bridge';
-  data: BridgeView;
-}
-
-// ---- Discovery (docs/discovery.md): methods with parameters, their own responses and events ----
-
 const requestId = z.number().int().nonnegative();
 /** The device's web UI login (Tasmota's user is `admin` unless changed). */
 const webLogin = { user: z.string().min(1).max(64).optional(), password: z.string().min(1).max(128).optional() };
 
-export const discoveryRequestSchema = z.discriminatedUnion('method', [
-  z.strictObject({ id: requestId, method: z.literal('discoveryList') }),
-  z.strictObject({
-    id: requestId,
-    method: z.literal('discoveryProbe'),
-    params: z.strictObject({ address: z.string().min(1).max(300), ...webLogin }),
+/**
+ * Every method of the contract: its name and the zod schema of its params (`null`: it takes none, and a request
+ * carrying `params` is refused). Adding a method is one row here, its result in `ApiResults`, one handler in the core.
+ */
+export const API_METHODS = {
+  getBridge: null,
+  listSerialPorts: null,
+  // Discovery (docs/discovery.md)
+  discoveryList: null,
+  discoveryProbe: z.strictObject({ address: z.string().min(1).max(300), ...webLogin }),
+  discoveryScan: z.strictObject({ subnet: z.string().min(1).max(64), ...webLogin }),
+  discoveryStopScan: null,
+  discoveryBrowseMdns: null,
+  /** Changes the device: the UI sends it only after the user confirmed. */
+  discoveryAdopt: z.strictObject({
+    address: z.string().min(1).max(300),
+    ...webLogin,
+    /** The bridge's broker as the device reaches it (this machine's LAN address). */
+    mqttHost: z.string().min(1).max(64),
+    mqttPort: z.number().int().min(1).max(65535),
+    mqttUser: z.string().min(1).max(32).optional(),
+    mqttPassword: z.string().min(1).max(32).optional(),
+    topic: z.string().min(1).max(32).optional(),
   }),
-  z.strictObject({
-    id: requestId,
-    method: z.literal('discoveryScan'),
-    params: z.strictObject({ subnet: z.string().min(1).max(64), ...webLogin }),
-  }),
-  z.strictObject({ id: requestId, method: z.literal('discoveryStopScan') }),
-  z.strictObject({ id: requestId, method: z.literal('discoveryBrowseMdns') }),
-  z.strictObject({
-    id: requestId,
-    /** Changes the device: the UI sends it only after the user confirmed. */
-    method: z.literal('discoveryAdopt'),
-    params: z.strictObject({
-      address: z.string().min(1).max(300),
-      ...webLogin,
-      /** The bridge's broker as the device reaches it (this machine's LAN address). */
-      mqttHost: z.string().min(1).max(64),
-      mqttPort: z.number().int().min(1).max(65535),
-      mqttUser: z.string().min(1).max(32).optional(),
-      mqttPassword: z.string().min(1).max(32).optional(),
-      topic: z.string().min(1).max(32).optional(),
-    }),
-  }),
-]);
+} as const satisfies { [M in ApiMethod]: z.ZodType | null };
 
-export type DiscoveryRequest = z.infer<typeof discoveryRequestSchema>;
-export type DiscoveryMethod = DiscoveryRequest['method'];
-
-export interface DiscoveryMethods {
+/** Each method's result. */
+interface ApiResults {
+  getBridge: BridgeView;
+  listSerialPorts: SerialPortView[];
   discoveryList: DiscoveryView;
   discoveryProbe: ProbeOutcome;
   discoveryScan: { ok: true; found: number; stopped: boolean } | { ok: false; error: { message: string } };
@@ -140,12 +111,48 @@ export interface DiscoveryMethods {
   discoveryAdopt: AdoptResult;
 }
 
-export type DiscoveryResponse =
-  | { id: number; ok: true; result: DiscoveryMethods[DiscoveryMethod] }
-  | { id: number; ok: false; error: { message: string } };
+type ParamsOf<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
-/** Pushed while discovery runs: the found list when it changed, scan progress, each adopt step. */
-export type DiscoveryEvent =
+/** Method name → its params (`undefined`: none) and its result. */
+export type ApiMethods = {
+  [M in ApiMethod]: { params: ParamsOf<(typeof API_METHODS)[M]>; result: ApiResults[M] };
+};
+export type ApiParams<M extends ApiMethod> = ApiMethods[M]['params'];
+export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result'];
+/** The arguments of a call: the params, or nothing for a method that takes none. */
+export type ApiArgs<M extends ApiMethod> = ApiParams<M> extends undefined ? [] : [params: ApiParams<M>];
+
+export type ApiRequest = {
+  [M in ApiMethod]: { id: number; method: M } & (ApiParams<M> extends undefined ? unknown : { params: ApiParams<M> });
+}[ApiMethod];
+
+function methodRequest(method: ApiMethod) {
+  const params = API_METHODS[method];
+  return params
+    ? z.strictObject({ id: requestId, method: z.literal(method), params })
+    : z.strictObject({ id: requestId, method: z.literal(method) });
+}
+
+const [first, ...rest] = API_METHOD_NAMES.map(methodRequest);
+
+/** The one request schema, derived from the table: a known method, an id, and params exactly when it takes them. */
+export const apiRequestSchema = z.discriminatedUnion('method', [first!, ...rest]) as unknown as z.ZodType<ApiRequest>;
+
+/** What the core failed at, when the UI must tell cases apart (e.g. a key that does not decrypt the meter's frames). */
+export interface ApiError {
+  message: string;
+  kind?: string;
+}
+
+export type ApiResponse<M extends ApiMethod = ApiMethod> =
+  { id: number; ok: true; result: ApiResult<M> } | { id: number | null; ok: false; error: ApiError };
+
+/**
+ * Pushed by the core: the whole bridge view whenever something changed (at most a few times a second); while
+ * discovery runs, its found list when it changed, scan progress and each adopt step.
+ */
+export type ApiEvent =
+  | { event: 'bridge'; data: BridgeView }
   | { event: 'discovery'; data: DiscoveryView }
   | { event: 'discoveryScan'; data: ScanProgress & { running: boolean } }
   | { event: 'discoveryAdopt'; data: AdoptProgress };

@@ -75,14 +75,15 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   if (loaded.config.sources.length === 0)
     log.info('no sources configured yet: add some to the config file (docs/configuration.md)');
   const discovery = bridgeDiscovery(service, loaded.config);
+  const discoveryApi = discovery && createDiscoveryBackend(discovery.service, { watch: discovery.watch });
   const ui = await startApiServer({
     ...loaded.config.ui,
     staticDir: rendererDir(),
     backend: {
       getBridge: () => service.snapshot(),
-      listSerialPorts: () => listSerialPorts(),
+      handlers: { listSerialPorts: () => listSerialPorts(), ...discoveryApi?.handlers },
       onChange: (listener) => service.on('change', listener),
-      discovery: discovery && createDiscoveryBackend(discovery.service, { watch: discovery.watch }),
+      onEvent: discoveryApi?.onEvent,
     },
   }).catch((e: NodeJS.ErrnoException) => {
     // The bridge itself is fine without its UI: say why and keep publishing.

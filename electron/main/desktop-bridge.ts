@@ -4,7 +4,7 @@
  * offline, nothing read or published, queued messages kept on disk for the next start.
  */
 import { EventEmitter } from 'node:events';
-import type { BridgeView, DiscoveryEvent } from '../../shared/api.ts';
+import type { ApiEvent, BridgeView } from '../../shared/api.ts';
 import type { BridgeDiscovery } from '../core/discovery/bridge-discovery.ts';
 import type { BridgeService } from '../core/service/bridge-service.ts';
 import { listSerialPorts } from '../core/transports/port-list.ts';
@@ -16,22 +16,16 @@ interface Running {
   discovery?: { found: BridgeDiscovery; backend: DiscoveryBackend; stopEvents: () => void };
 }
 
-export class DesktopBridge extends EventEmitter<{ change: []; discovery: [DiscoveryEvent] }> implements ApiBackend {
+export class DesktopBridge extends EventEmitter<{ change: []; discovery: [ApiEvent] }> implements ApiBackend {
   private running: Running | undefined;
   /** Start and stop one after another, so that quick pause/resume clicks never run two services. */
   private queue: Promise<void> = Promise.resolve();
 
-  /** The discovery of whichever service runs now; while paused its requests are refused. */
-  readonly discovery: DiscoveryBackend = {
-    handle: (request) => {
-      const backend = this.running?.discovery?.backend;
-      return backend ? backend.handle(request) : Promise.reject(new Error('the bridge is not running'));
-    },
-    onEvent: (listener) => {
-      this.on('discovery', listener);
-      return () => void this.off('discovery', listener);
-    },
-  };
+  /** Discovery events of whichever service runs now. */
+  onEvent(listener: (event: ApiEvent) => void): () => void {
+    this.on('discovery', listener);
+    return () => void this.off('discovery', listener);
+  }
 
   constructor(
     private readonly create: () => BridgeService,
@@ -66,7 +60,10 @@ export class DesktopBridge extends EventEmitter<{ change: []; discovery: [Discov
     return this.running?.service.snapshot();
   }
 
-  listSerialPorts = () => listSerialPorts();
+  /** The methods of whichever service runs now: while paused, discovery's are refused as not running. */
+  get handlers(): ApiBackend['handlers'] {
+    return { listSerialPorts: () => listSerialPorts(), ...this.running?.discovery?.backend.handlers };
+  }
 
   onChange(listener: () => void): void {
     this.on('change', listener);

@@ -2,10 +2,10 @@
  * The api contract (shared/api.ts) over Electron IPC, main side. A request is answered only when it comes from the
  * top frame of our own window showing our own page (app://bridge), and only when it matches the contract's schemas
  * (answerApiRequest, shared with `serve`); anything else is refused, never passed on. Bridge views are pushed to the
- * window a few times a second, discovery events as they come.
+ * window a few times a second, other events (discovery's) as they come.
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import type { ApiEvent, ApiResponse, DiscoveryEvent } from '../../shared/api.ts';
+import type { ApiEvent, ApiResponse } from '../../shared/api.ts';
 import type { Logger } from '../core/service/logger.ts';
 import { answerApiRequest } from '../server/api-answer.ts';
 import type { ApiBackend } from '../server/api-server.ts';
@@ -45,7 +45,7 @@ export function serveApiOverIpc(options: IpcApiOptions): () => void {
 
   let pending: NodeJS.Timeout | undefined;
   let stopped = false;
-  const send = (event: ApiEvent | DiscoveryEvent) => {
+  const send = (event: ApiEvent) => {
     const window = options.window();
     if (window && !window.isDestroyed()) window.send(IPC_CHANNELS.event, event);
   };
@@ -54,14 +54,14 @@ export function serveApiOverIpc(options: IpcApiOptions): () => void {
     const data = backend.getBridge();
     if (data) send({ event: 'bridge', data });
   };
-  const stopDiscoveryEvents = backend.discovery?.onEvent((event) => stopped || send(event));
+  const stopEvents = backend.onEvent?.((event) => stopped || send(event));
   backend.onChange(() => {
     if (!stopped) pending ??= setTimeout(push, options.pushIntervalMs ?? 250);
   });
   return () => {
     stopped = true;
     clearTimeout(pending);
-    stopDiscoveryEvents?.();
+    stopEvents?.();
     ipcMain.removeHandler(IPC_CHANNELS.request);
   };
 }

@@ -5,14 +5,8 @@
  * a sandboxed preload cannot load modules.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type {
-  ApiEvent,
-  ApiMethod,
-  ApiResponse,
-  DiscoveryEvent,
-  DiscoveryMethod,
-  DiscoveryResponse,
-} from '../../shared/api.ts';
+import { API_METHOD_NAMES, type ApiMethod } from '../../shared/api-method-names.ts';
+import type { ApiEvent, ApiResponse } from '../../shared/api.ts';
 import type { DesktopState } from '../../renderer/src/api/ipc-transport.ts';
 import type { DesktopResponse } from '../main/desktop-ipc.ts';
 import {
@@ -25,26 +19,24 @@ import {
 
 let nextId = 1;
 
-/** One contract request; `params` only for the methods that take them (the schemas refuse a stray key). */
-async function call<R>(method: ApiMethod | DiscoveryMethod, params?: object): Promise<R> {
+/** One contract request; `params` only when given (the main process refuses them for a method that takes none). */
+async function call(method: ApiMethod, params?: unknown): Promise<unknown> {
   const request = params === undefined ? { id: nextId++, method } : { id: nextId++, method, params };
-  const response = (await ipcRenderer.invoke(IPC_CHANNELS.request, request)) as ApiResponse | DiscoveryResponse;
+  const response = (await ipcRenderer.invoke(IPC_CHANNELS.request, request)) as ApiResponse;
   if (!response.ok) throw new Error(response.error.message);
-  return response.result as R;
+  return response.result;
 }
 
+/** One named function per method of the contract, from its list of names. */
+const methods = Object.fromEntries(
+  API_METHOD_NAMES.map((method) => [method, (params?: unknown) => call(method, params)]),
+) as Omit<DesktopApi, 'onEvent'>;
+
 const api: DesktopApi = {
-  getBridge: () => call('getBridge'),
-  listSerialPorts: () => call('listSerialPorts'),
-  discoveryList: () => call('discoveryList'),
-  discoveryProbe: (params) => call('discoveryProbe', params),
-  discoveryScan: (params) => call('discoveryScan', params),
-  discoveryStopScan: () => call('discoveryStopScan'),
-  discoveryBrowseMdns: () => call('discoveryBrowseMdns'),
-  discoveryAdopt: (params) => call('discoveryAdopt', params),
+  ...methods,
   onEvent(listener) {
     // Only the message reaches the page: the IPC event would hand it `sender`, and with it ipcRenderer.
-    const relay = (_event: IpcRendererEvent, message: ApiEvent | DiscoveryEvent) => listener(message);
+    const relay = (_event: IpcRendererEvent, message: ApiEvent) => listener(message);
     ipcRenderer.on(IPC_CHANNELS.event, relay);
     return () => void ipcRenderer.removeListener(IPC_CHANNELS.event, relay);
   },

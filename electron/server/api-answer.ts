@@ -1,33 +1,57 @@
 /**
  * One request of the api contract (shared/api.ts) answered, whichever transport carried it: the WebSocket of `serve`
- * or the desktop app's IPC. The payload is untrusted: nothing runs before it matched one of the contract's schemas.
+ * or the desktop app's IPC. The payload is untrusted: nothing runs before it matched the contract's request schema.
  */
 import {
   apiRequestSchema,
-  discoveryRequestSchema,
+  type ApiMethod,
+  type ApiParams,
   type ApiResponse,
-  type DiscoveryResponse,
+  type ApiResult,
+  type BridgeView,
 } from '../../shared/api.ts';
-import type { ApiBackend } from './api-server.ts';
 
-export async function answerApiRequest(
-  backend: ApiBackend,
-  payload: unknown,
-): Promise<ApiResponse | DiscoveryResponse> {
+/** One function per method of the contract, given the validated params. */
+export type ApiHandlers = {
+  [M in ApiMethod]: (params: ApiParams<M>) => ApiResult<M> | Promise<ApiResult<M>>;
+};
+
+/** An error the UI can tell apart from others by its kind (e.g. `auth` for a key that decrypts nothing). */
+export class ApiFailure extends Error {
+  constructor(
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What answers requests: the bridge view, and the handlers of every other method the core offers right now. */
+export interface ApiHandlerSource {
+  /** Undefined while the bridge is not running. */
+  getBridge(): BridgeView | undefined;
+  /** A method left out (discovery not running, say) is refused with a message naming it. */
+  handlers: Partial<Omit<ApiHandlers, 'getBridge'>>;
+}
+
+export async function answerApiRequest(backend: ApiHandlerSource, payload: unknown): Promise<ApiResponse> {
   let id: number | null = null;
   try {
-    const discovery = backend.discovery ? discoveryRequestSchema.safeParse(payload) : undefined;
-    if (backend.discovery && discovery?.success) {
-      id = discovery.data.id;
-      return { id, ok: true, result: await backend.discovery.handle(discovery.data) };
-    }
     const parsed = apiRequestSchema.safeParse(payload);
     if (!parsed.success) throw new Error(`not a request: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     id = parsed.data.id;
-    const result = parsed.data.method === 'getBridge' ? backend.getBridge() : await backend.listSerialPorts();
-    if (result === undefined) throw new Error('the bridge is not running');
+    const { method } = parsed.data;
+    if (method === 'getBridge') {
+      const view = backend.getBridge();
+      if (view === undefined) throw new Error('the bridge is not running');
+      return { id, ok: true, result: view };
+    }
+    const handler = backend.handlers[method] as ((params: unknown) => unknown) | undefined;
+    if (!handler) throw new Error(`${method} is not available: the bridge or that part of it is not running`);
+    const result = (await handler('params' in parsed.data ? parsed.data.params : undefined)) as ApiResult<ApiMethod>;
     return { id, ok: true, result };
   } catch (e) {
-    return { id, ok: false, error: { message: (e as Error).message } };
+    const kind = e instanceof ApiFailure ? { kind: e.kind } : {};
+    return { id, ok: false, error: { message: (e as Error).message, ...kind } };
   }
 }

@@ -9,25 +9,16 @@ import type { AddressInfo } from 'node:net';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import {
-  type ApiEvent,
-  type ApiMethods,
-  type ApiResponse,
-  type BridgeView,
-  type DiscoveryEvent,
-  type DiscoveryResponse,
-} from '../../shared/api.ts';
-import { answerApiRequest } from './api-answer.ts';
-import type { DiscoveryBackend } from './discovery-methods.ts';
+import type { ApiEvent, ApiResponse } from '../../shared/api.ts';
+import { answerApiRequest, type ApiHandlerSource } from './api-answer.ts';
 import { allowedHosts, hostAllowed, sameOrigin } from './request-host.ts';
 
-export interface ApiBackend {
-  getBridge(): BridgeView | undefined;
-  listSerialPorts(): Promise<ApiMethods['listSerialPorts']>;
+/** The core as the api sees it: the handler table of the contract's methods and what it pushes. */
+export interface ApiBackend extends ApiHandlerSource {
   /** Called with a listener that fires whenever the bridge view changed. */
   onChange(listener: () => void): void;
-  /** Discovery methods and events (docs/discovery.md); absent: those requests are refused as unknown. */
-  discovery?: DiscoveryBackend;
+  /** Events besides the bridge view (discovery's); returns a function that stops listening. */
+  onEvent?(listener: (event: ApiEvent) => void): () => void;
 }
 
 export interface ApiServerOptions {
@@ -134,7 +125,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
 
   const view = () => backend.getBridge();
-  const send = (socket: WebSocket, message: ApiEvent | ApiResponse | DiscoveryEvent | DiscoveryResponse) => {
+  const send = (socket: WebSocket, message: ApiEvent | ApiResponse) => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
   const push = () => {
@@ -142,7 +133,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (data) for (const socket of sockets.clients) send(socket, { event: 'bridge', data });
   };
 
-  const stopDiscoveryEvents = backend.discovery?.onEvent((event) => {
+  const stopEvents = backend.onEvent?.((event) => {
     for (const socket of sockets.clients) send(socket, event);
   });
 
@@ -176,7 +167,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     url: `http://${host}:${port}`,
     close: async () => {
       clearTimeout(pending);
-      stopDiscoveryEvents?.();
+      stopEvents?.();
       for (const socket of sockets.clients) socket.terminate();
       await new Promise<void>((resolve) => sockets.close(() => resolve()));
       await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -1,13 +1,18 @@
 /**
- * The discovery methods and events of the api (shared/api.ts), on top of the core's DiscoveryService. Requests arrive
- * already validated against `discoveryRequestSchema`; the list is pushed at most every `pushIntervalMs`.
+ * The discovery methods and events of the api (shared/api.ts), on top of the core's DiscoveryService. Params arrive
+ * already validated against the contract's request schema; the list is pushed at most every `pushIntervalMs`.
  */
-import type { DiscoveryEvent, DiscoveryMethod, DiscoveryMethods, DiscoveryRequest } from '../../shared/api.ts';
+import type { ApiEvent } from '../../shared/api.ts';
 import { parseProbeAddress } from '../../shared/discovery/address.ts';
 import type { DiscoveryService } from '../core/discovery/discovery-service.ts';
+import type { ApiHandlers } from './api-answer.ts';
+
+type DiscoveryMethod =
+  'discoveryList' | 'discoveryProbe' | 'discoveryScan' | 'discoveryStopScan' | 'discoveryBrowseMdns' | 'discoveryAdopt';
+type DiscoveryEvent = Extract<ApiEvent, { event: 'discovery' | 'discoveryScan' | 'discoveryAdopt' }>;
 
 export interface DiscoveryBackend {
-  handle(request: DiscoveryRequest): Promise<DiscoveryMethods[DiscoveryMethod]>;
+  handlers: Pick<ApiHandlers, DiscoveryMethod>;
   /** Listens to discovery events; returns a function that stops listening. */
   onEvent(listener: (event: DiscoveryEvent) => void): () => void;
 }
@@ -34,41 +39,33 @@ export function createDiscoveryBackend(service: DiscoveryService, options: Disco
   service.on('scan', (data) => emit({ event: 'discoveryScan', data }));
   service.on('adopt', (data) => emit({ event: 'discoveryAdopt', data }));
 
+  // MQTT discovery runs from the first request on, not before anyone asked for it
+  const started = () => (service.start(), service);
   return {
-    async handle(request) {
-      service.start(); // MQTT discovery runs from the first request on, not before anyone asked for it
-      switch (request.method) {
-        case 'discoveryList':
-          return service.view();
-        case 'discoveryProbe': {
-          const { address, ...login } = request.params;
-          const result = await service.probe(address, login);
-          return result.ok ? { ok: true, device: result.device } : result;
+    handlers: {
+      discoveryList: () => started().view(),
+      discoveryProbe: async ({ address, ...login }) => {
+        const result = await started().probe(address, login);
+        return result.ok ? { ok: true, device: result.device } : result;
+      },
+      discoveryScan: async ({ subnet, ...login }) => {
+        const result = await started().scan(subnet, login);
+        return result.ok
+          ? { ok: true, found: result.devices.length, stopped: result.stopped }
+          : { ok: false, error: { message: result.error } };
+      },
+      discoveryStopScan: () => started().stopScan(),
+      discoveryBrowseMdns: async () => {
+        const result = await started().browseMdns();
+        return result.ok ? { ok: true, found: result.devices.length } : { ok: false, error: { message: result.error } };
+      },
+      discoveryAdopt: ({ address: text, ...rest }) => {
+        const address = parseProbeAddress(text);
+        if ('error' in address) {
+          return { ok: false, step: 'read-settings', error: { kind: 'invalid', message: address.error } };
         }
-        case 'discoveryScan': {
-          const { subnet, ...login } = request.params;
-          const result = await service.scan(subnet, login);
-          return result.ok
-            ? { ok: true, found: result.devices.length, stopped: result.stopped }
-            : { ok: false, error: { message: result.error } };
-        }
-        case 'discoveryStopScan':
-          return service.stopScan();
-        case 'discoveryBrowseMdns': {
-          const result = await service.browseMdns();
-          return result.ok
-            ? { ok: true, found: result.devices.length }
-            : { ok: false, error: { message: result.error } };
-        }
-        case 'discoveryAdopt': {
-          const { address: text, ...rest } = request.params;
-          const address = parseProbeAddress(text);
-          if ('error' in address) {
-            return { ok: false, step: 'read-settings', error: { kind: 'invalid', message: address.error } };
-          }
-          return service.adopt({ ...rest, address, watch: options.watch });
-        }
-      }
+        return started().adopt({ ...rest, address, watch: options.watch });
+      },
     },
     onEvent(listener) {
       listeners.add(listener);

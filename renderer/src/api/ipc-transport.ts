@@ -3,25 +3,12 @@
  * (electron/preload/preload.ts). IPC does not drop like a socket, so the connection is open from the start; the first
  * view is asked for, where the WebSocket server pushes one on connect.
  */
-import type {
-  ApiEvent,
-  ApiMethod,
-  ApiMethods,
-  DiscoveryEvent,
-  DiscoveryMethod,
-  DiscoveryMethods,
-  DiscoveryRequest,
-} from '../../../shared/api.ts';
+import type { ApiArgs, ApiEvent, ApiMethod, ApiResult } from '../../../shared/api.ts';
 import type { ApiTransport } from './transport.ts';
 
-type ParamsOf<M extends DiscoveryMethod> =
-  Extract<DiscoveryRequest, { method: M }> extends { params: infer P } ? [params: P] : [];
-
 /** What the preload exposes: one function per method of the contract, and its events (electron/preload/preload.ts). */
-export type DesktopApi = { [M in ApiMethod]: () => Promise<ApiMethods[M]> } & {
-  [M in DiscoveryMethod]: (...params: ParamsOf<M>) => Promise<DiscoveryMethods[M]>;
-} & {
-  onEvent(listener: (event: ApiEvent | DiscoveryEvent) => void): () => void;
+export type DesktopApi = { [M in ApiMethod]: (...args: ApiArgs<M>) => Promise<ApiResult<M>> } & {
+  onEvent(listener: (event: ApiEvent) => void): () => void;
 };
 
 /**
@@ -61,10 +48,8 @@ export function ipcTransport(api: DesktopApi): ApiTransport {
   let pushed = false;
   let closed = false;
   const emit = (event: ApiEvent) => listeners.forEach((l) => l(event));
-  // Discovery events wait for the transport to carry discovery; the WebSocket transport passes them over too.
   const stop = api.onEvent((event) => {
-    if (event.event !== 'bridge') return;
-    pushed = true;
+    if (event.event === 'bridge') pushed = true;
     emit(event);
   });
   // A push that came first is newer than this answer; a bridge not running yet pushes when it starts.
@@ -73,9 +58,9 @@ export function ipcTransport(api: DesktopApi): ApiTransport {
     () => undefined,
   );
   return {
-    call<M extends ApiMethod>(method: M): Promise<ApiMethods[M]> {
+    call<M extends ApiMethod>(method: M, ...args: ApiArgs<M>): Promise<ApiResult<M>> {
       if (closed) return Promise.reject(new Error('not connected to the bridge'));
-      return (api[method] as () => Promise<ApiMethods[M]>)();
+      return (api[method] as (...a: ApiArgs<M>) => Promise<ApiResult<M>>)(...args);
     },
     onEvent(listener) {
       listeners.add(listener);

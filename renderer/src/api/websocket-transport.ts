@@ -2,7 +2,7 @@
  * The api over the WebSocket that `serve` offers at /api (docs/api.md): requests matched to responses by id, events
  * passed on, and a reconnect with growing delay when the bridge restarts, so an open page comes back by itself.
  */
-import type { ApiEvent, ApiMethod, ApiMethods, ApiResponse } from '../../../shared/api.ts';
+import type { ApiArgs, ApiEvent, ApiMethod, ApiResponse, ApiResult } from '../../../shared/api.ts';
 import type { ApiTransport, ConnectionState } from './transport.ts';
 
 const RETRY_MS = [250, 500, 1000, 2000, 5000];
@@ -15,7 +15,7 @@ interface Pending {
 }
 
 function isEvent(message: unknown): message is ApiEvent {
-  return typeof message === 'object' && message !== null && (message as ApiEvent).event === 'bridge';
+  return typeof message === 'object' && message !== null && typeof (message as ApiEvent).event === 'string';
 }
 
 function isResponse(message: unknown): message is ApiResponse {
@@ -78,7 +78,7 @@ export function websocketTransport(url: string): ApiTransport {
   connect();
 
   return {
-    call<M extends ApiMethod>(method: M): Promise<ApiMethods[M]> {
+    call<M extends ApiMethod>(method: M, ...args: ApiArgs<M>): Promise<ApiResult<M>> {
       if (socket.readyState !== WebSocket.OPEN) return Promise.reject(new Error('not connected to the bridge'));
       const id = nextId++;
       return new Promise((resolve, reject) => {
@@ -87,7 +87,7 @@ export function websocketTransport(url: string): ApiTransport {
           reject(new Error('the bridge did not answer'));
         }, CALL_TIMEOUT_MS);
         pending.set(id, { resolve: resolve as (r: unknown) => void, reject, timer });
-        socket.send(JSON.stringify({ id, method }));
+        socket.send(JSON.stringify(args.length ? { id, method, params: args[0] } : { id, method }));
       });
     },
     onEvent(listener) {

@@ -21,6 +21,7 @@ export class BridgeStore {
   constructor(readonly transport: ApiTransport) {
     transport.onConnection((connection) => this.update({ connection }));
     transport.onEvent((event) => {
+      if (event.event !== 'bridge') return;
       const grew = this.power.add(event.data.meters);
       this.update({ bridge: event.data, powerRevision: this.state.powerRevision + (grew ? 1 : 0) });
     });

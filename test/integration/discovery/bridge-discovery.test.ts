@@ -51,7 +51,7 @@ describe('discovery in the bridge', () => {
     expect(discovery.watch.url).toMatch(/^mqtt:\/\/127\.0\.0\.1:\d+$/);
     expect(discovery.service.view().brokers).toEqual([expect.objectContaining({ connected: false })]);
     const backend = createDiscoveryBackend(discovery.service, { watch: discovery.watch });
-    await backend.handle({ id: 1, method: 'discoveryList' });
+    await backend.handlers.discoveryList(undefined);
     let view: DiscoveryView | undefined;
     await until(() => {
       view = discovery.service.view();

@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { DiscoveryService } from '../../../electron/core/discovery/discovery-service.ts';
 import { startApiServer, type ApiServer } from '../../../electron/server/api-server.ts';
 import { createDiscoveryBackend } from '../../../electron/server/discovery-methods.ts';
-import type { DiscoveryEvent, DiscoveryResponse } from '../../../shared/api.ts';
+import type { ApiEvent, ApiResponse } from '../../../shared/api.ts';
 import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.ts';
 import { until } from '../../helpers/wait.ts';
 import { startFakeTasmota, type FakeTasmota } from './fake-tasmota.ts';
@@ -14,7 +14,7 @@ let device: FakeTasmota;
 let service: DiscoveryService;
 let server: ApiServer;
 let socket: WebSocket;
-const messages: (DiscoveryEvent | DiscoveryResponse)[] = [];
+const messages: (ApiEvent | ApiResponse)[] = [];
 
 beforeAll(async () => {
   broker = await startMosquitto();
@@ -29,10 +29,15 @@ beforeAll(async () => {
   server = await startApiServer({
     host: '127.0.0.1',
     port: 0,
-    backend: { getBridge: () => undefined, listSerialPorts: async () => [], onChange: () => {}, discovery },
+    backend: {
+      getBridge: () => undefined,
+      handlers: discovery.handlers,
+      onChange: () => {},
+      onEvent: discovery.onEvent,
+    },
   });
   socket = new WebSocket(`${server.url.replace('http', 'ws')}/api`);
-  socket.on('message', (raw) => messages.push(JSON.parse(String(raw)) as DiscoveryEvent | DiscoveryResponse));
+  socket.on('message', (raw) => messages.push(JSON.parse(String(raw)) as ApiEvent | ApiResponse));
   await new Promise((resolve) => socket.once('open', resolve));
 });
 
@@ -45,12 +50,12 @@ afterAll(async () => {
 });
 
 let nextId = 1;
-async function call(method: string, params?: unknown): Promise<DiscoveryResponse> {
+async function call(method: string, params?: unknown): Promise<ApiResponse> {
   const id = nextId++;
   socket.send(JSON.stringify(params === undefined ? { id, method } : { id, method, params }));
-  let response: DiscoveryResponse | undefined;
+  let response: ApiResponse | undefined;
   await until(
-    () => (response = messages.find((m): m is DiscoveryResponse => 'id' in m && m.id === id)) !== undefined,
+    () => (response = messages.find((m): m is ApiResponse => 'id' in m && m.id === id)) !== undefined,
     method,
   );
   return response!;

@@ -29,7 +29,7 @@ beforeAll(async () => {
   await service.start();
   backend = {
     getBridge: () => service.snapshot(),
-    listSerialPorts: async () => [],
+    handlers: { listSerialPorts: async () => [] },
     onChange: (l) => service.on('change', l),
   };
   server = await startApiServer({ host: '127.0.0.1', port: 0, backend, pushIntervalMs: 20 });
@@ -75,7 +75,10 @@ function open(
 describe('api over WebSocket', () => {
   it('pushes the bridge view on connect and answers requests by id', async () => {
     const { socket, messages } = await open();
-    const first = await untilDefined(() => messages.find((m): m is ApiEvent => 'event' in m), 'the first view');
+    const first = await untilDefined(
+      () => messages.find((m): m is Extract<ApiEvent, { event: 'bridge' }> => 'event' in m && m.event === 'bridge'),
+      'the first view',
+    );
     expect(first.data).toMatchObject({ version: '0.0.0-test', sources: [], meters: [] });
     expect(first.data.embeddedBroker?.url).toMatch(/^mqtt:\/\/127\.0\.0\.1:\d+$/);
 

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiResponse, BridgeView, DiscoveryEvent, DiscoveryRequest } from '../../../shared/api.ts';
-import type { DiscoveryBackend } from '../../../electron/server/discovery-methods.ts';
+import type { ApiEvent, ApiResponse, BridgeView } from '../../../shared/api.ts';
 
 vi.mock('electron', () => import('./electron-double.ts'));
 const { FakeWebContents, ipcMain } = await import('./electron-double.ts');
@@ -12,15 +11,18 @@ const log = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
 let window: InstanceType<typeof FakeWebContents>;
 let changed: () => void;
 let stop: () => void;
-let discoveryEvent: (event: DiscoveryEvent) => void = () => undefined;
+let discoveryEvent: (event: ApiEvent) => void = () => undefined;
 const backend = {
   getBridge: vi.fn((): BridgeView | undefined => view),
-  listSerialPorts: vi.fn(() => Promise.resolve([])),
   onChange: (listener: () => void) => void (changed = listener),
-  discovery: {
-    handle: vi.fn((request: DiscoveryRequest) => Promise.resolve(request.method === 'discoveryStopScan')),
-    onEvent: (listener: (event: DiscoveryEvent) => void) => ((discoveryEvent = listener), () => undefined),
-  } as unknown as DiscoveryBackend,
+  handlers: {
+    listSerialPorts: vi.fn(() => Promise.resolve([])),
+    discoveryStopScan: vi.fn(() => Promise.resolve(true)),
+    discoveryProbe: vi.fn(() =>
+      Promise.resolve({ ok: false as const, error: { kind: 'timeout' as const, message: 'x' } }),
+    ),
+  },
+  onEvent: (listener: (event: ApiEvent) => void) => ((discoveryEvent = listener), () => undefined),
 };
 
 type Frame = { url: string; parent: Frame | null } | null;
@@ -41,7 +43,7 @@ beforeEach(() => {
     log,
   });
   backend.getBridge.mockClear();
-  backend.listSerialPorts.mockClear();
+  backend.handlers.listSerialPorts.mockClear();
   log.warn.mockClear();
 });
 afterEach(() => {
@@ -62,7 +64,7 @@ describe('IPC requests from the app window', () => {
       ok: false,
       error: { message: 'the bridge is not running' },
     });
-    backend.listSerialPorts.mockRejectedValueOnce(new Error('udevadm missing'));
+    backend.handlers.listSerialPorts.mockRejectedValueOnce(new Error('udevadm missing'));
     expect(await request({ id: 4, method: 'listSerialPorts' })).toMatchObject({ id: 4, ok: false });
   });
 });
@@ -72,11 +74,19 @@ describe('discovery requests from the app window', () => {
     expect(await request({ id: 5, method: 'discoveryStopScan' })).toEqual({ id: 5, ok: true, result: true });
     const probe = { id: 6, method: 'discoveryProbe', params: { address: '192.0.2.7', user: 'admin' } };
     expect(await request(probe)).toMatchObject({ id: 6, ok: true });
-    expect(backend.discovery!.handle).toHaveBeenLastCalledWith(probe);
+    expect(backend.handlers.discoveryProbe).toHaveBeenLastCalledWith(probe.params);
+  });
+
+  it('are refused with a clear message when discovery is not running', async () => {
+    expect(await request({ id: 10, method: 'discoveryList' })).toEqual({
+      id: 10,
+      ok: false,
+      error: { message: 'discoveryList is not available: the bridge or that part of it is not running' },
+    });
   });
 
   it('are refused with a parameter the contract does not know, or without the ones it needs', async () => {
-    const calls = vi.mocked(backend.discovery!.handle).mock.calls.length;
+    const calls = backend.handlers.discoveryProbe.mock.calls.length;
     for (const payload of [
       { id: 7, method: 'discoveryProbe', params: { address: '192.0.2.7', shell: 'rm -rf /' } },
       { id: 8, method: 'discoveryScan' },
@@ -84,11 +94,11 @@ describe('discovery requests from the app window', () => {
     ]) {
       expect(await request(payload), JSON.stringify(payload)).toMatchObject({ ok: false });
     }
-    expect(vi.mocked(backend.discovery!.handle).mock.calls).toHaveLength(calls);
+    expect(backend.handlers.discoveryProbe.mock.calls).toHaveLength(calls);
   });
 
   it('push their events to the window as they come', () => {
-    const event = { event: 'discoveryScan', data: { running: true } } as unknown as DiscoveryEvent;
+    const event = { event: 'discoveryScan', data: { running: true } } as unknown as ApiEvent;
     discoveryEvent(event);
     expect(window.sent).toEqual([{ channel: IPC_CHANNELS.event, message: event }]);
   });
@@ -111,7 +121,7 @@ describe('forged senders are refused before anything runs', () => {
         ok: false,
         error: { message: REFUSED_SENDER },
       });
-      expect(backend.listSerialPorts).not.toHaveBeenCalled();
+      expect(backend.handlers.listSerialPorts).not.toHaveBeenCalled();
       expect(log.warn).toHaveBeenCalledWith(expect.stringMatching(/refused/));
     });
   }
@@ -137,7 +147,7 @@ describe('malformed payloads are refused before anything runs', () => {
         error: { message: expect.stringMatching(/^not a request/) },
       });
       expect(backend.getBridge).not.toHaveBeenCalled();
-      expect(backend.listSerialPorts).not.toHaveBeenCalled();
+      expect(backend.handlers.listSerialPorts).not.toHaveBeenCalled();
     });
   }
 });

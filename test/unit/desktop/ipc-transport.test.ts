@@ -30,7 +30,7 @@ beforeAll(async () => {
     ipcMain: ipcMain as unknown as Electron.IpcMain,
     backend: {
       getBridge: () => current,
-      listSerialPorts: () => Promise.resolve(ports),
+      handlers: { listSerialPorts: () => Promise.resolve(ports) },
       onChange: (listener) => void (changed = listener),
     },
     window: () => window as unknown as Electron.WebContents,
@@ -69,13 +69,16 @@ describe('the IPC transport, through preload and main', () => {
     transport.close();
   });
 
-  it('passes on only bridge views: discovery events are not the store’s (the transport does not carry them yet)', async () => {
+  it('carries discovery events like the WebSocket does, and calls with params', async () => {
     const transport = ipcTransport(page);
     const seen = events(transport);
     await until(() => seen.length === 1);
     window.send('smartmeter-bridge:api-event', { event: 'discoveryScan', data: { running: true } });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(seen.map((e) => e.event)).toEqual(['bridge']);
+    await until(() => seen.length === 2);
+    expect(seen.map((e) => e.event)).toEqual(['bridge', 'discoveryScan']);
+    await expect(transport.call('discoveryProbe', { address: '192.0.2.7' })).rejects.toThrow(
+      'discoveryProbe is not available',
+    );
     transport.close();
   });
 
