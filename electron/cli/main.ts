@@ -19,6 +19,10 @@ const commands: Record<string, () => Promise<Command>> = {
     const { decodeCommand, DECODE_USAGE } = await import('./decode-command.ts');
     return { run: decodeCommand, usage: DECODE_USAGE };
   },
+  translate: async () => {
+    const { translateCommand, TRANSLATE_USAGE } = await import('./translate-command.ts');
+    return { run: translateCommand, usage: TRANSLATE_USAGE };
+  },
   simulate: async () => {
     const { simulateCommand, SIMULATE_USAGE } = await import('./simulate-command.ts');
     return { run: simulateCommand, usage: SIMULATE_USAGE };
@@ -30,6 +34,7 @@ const usage = async () => `usage: smartmeter-bridge <command> [options]
 
 Commands:
   serve      run the bridge: read the configured meters, publish the harmonized MQTT profile
+  translate  translate raw gateway MQTT into the profile, one of many instances behind one broker
   decode     decode captured meter bytes (DSMR, DLMS/COSEM, M-Bus) to JSON lines
   simulate   play a realistic meter (DSMR 5, Iskra AM550, L+G E450/E360, ...) for demos and tests
   help       show this text, or 'help <command>'

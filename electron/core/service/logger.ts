@@ -11,9 +11,22 @@ export interface Logger {
 
 const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
-export function createLogger(write: (line: string) => void, level: LogLevel = 'info'): Logger {
+/** `json`: one object per line (`time`, `level`, `msg`), for log collectors in containers. */
+export type LogFormat = 'text' | 'json';
+
+export function createLogger(
+  write: (line: string) => void,
+  level: LogLevel = 'info',
+  format: LogFormat = 'text',
+): Logger {
+  const line = (l: LogLevel, message: string): string => {
+    const time = new Date().toISOString();
+    return format === 'json'
+      ? JSON.stringify({ time, level: l, msg: message })
+      : `${time} ${l.toUpperCase().padEnd(5)} ${message}`;
+  };
   const at = (l: LogLevel) => (message: string) => {
-    if (ORDER[l] >= ORDER[level]) write(`${new Date().toISOString()} ${l.toUpperCase().padEnd(5)} ${message}`);
+    if (ORDER[l] >= ORDER[level]) write(line(l, message));
   };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

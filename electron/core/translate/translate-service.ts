@@ -1,0 +1,281 @@
+/**
+ * Translate mode: raw gateway MQTT in, the harmonized profile out, on one broker, with no serial port, no UI, no
+ * embedded broker and no disk. N instances share the work through MQTT 5 shared subscriptions (`$share/<group>/...`).
+ *
+ * Delivery: one MQTT connection carries both directions, and a gateway message's outputs are handed to it in the same
+ * synchronous turn that reads the message, before mqtt.js sends that message's PUBACK. TCP keeps the order, so the
+ * broker holds the outputs before it learns the input was taken: an instance that dies (SIGKILL) loses nothing it
+ * acknowledged. Its session is persistent (clean start off, a session expiry), so the broker keeps what it had not
+ * acknowledged, and what the broker keeps assigning to it while it is away, for the instance that comes back under
+ * the same id; a message translated but not yet acknowledged is translated twice (idempotent: same topics, same values).
+ *
+ * Per-meter state lives in the broker's retained topics (MeterLedger), not in this instance's memory.
+ */
+import { EventEmitter } from 'node:events';
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import {
+  harmonize,
+  meterInfoPayload,
+  profileTopics,
+  PUBLISH_OPTIONS,
+  statePayload,
+  valuePayload,
+  type ProfileTopics,
+} from '../../../shared/profile/index.ts';
+import type { ObisMessage } from '../../../shared/protocols/types.ts';
+import {
+  createGatewayReader,
+  hasOwnOrigin,
+  ORIGIN_PROPERTY,
+  type GatewayConfig,
+  type GatewayOutput,
+  type GatewayReader,
+} from '../../../shared/sources/index.ts';
+import type { Logger } from '../service/logger.ts';
+import { MeterLedger } from './meter-ledger.ts';
+
+export interface TranslateOptions {
+  url: string;
+  username?: string;
+  password?: string;
+  /** Names this instance in its client id and under `<base>/bridge/<instanceId>/`; stable across restarts. */
+  instanceId: string;
+  /** The shared subscription group every instance of one deployment uses. */
+  group: string;
+  baseTopic: string;
+  gateways: readonly GatewayConfig[];
+  /** How long the broker keeps this instance's session (and its share of messages) while it is away, seconds. */
+  sessionExpirySeconds: number;
+  /** A meter no instance has published for in this long goes `offline`, seconds. */
+  offlineAfterSeconds: number;
+  /** How often the instance's counters are published, seconds. */
+  statsIntervalSeconds: number;
+  version: string;
+  log: Logger;
+  reconnectPeriodMs?: number;
+}
+
+export interface TranslateCounters {
+  /** Gateway messages received on the shared subscriptions. */
+  received: number;
+  /** Readings translated and published. */
+  translated: number;
+  /** Readings older than the newest already published for their meter: dropped. */
+  stale: number;
+  /** Gateway messages that could not be read (a typed error each). */
+  errors: number;
+  /** Messages no configured gateway claims, and the bridge's own output. */
+  ignored: number;
+  /** Outgoing messages the broker refused or that failed to send. */
+  publishFailures: number;
+}
+
+export interface TranslateStatus {
+  connected: boolean;
+  subscribed: boolean;
+  counters: TranslateCounters;
+  meters: number;
+}
+
+const origin = { userProperties: { [ORIGIN_PROPERTY]: '1' } };
+
+export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> {
+  private client: MqttClient | undefined;
+  private readonly reader: GatewayReader;
+  private readonly ledger: MeterLedger;
+  private readonly topics: ProfileTopics;
+  private readonly instanceRoot: string;
+  private readonly counters: TranslateCounters = {
+    received: 0,
+    translated: 0,
+    stale: 0,
+    errors: 0,
+    ignored: 0,
+    publishFailures: 0,
+  };
+  private subscribed = false;
+  private timers: NodeJS.Timeout[] = [];
+  private loggedFailures = 0;
+
+  /** Throws a TypeError for an unusable base topic or time zone. */
+  constructor(private readonly options: TranslateOptions) {
+    super();
+    this.topics = profileTopics(options.baseTopic);
+    this.reader = createGatewayReader(options.gateways, { baseTopic: options.baseTopic });
+    this.ledger = new MeterLedger(options.baseTopic);
+    this.instanceRoot = `${options.baseTopic}/bridge/${options.instanceId}`;
+  }
+
+  /** The shared subscriptions: the gateways' filters under `$share/<group>/`. */
+  get sharedFilters(): string[] {
+    return this.reader.filters.map((filter) => `$share/${this.options.group}/${filter}`);
+  }
+
+  /** Connected and subscribed: what /healthz reports. */
+  get ready(): boolean {
+    return this.subscribed && this.client?.connected === true;
+  }
+
+  status(): TranslateStatus {
+    return {
+      connected: this.client?.connected === true,
+      subscribed: this.subscribed,
+      counters: { ...this.counters },
+      meters: this.ledger.size,
+    };
+  }
+
+  start(): void {
+    if (this.client) return;
+    const { options } = this;
+    const clientOptions: IClientOptions = {
+      protocolVersion: 5,
+      clientId: `smartmeter-bridge-translate-${options.instanceId}`,
+      username: options.username,
+      password: options.password,
+      clean: false,
+      properties: { sessionExpiryInterval: options.sessionExpirySeconds },
+      reconnectPeriod: options.reconnectPeriodMs ?? 2000,
+      reconnectOnConnackError: true,
+      resubscribe: false,
+      will: { topic: `${this.instanceRoot}/status`, payload: Buffer.from('offline'), qos: 1, retain: true },
+    };
+    const client = (this.client = mqtt.connect(options.url, clientOptions));
+    client.on('connect', () => this.onConnect(client));
+    client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet));
+    client.on('close', () => this.setSubscribed(false));
+    client.on('error', (error) => options.log.warn(`broker ${options.url}: ${error.message}`));
+    this.timers.push(
+      setInterval(() => this.expire(), 1000),
+      setInterval(() => this.publishStats(), options.statsIntervalSeconds * 1000),
+    );
+  }
+
+  /** Reports this instance offline and disconnects; its session (and its share of messages) stays with the broker. */
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    client.removeAllListeners('message');
+    if (client.connected) {
+      this.publishOutputs(client, this.reader.flushAll());
+      this.publishStats(client);
+      await client.publishAsync(`${this.instanceRoot}/status`, 'offline', { qos: 1, retain: true }).catch(() => {});
+    }
+    await client.endAsync().catch(() => {});
+    this.setSubscribed(false);
+  }
+
+  private onConnect(client: MqttClient): void {
+    this.options.log.info(`connected to ${this.options.url} as ${this.options.instanceId}`);
+    this.send(client, `${this.instanceRoot}/status`, 'online', PUBLISH_OPTIONS.bridgeStatus);
+    // Subscribed again on every connect: a broker that lost the session (a restart without persistence) serves us again.
+    const filters = [...this.sharedFilters, ...this.ledger.filters];
+    client.subscribe(filters, { qos: 1 }, (error, granted) => {
+      const refused = granted?.filter((g) => g.qos >= 128).map((g) => g.topic) ?? [];
+      if (error || refused.length) {
+        this.options.log.error(`subscribing failed: ${error?.message ?? `refused ${refused.join(', ')}`}`);
+        return;
+      }
+      this.options.log.info(`subscribed to ${filters.join(', ')}`);
+      this.setSubscribed(client.connected);
+    });
+  }
+
+  private setSubscribed(subscribed: boolean): void {
+    if (subscribed === this.subscribed) return;
+    this.subscribed = subscribed;
+    this.emit('ready', this.ready);
+  }
+
+  /** Synchronous on purpose: the outputs reach the socket before mqtt.js acknowledges the input (see above). */
+  private onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    const client = this.client;
+    if (!client) return;
+    const now = Date.now();
+    if (this.ledger.learn(topic, payload, now)) return;
+    this.counters.received++;
+    let result: ReturnType<GatewayReader['read']>;
+    try {
+      result = hasOwnOrigin(packet.properties?.userProperties) ? null : this.reader.read(topic, payload, now);
+    } catch {
+      // The converters never throw by contract; should one, the message is counted, never a crash.
+      this.counters.errors++;
+      return;
+    }
+    if (result === null) {
+      this.counters.ignored++;
+      return;
+    }
+    this.publishOutputs(client, result.outputs);
+  }
+
+  private publishOutputs(client: MqttClient, outputs: readonly GatewayOutput[]): void {
+    for (const output of outputs) {
+      if (output.ok) this.translate(client, output.message, output.device);
+      else this.counters.errors++;
+    }
+  }
+
+  private translate(client: MqttClient, message: ObisMessage, device: string): void {
+    const nowMs = Date.now();
+    const receivedAt = nowMs / 1000;
+    const meterId = message.meterId ?? device;
+    const topics = this.topics.meter(meterId);
+    const readings = harmonize(message, this.ledger.get(topics.id)?.tariffs);
+    const state = statePayload(readings, message.timestamp, receivedAt);
+    if (!this.ledger.accepts(topics.id, state.timestamp)) {
+      this.counters.stale++;
+      return;
+    }
+    const entry = this.ledger.published(topics.id, state.timestamp, Object.keys(state.readings), nowMs);
+    const info = JSON.stringify(meterInfoPayload({ ...message, meterId }, { source: `mqtt:${device.split('/')[0]}` }));
+    if (info !== entry.infoJson) {
+      entry.infoJson = info;
+      this.send(client, topics.info, info, PUBLISH_OPTIONS.info);
+    }
+    if (!entry.online) {
+      entry.online = true;
+      this.send(client, topics.status, 'online', PUBLISH_OPTIONS.status);
+    }
+    for (const r of readings) {
+      this.send(client, topics.value(r.topic), JSON.stringify(valuePayload(r, receivedAt)), PUBLISH_OPTIONS.value);
+    }
+    this.send(client, topics.state, JSON.stringify(state), PUBLISH_OPTIONS.state);
+    this.counters.translated++;
+  }
+
+  private send(client: MqttClient, topic: string, payload: string, options: { qos: 0 | 1; retain: boolean }): void {
+    client.publish(topic, payload, { ...options, properties: origin }, (error) => {
+      if (error) this.counters.publishFailures++;
+    });
+  }
+
+  /** Meters no instance has published for within offlineAfterSeconds: `offline` (every instance may say so; retained). */
+  private expire(): void {
+    const client = this.client;
+    if (!client?.connected) return;
+    // Datacollector readings joined from one-value messages: complete once their meter has been quiet a moment.
+    this.publishOutputs(client, this.reader.flush(Date.now()));
+    for (const id of this.ledger.silentSince(Date.now(), this.options.offlineAfterSeconds * 1000)) {
+      this.send(client, this.topics.meter(id).status, 'offline', PUBLISH_OPTIONS.status);
+    }
+    if (this.counters.publishFailures > this.loggedFailures) {
+      this.options.log.warn(`${this.counters.publishFailures - this.loggedFailures} message(s) could not be published`);
+      this.loggedFailures = this.counters.publishFailures;
+    }
+  }
+
+  private publishStats(client = this.client): void {
+    if (!client?.connected) return;
+    const stats = {
+      version: this.options.version,
+      group: this.options.group,
+      meters: this.ledger.size,
+      ...this.counters,
+    };
+    this.send(client, `${this.instanceRoot}/stats`, JSON.stringify(stats), { qos: 1, retain: true });
+  }
+}
