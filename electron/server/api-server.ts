@@ -12,6 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiEvent, ApiResponse } from '../../shared/api.ts';
 import { answerApiRequest, type ApiHandlerSource } from './api-answer.ts';
 import { allowedHosts, hostAllowed, sameOrigin } from './request-host.ts';
+import { createUiLogin } from './ui-login.ts';
 
 /** The core as the api sees it: the handler table of the contract's methods and what it pushes. */
 export interface ApiBackend extends ApiHandlerSource {
@@ -29,6 +30,8 @@ export interface ApiServerOptions {
   allowedHosts?: readonly string[];
   /** The built renderer (index.html and assets); absent or missing: a short page says how to build it. */
   staticDir?: string;
+  /** The UI's login (`ui.password`): when set, the api socket needs a session from POST /login (ui-login.ts). */
+  password?: { reveal(): string };
   /** Coalesce change events: at most one pushed view per this many ms; default 250. */
   pushIntervalMs?: number;
 }
@@ -103,9 +106,12 @@ function serveStatic(staticDir: string | undefined, req: IncomingMessage, res: S
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { backend } = options;
   const hosts = allowedHosts(options.host, options.allowedHosts);
+  const login = createUiLogin({ password: options.password?.reveal() });
   const http: Server = createServer((req, res) => {
     // DNS rebinding: a page on evil.example whose name now points to 127.0.0.1 still sends `Host: evil.example`.
     if (!hostAllowed(req.headers.host, hosts)) return reply(res, 421);
+    const path = requestPath(req.url);
+    if (path !== undefined && login.handle(req, res, path)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, { Allow: 'GET, HEAD' });
     serveStatic(options.staticDir, req, res);
   });
@@ -119,7 +125,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           ? '421 Misdirected Request'
           : !sameOrigin(req)
             ? '403 Forbidden'
-            : undefined;
+            : !login.authenticated(req)
+              ? '401 Unauthorized'
+              : undefined;
     if (refusal) return void socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
   });

@@ -138,6 +138,10 @@ export const configSchema = z.strictObject({
             ),
         )
         .default([]),
+      /** The UI's login (a password or long token); required when `host` is not loopback or `requireLogin` is set. */
+      password: secretSchema.optional(),
+      /** Ask for the password on loopback too (a reverse proxy on this machine that serves the UI to the LAN). */
+      requireLogin: z.boolean().default(false),
     })
     .prefault({}),
   profile: z

@@ -16,10 +16,11 @@ import { reachesBroker } from './same-broker.ts';
 import { Secret } from './secret.ts';
 
 /** The config with every secret read and wrapped, key strings turned into bytes, and relative paths made absolute. */
-export interface ResolvedConfig extends Omit<BridgeConfig, 'broker' | 'embeddedBroker' | 'sources' | 'meters'> {
+export interface ResolvedConfig extends Omit<BridgeConfig, 'broker' | 'embeddedBroker' | 'sources' | 'ui' | 'meters'> {
   broker: Omit<BridgeConfig['broker'], 'password'> & { password?: Secret };
   embeddedBroker: Omit<BridgeConfig['embeddedBroker'], 'password'> & { enabled: boolean; password?: Secret };
   sources: ResolvedSource[];
+  ui: Omit<BridgeConfig['ui'], 'password'> & { password?: Secret };
   meters: Record<string, { alias?: string; key?: Secret<Uint8Array>; authKey?: Secret<Uint8Array> }>;
 }
 
@@ -140,10 +141,10 @@ function resolveConfig(config: BridgeConfig, r: Resolver): ResolvedConfig {
   if (!embeddedBroker.enabled && config.broker.url === undefined) {
     r.problems.push('broker.url: no broker to publish to: set broker.url or enable embeddedBroker');
   }
-  if (!isLoopback(config.ui.host)) {
-    r.problems.push(
-      `ui.host: the UI has no login yet, so it listens on loopback only (got ${JSON.stringify(config.ui.host)})`,
-    );
+  const ui = { ...config.ui, password: wrap(readSecret(config.ui.password, 'ui.password', r)) };
+  if ((config.ui.requireLogin || !isLoopback(config.ui.host)) && !ui.password) {
+    const why = config.ui.requireLogin ? 'ui.requireLogin is set' : `ui.host ${config.ui.host} is not loopback`;
+    r.problems.push(`ui.password: required when ${why}: set a password or long token for the UI's login`);
   }
   const topicError = baseTopicError(config.profile.baseTopic);
   if (topicError) r.problems.push(`profile.baseTopic: ${topicError}`);
@@ -181,7 +182,7 @@ function resolveConfig(config: BridgeConfig, r: Resolver): ResolvedConfig {
       },
     ]),
   );
-  return { ...config, broker, embeddedBroker, queue, sources, meters };
+  return { ...config, broker, embeddedBroker, queue, sources, ui, meters };
 }
 
 /** Validates an already parsed config object (from a file, the UI or the api). */
