@@ -9,6 +9,7 @@ import { websocketTransport, apiUrl } from './api/websocket-transport.ts';
 import { App } from './app/App.tsx';
 import { applyTheme, storedTheme } from './app/theme.ts';
 import { initI18n } from './i18n/index.ts';
+import { LoginPage, loginNeeded } from './pages/LoginPage.tsx';
 import { BridgeStore } from './store/bridge-store.ts';
 import { StoreContext } from './store/use-bridge.ts';
 import './styles.css';
@@ -17,12 +18,21 @@ import './styles.css';
 applyTheme(storedTheme())();
 await initI18n();
 const desktop = desktopApi();
-const store = new BridgeStore(desktop ? ipcTransport(desktop) : websocketTransport(apiUrl(location)));
-
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <StoreContext value={store}>
-      <App />
-    </StoreContext>
-  </StrictMode>,
-);
+const root = createRoot(document.getElementById('root')!);
+// A UI served to the LAN asks for its password first: the server refuses the api socket until then.
+if (!desktop && (await loginNeeded())) {
+  root.render(
+    <StrictMode>
+      <LoginPage onLoggedIn={() => location.reload()} />
+    </StrictMode>,
+  );
+} else {
+  const store = new BridgeStore(desktop ? ipcTransport(desktop) : websocketTransport(apiUrl(location)));
+  root.render(
+    <StrictMode>
+      <StoreContext value={store}>
+        <App />
+      </StoreContext>
+    </StrictMode>,
+  );
+}

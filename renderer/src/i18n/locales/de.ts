@@ -143,6 +143,16 @@ export const de: Messages = {
     'grafana-how':
       'In Grafana: Dashboards › Neu › Importieren, einfügen, die InfluxDB-Datenquelle (Flux) wählen. Zeigt Bezug und Einspeisung, pro Phase, und Energie.',
   },
+  login: {
+    intro:
+      'Diese Bridge ist aus dem Netzwerk erreichbar und verlangt deshalb das Passwort, das in ihrer Konfiguration als ui.password gesetzt ist.',
+    password: 'Passwort',
+    submit: 'Anmelden',
+    wrong: 'Falsches Passwort.',
+    wait: 'Zu viele Fehlversuche: In {{seconds}} s erneut versuchen.',
+    failed: 'Anmeldung fehlgeschlagen (HTTP {{status}}).',
+    unreachable: 'Die Bridge antwortet nicht.',
+  },
   state: {
     connecting: 'Verbindet',
     detecting: 'Erkennt das Protokoll',

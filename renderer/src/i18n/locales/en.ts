@@ -138,6 +138,16 @@ export const en = {
     'grafana-how':
       'In Grafana: Dashboards › New › Import, paste, pick the InfluxDB data source (Flux). Shows power in and out, per phase, and energy.',
   },
+  login: {
+    intro:
+      'This bridge is reachable from the network, so it asks for the password set as ui.password in its configuration.',
+    password: 'Password',
+    submit: 'Log in',
+    wrong: 'Wrong password.',
+    wait: 'Too many wrong attempts: try again in {{seconds}} s.',
+    failed: 'Login failed (HTTP {{status}}).',
+    unreachable: 'The bridge does not answer.',
+  },
   state: {
     connecting: 'Connecting',
     detecting: 'Detecting the protocol',

@@ -142,6 +142,16 @@ export const fr: Messages = {
     'grafana-how':
       'Dans Grafana : Dashboards › New › Import, coller, choisir la source InfluxDB (Flux). Montre puissance soutirée et injectée, par phase, et énergie.',
   },
+  login: {
+    intro:
+      'Ce pont est accessible depuis le réseau : il demande le mot de passe défini comme ui.password dans sa configuration.',
+    password: 'Mot de passe',
+    submit: 'Se connecter',
+    wrong: 'Mot de passe incorrect.',
+    wait: 'Trop de tentatives erronées : réessayez dans {{seconds}} s.',
+    failed: 'Échec de la connexion (HTTP {{status}}).',
+    unreachable: 'Le pont ne répond pas.',
+  },
   state: {
     connecting: 'Connexion',
     detecting: 'Détection du protocole',

@@ -142,6 +142,16 @@ export const it: Messages = {
     'grafana-how':
       'In Grafana: Dashboards › New › Import, incolla, scegli la sorgente InfluxDB (Flux). Mostra potenza prelevata e immessa, per fase, ed energia.',
   },
+  login: {
+    intro:
+      'Questo bridge è raggiungibile dalla rete, quindi chiede la password impostata come ui.password nella sua configurazione.',
+    password: 'Password',
+    submit: 'Accedi',
+    wrong: 'Password errata.',
+    wait: 'Troppi tentativi errati: riprova tra {{seconds}} s.',
+    failed: 'Accesso non riuscito (HTTP {{status}}).',
+    unreachable: 'Il bridge non risponde.',
+  },
   state: {
     connecting: 'Connessione',
     detecting: 'Rilevamento del protocollo',

@@ -1,0 +1,79 @@
+/**
+ * The login of a UI served to the LAN (electron/server/ui-login.ts): shown before the api is opened, since the server
+ * refuses the api socket without the session cookie a good password sets.
+ */
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+
+/** True when the server serving this page asks for a login this browser does not have yet. */
+export async function loginNeeded(): Promise<boolean> {
+  try {
+    const answer = await fetch('/session', { cache: 'no-store' });
+    if (!answer.ok) return false; // a server without login (older, or the dev server)
+    const session = (await answer.json()) as { required?: unknown; authenticated?: unknown };
+    return session.required === true && session.authenticated !== true;
+  } catch {
+    return false;
+  }
+}
+
+export function LoginPage({ onLoggedIn }: { onLoggedIn: () => void }) {
+  const { t } = useTranslation();
+  const [password, setPassword] = useState('');
+  const [problem, setProblem] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const answer = await fetch('/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ password }),
+      });
+      if (answer.status === 204) return onLoggedIn();
+      setProblem(
+        answer.status === 401
+          ? t('login.wrong')
+          : answer.status === 429
+            ? t('login.wait', { seconds: Number(answer.headers.get('Retry-After')) || 1 })
+            : t('login.failed', { status: answer.status }),
+      );
+    } catch {
+      setProblem(t('login.unreachable'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main id="main" className="login">
+      <h1>{t('app.title')}</h1>
+      <form className="card" onSubmit={(e) => void submit(e)} aria-describedby="login-hint">
+        <p id="login-hint" className="hint">
+          {t('login.intro')}
+        </p>
+        <label htmlFor="login-password">{t('login.password')}</label>{' '}
+        <input
+          id="login-password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? 'login-problem' : undefined}
+        />{' '}
+        <button type="submit" disabled={busy}>
+          {t('login.submit')}
+        </button>
+        {problem && (
+          <p id="login-problem" role="alert">
+            {problem}
+          </p>
+        )}
+      </form>
+    </main>
+  );
+}
