@@ -10,6 +10,7 @@ import type { BridgeView, SourceView } from '../../../shared/api.ts';
 import { toHex } from '../../../shared/protocols/hex.ts';
 import type { DecodedMessage, DecoderOptions } from '../../../shared/protocols/types.ts';
 import type { ResolvedConfig, ResolvedSource } from '../config/load-config.ts';
+import { sameValue } from '../config/same-value.ts';
 import { buildClientOptions, type BrokerConnectionOptions } from '../mqtt/connection-options.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.ts';
 import { openMqttPublishing, type MqttPublishing } from '../mqtt/open-publishing.ts';
@@ -50,10 +51,12 @@ type RunningSource = {
 const REFUSED_LOG_INTERVAL_MS = 60_000;
 
 export class BridgeService extends EventEmitter<{ change: [] }> {
-  private readonly config: ResolvedConfig;
+  private config: ResolvedConfig;
   private readonly log: Logger;
   private readonly now: () => number;
-  private readonly publications: MeterPublications;
+  private publications: MeterPublications;
+  /** Messages held while the output switches to a changed broker (reconfigure), sent once it is open. */
+  private held: OutboundMessage[] | undefined;
   private embedded: EmbeddedBroker | undefined;
   /** The broker the profile is published to, as connected (embedded or configured). */
   private output: BrokerConnectionOptions | undefined;
@@ -82,22 +85,30 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     this.publications.restore(known.meters);
     this.registry = new MeterRegistryWriter(this.options.dataDir, (message) => this.log.warn(message));
     try {
-      const broker = (this.output = await this.brokerOptions());
-      this.publishing = await openMqttPublishing({
-        broker,
-        queue: {
-          dir: this.config.queue.dir ?? join(this.options.dataDir, 'queue'),
-          maxMessages: this.config.queue.maxMessages,
-          maxBytes: this.config.queue.maxBytes,
-        },
-        flushRate: this.config.queue.flushRate,
-        inFlightWindow: this.config.queue.inFlightWindow,
-        maxPending: this.config.queue.maxPending,
-      });
+      await this.openOutput();
     } catch (e) {
       await this.stop();
       throw e;
     }
+    for (const source of this.config.sources) this.sources.push(this.startSource(source));
+    this.timer = setInterval(() => this.tick(), this.options.availabilityCheckMs ?? 1000);
+    this.timer.unref();
+  }
+
+  /** The embedded broker (if used), the publisher with its disk queue, the Home Assistant watch; rejects when one fails. */
+  private async openOutput(): Promise<void> {
+    const broker = (this.output = await this.brokerOptions());
+    this.publishing = await openMqttPublishing({
+      broker,
+      queue: {
+        dir: this.config.queue.dir ?? join(this.options.dataDir, 'queue'),
+        maxMessages: this.config.queue.maxMessages,
+        maxBytes: this.config.queue.maxBytes,
+      },
+      flushRate: this.config.queue.flushRate,
+      inFlightWindow: this.config.queue.inFlightWindow,
+      maxPending: this.config.queue.maxPending,
+    });
     const { connection, publisher } = this.publishing;
     let loggedFailures = 0;
     connection.on('state', (s) => {
@@ -126,16 +137,89 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
       this.log.error(`could not keep ${count} message(s), the latest ${topic}: ${reason}`),
     );
     publisher.on('warning', (message) => this.log.warn(message));
-    // Cleaned up like a failed open: a half-started service keeps reconnecting and the process never exits.
-    if (this.config.profile.homeAssistant.enabled) {
-      await this.watchHomeAssistant(this.output!).catch(async (e: unknown) => {
-        await this.stop();
-        throw e;
-      });
+    // The caller cleans up on failure: a half-started service keeps reconnecting and the process never exits.
+    if (this.config.profile.homeAssistant.enabled) await this.watchHomeAssistant(broker);
+  }
+
+  /** Ends the output: meters and bridge reported offline there, what is unsent kept in the disk queue. */
+  private async closeOutput(closeEmbedded: boolean): Promise<void> {
+    if (this.publishing) {
+      // Not awaited: behind a backlog their delivery may take minutes; close() sends them within its bound or keeps
+      // them on disk for the next start.
+      this.send([...this.publications.allOffline(), this.publications.bridgeStatus('offline')]);
+      await this.publishing.close({ drainTimeoutMs: this.config.queue.shutdownFlushMs });
+      this.publishing = undefined;
     }
-    for (const source of this.config.sources) this.sources.push(this.startSource(source));
-    this.timer = setInterval(() => this.tick(), this.options.availabilityCheckMs ?? 1000);
-    this.timer.unref();
+    await this.haWatch?.endAsync().catch(() => undefined);
+    this.haWatch = undefined;
+    if (closeEmbedded) {
+      await this.embedded?.close();
+      this.embedded = undefined;
+    }
+  }
+
+  /**
+   * Applies a changed config without restarting the process, restarting only what changed: the output (embedded
+   * broker, publisher, Home Assistant watch) when the broker, queue or profile changed; the topics when the profile
+   * or an alias changed; a source when its own settings, the meters' keys or the zone changed, and gateway sources
+   * on the output broker with the output. Messages that arrive during the switch are held and sent to the new
+   * output; what the old one had not sent stays in the disk queue, which the new one sends first. If the new output
+   * cannot start, the previous config is restored and the error thrown.
+   */
+  async reconfigure(next: ResolvedConfig): Promise<void> {
+    const before = this.config;
+    const outputChanged = (['broker', 'embeddedBroker', 'queue', 'profile'] as const).some(
+      (key) => !sameValue(before[key], next[key]),
+    );
+    const aliases = (c: ResolvedConfig) => Object.entries(c.meters).map(([id, m]) => [id, m.alias]);
+    const topicsChanged = !sameValue(before.profile, next.profile) || !sameValue(aliases(before), aliases(next));
+    const decodingChanged = !sameValue(before.meters, next.meters) || before.timeZone !== next.timeZone;
+    const restart = (s: ResolvedSource, old: ResolvedSource | undefined) =>
+      !sameValue(s, old) || (s.type === 'mqtt' ? outputChanged && !s.url : decodingChanged);
+    const stopping = this.sources.filter((running) => {
+      const source = next.sources.find((s) => s.id === running.id);
+      return (
+        !source ||
+        restart(
+          source,
+          before.sources.find((s) => s.id === running.id),
+        )
+      );
+    });
+    await Promise.all(stopping.map((s) => s.stop().catch((e: Error) => this.log.warn(`${s.id}: ${e.message}`))));
+    this.sources = this.sources.filter((s) => !stopping.includes(s));
+    this.send(stopping.flatMap((s) => this.publications.sourceLost(s.id)));
+    if (outputChanged) {
+      await this.closeOutput(
+        !sameValue(before.embeddedBroker, next.embeddedBroker) || before.broker.url !== next.broker.url,
+      );
+      this.held = [];
+    }
+    const previous = this.publications;
+    this.config = next;
+    if (topicsChanged) {
+      // Each meter gets its record again on its next message, under its new topic; its old status goes offline.
+      this.publications = new MeterPublications({ ...next.profile, version: this.options.version });
+      this.publications.restore(previous.knownMeters());
+    }
+    try {
+      if (outputChanged) await this.openOutput();
+    } catch (e) {
+      this.log.error(`the changed settings did not start (${(e as Error).message}): back to the previous ones`);
+      this.config = before;
+      this.publications = previous;
+      await this.closeOutput(true);
+      await this.openOutput();
+      throw e;
+    } finally {
+      const held = this.held ?? [];
+      this.held = undefined;
+      this.send(held);
+      for (const source of this.config.sources) {
+        if (!this.sources.some((s) => s.id === source.id)) this.sources.push(this.startSource(source));
+      }
+      this.emit('change');
+    }
   }
 
   private tick(): void {
@@ -152,16 +236,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     await Promise.all(this.sources.map((s) => s.stop().catch((e: Error) => this.log.warn(`${s.id}: ${e.message}`))));
     this.sources = [];
     await this.registry?.flush();
-    if (this.publishing) {
-      // Not awaited: behind a backlog their delivery may take minutes; close() sends them within its bound or keeps
-      // them on disk for the next start.
-      this.send([...this.publications.allOffline(), this.publications.bridgeStatus('offline')]);
-      await this.publishing.close({ drainTimeoutMs: this.config.queue.shutdownFlushMs });
-      this.publishing = undefined;
-    }
-    await this.haWatch?.endAsync().catch(() => undefined);
-    await this.embedded?.close();
-    this.embedded = undefined;
+    await this.closeOutput(true);
   }
 
   /** What the UI shows; undefined until started. */
@@ -226,6 +301,10 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
   }
 
   private send(messages: OutboundMessage[]): Promise<unknown>[] {
+    if (this.held) {
+      this.held.push(...messages);
+      return [];
+    }
     const publisher = this.publishing?.publisher;
     if (!publisher) return [];
     return messages.map((m) => publisher.publish(m));
