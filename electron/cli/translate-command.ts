@@ -160,10 +160,11 @@ export async function translateCommand(args: string[], io: CliIo): Promise<numbe
     }
   }
   log.info(`instance ${options['instance-id']} in group ${options.group}, reading ${service.sharedFilters.join(', ')}`);
-  service.start();
+  const starting = service.start();
   if (io.signal && !io.signal.aborted) await once(io.signal, 'abort');
   log.info('stopping');
   await Promise.all([service.stop(), health?.close()]);
+  await starting;
   if (io.exit) setTimeout(() => io.exit?.(0), 2000).unref();
   return 0;
 }

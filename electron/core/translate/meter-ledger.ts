@@ -2,8 +2,8 @@
  * What a translate instance knows of every meter, learned from the broker and never only from its own work: each
  * instance subscribes (not shared) to the retained `<base>/+/state` and `<base>/+/status` topics, so every instance
  * sees what any instance published, and a fresh instance starts from the retained topics. Per meter (by topic id):
- * - the newest published timestamp: a reading older than it is dropped (shared subscriptions order nothing across
- *   instances);
+ * - the newest published timestamp: a reading older than it stays off the live topics (shared subscriptions order
+ *   nothing across instances);
  * - the tariff registers it has sent, read from the state bundle's keys: a total summed from tariffs is left out when
  *   one of them is missing, whichever instance saw the earlier bundle;
  * - online/offline from its retained status, and when any instance last published for it (for `offline`).

@@ -60,8 +60,8 @@ export interface TranslateCounters {
   received: number;
   /** Readings translated and published. */
   translated: number;
-  /** Readings older than the newest already published for their meter: dropped. */
-  stale: number;
+  /** Readings older than the newest already published for their meter: sent to `<base>/<id>/late` only. */
+  late: number;
   /** Gateway messages that could not be read (a typed error each). */
   errors: number;
   /** Messages no configured gateway claims, and the bridge's own output. */
@@ -77,6 +77,8 @@ export interface TranslateStatus {
   meters: number;
 }
 
+/** Late readings are history, not the meter's present: never retained. */
+const LATE_OPTIONS = { qos: 1, retain: false } as const;
 const origin = { userProperties: { [ORIGIN_PROPERTY]: '1' } };
 
 export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> {
@@ -88,7 +90,7 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
   private readonly counters: TranslateCounters = {
     received: 0,
     translated: 0,
-    stale: 0,
+    late: 0,
     errors: 0,
     ignored: 0,
     publishFailures: 0,
@@ -96,6 +98,7 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
   private subscribed = false;
   private timers: NodeJS.Timeout[] = [];
   private loggedFailures = 0;
+  private stopped = false;
 
   /** Throws a TypeError for an unusable base topic or time zone. */
   constructor(private readonly options: TranslateOptions) {
@@ -125,8 +128,53 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
     };
   }
 
-  start(): void {
-    if (this.client) return;
+  /**
+   * Learns the retained per-meter topics first, then connects the session: a returning instance's broker hands it
+   * its queued (older) readings at once, before any retained message, and they must be judged against what was
+   * published meanwhile. A broker that cannot be reached now is waited for by the session's own reconnects.
+   */
+  async start(): Promise<void> {
+    if (this.client || this.stopped) return;
+    await this.learnRetained().catch((e: Error) =>
+      this.options.log.warn(`retained topics not read first: ${e.message}`),
+    );
+    if (!this.stopped) this.connect();
+  }
+
+  /** Subscribes the ledger's topics with a clean throw-away session until a marker it publishes comes back. */
+  private async learnRetained(): Promise<void> {
+    const { options } = this;
+    const marker = `${this.instanceRoot}/sync`;
+    const client = await mqtt.connectAsync(options.url, {
+      protocolVersion: 5,
+      clientId: `smartmeter-bridge-translate-${options.instanceId}-sync`,
+      username: options.username,
+      password: options.password,
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+    });
+    try {
+      const done = new Promise<void>((resolve) =>
+        client.on('message', (topic, payload) => {
+          if (topic === marker) resolve();
+          else this.ledger.learn(topic, payload, Date.now());
+        }),
+      );
+      await client.subscribeAsync([...this.ledger.filters, marker], { qos: 1 });
+      // Mosquitto sends the retained messages of a subscription before it reads our next packet: the marker is last.
+      await client.publishAsync(marker, String(Date.now()), { qos: 1 });
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${marker} did not come back within 10 s`)), 10_000);
+      });
+      await Promise.race([done, late]).finally(() => clearTimeout(timer));
+    } finally {
+      await client.endAsync().catch(() => {});
+    }
+    this.options.log.info(`learned ${this.ledger.size} meter(s) from the retained topics`);
+  }
+
+  private connect(): void {
     const { options } = this;
     const clientOptions: IClientOptions = {
       protocolVersion: 5,
@@ -153,6 +201,7 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
 
   /** Reports this instance offline and disconnects; its session (and its share of messages) stays with the broker. */
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     const client = this.client;
@@ -227,7 +276,9 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
     const readings = harmonize(message, this.ledger.get(topics.id)?.tariffs);
     const state = statePayload(readings, message.timestamp, receivedAt);
     if (!this.ledger.accepts(topics.id, state.timestamp)) {
-      this.counters.stale++;
+      // Kept, but off the live topics, which only move forward (Home Assistant books a lower total as a reset).
+      this.counters.late++;
+      this.send(client, `${this.topics.base}/${topics.id}/late`, JSON.stringify(state), LATE_OPTIONS);
       return;
     }
     const entry = this.ledger.published(topics.id, state.timestamp, Object.keys(state.readings), nowMs);

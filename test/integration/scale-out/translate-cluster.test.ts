@@ -1,0 +1,79 @@
+/**
+ * Issue 10: three `translate` instances share `$share/scale/tele/+/SENSOR` on a real Mosquitto 2 while simulated
+ * gPlugs publish once a second (200 by default, 1,000 with LOAD_FULL=1). Mid-run one instance is killed with
+ * SIGKILL and started again under its id. Every reading is translated, at most twice (on the live state topic, or on
+ * `late` when a newer one of its meter was published first); per meter the state bundles arrive in meter-clock order
+ * and the energy total never goes down.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startMosquitto } from '../../helpers/mosquitto.ts';
+import { until } from '../../helpers/wait.ts';
+import { gatewayFleet, gatewayId, recorder, startTranslate } from './scale-out-kit.ts';
+
+const GATEWAYS = process.env.LOAD_FULL === '1' ? 1000 : 200;
+const SECONDS = 12;
+const KILL_AT = 4;
+const RESTART_AT = 6;
+
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('translate: three instances behind one broker', () => {
+  it(`translates every reading of ${GATEWAYS} gateways at 1 Hz through a SIGKILL and a restart`, async () => {
+    // Room for what the broker keeps for the killed instance's session until it is back (docs/scale-out.md).
+    const broker = await startMosquitto(['max_queued_messages 200000', 'set_tcp_nodelay true']);
+    cleanups.push(() => broker.dispose());
+    const seen = await recorder(broker.url);
+    cleanups.push(() => seen.close());
+    const instances = ['t1', 't2', 't3'].map((id) => startTranslate(broker.url, id));
+    for (const instance of instances) cleanups.push(() => instance.kill());
+    await Promise.all(instances.map((i) => i.ready));
+    const fleet = await gatewayFleet(broker.url, GATEWAYS);
+    cleanups.push(() => fleet.close());
+
+    let replacement: ReturnType<typeof startTranslate> | undefined;
+    for (let second = 0; second < SECONDS; second++) {
+      const tick = new Promise((resolve) => setTimeout(resolve, 1000));
+      await fleet.publish(second);
+      if (second === KILL_AT) {
+        instances[1]!.child.kill('SIGKILL');
+        expect(await instances[1]!.exited).toBe('SIGKILL');
+      }
+      if (second === RESTART_AT) {
+        replacement = startTranslate(broker.url, 't2');
+        cleanups.push(() => replacement!.kill());
+      }
+      await tick;
+    }
+    await replacement!.ready;
+
+    const translated = (id: string, second: number): number =>
+      (seen.state.get(id)?.filter((p) => p.timestamp === second).length ?? 0) +
+      (seen.late.get(id)?.filter((s) => s === second).length ?? 0);
+    const missing = (): string[] => {
+      const out: string[] = [];
+      for (let n = 0; n < GATEWAYS; n++)
+        for (let s = 0; s < SECONDS; s++) if (translated(gatewayId(n), s) === 0) out.push(`${gatewayId(n)}@${s}`);
+      return out;
+    };
+    await until(() => missing().length === 0, 'every reading translated', 120_000).catch(() => undefined);
+    expect(missing()).toEqual([]);
+
+    for (let n = 0; n < GATEWAYS; n++) {
+      const id = gatewayId(n);
+      for (let s = 0; s < SECONDS; s++) expect(translated(id, s), `${id}@${s}`).toBeLessThanOrEqual(2);
+      const states = seen.state.get(id)!;
+      for (let i = 1; i < states.length; i++) {
+        expect(states[i]!.timestamp, `${id}: order`).toBeGreaterThanOrEqual(states[i - 1]!.timestamp);
+        expect(states[i]!.energy, `${id}: energy`).toBeGreaterThanOrEqual(states[i - 1]!.energy);
+      }
+    }
+    // The work was shared: every instance, the replacement too, translated readings.
+    await until(() => ['t1', 't3'].every((id) => (seen.stats.get(id)?.translated ?? 0) > 0), 'stats of t1 and t3');
+    await until(() => (seen.stats.get('t2')?.translated ?? 0) > 0, 'stats of the restarted t2');
+    const late = [...seen.late.values()].reduce((sum, l) => sum + l.length, 0);
+    console.log(`scale-out: ${GATEWAYS * SECONDS} readings, ${late} published late`);
+  }, 300_000);
+});
