@@ -1,0 +1,239 @@
+/**
+ * The readings' history in one SQLite file in the data dir: every reading for `rawSeconds`, 1-minute aggregates for
+ * `minuteSeconds`, 1-hour aggregates for `hourSeconds`, the whole bounded by `maxBytes`. Readings are buffered and
+ * written by a timer, one transaction per batch, so the publish path never waits for the disk.
+ */
+import Sqlite, { type Database, type Statement } from 'better-sqlite3';
+import type { HistoryQuery, HistoryResolution, HistorySeries } from '../../../shared/history.ts';
+import { QUANTITIES } from '../../../shared/profile/quantities.ts';
+import type { Reading } from '../../../shared/profile/harmonize.ts';
+import { createTables, RESOLUTION_SECONDS, TABLE } from './history-tables.ts';
+
+export interface HistoryStoreOptions {
+  file: string;
+  rawSeconds: number;
+  minuteSeconds: number;
+  hourSeconds: number;
+  maxBytes: number;
+  /** How often buffered readings are written. */
+  flushMs: number;
+  /** Unix seconds; a test seam. */
+  now?: () => number;
+  /** Problems while running (a failed write, data dropped to stay within maxBytes), reported once each time. */
+  warn?: (message: string) => void;
+}
+
+export interface HistoryStats {
+  /** Readings written since the store opened. */
+  written: number;
+  /** Readings not kept: older than the raw retention, or lost with a write that failed. */
+  dropped: number;
+}
+
+/** Counters only rise, so a bucket's last reading is its highest: one aggregate serves both kinds. */
+const COUNTERS = new Set(QUANTITIES.filter((q) => q.ha.stateClass === 'total_increasing').map((q) => q.id));
+/** Retention and the size bound are enforced this often (s), not on every batch. */
+const PRUNE_INTERVAL = 60;
+/** Buffered readings beyond this are dropped (and counted) while writes fail, so memory stays bounded. */
+const MAX_PENDING = 200_000;
+
+export class HistoryStore {
+  readonly stats: HistoryStats = { written: 0, dropped: 0 };
+  private readonly db: Database;
+  private readonly now: () => number;
+  private readonly seriesIds = new Map<string, number>();
+  private pending: { series: number; t: number; v: number }[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private prunedAt = -Infinity;
+  private readonly insertRaw: Statement<[number, number, number]>;
+  private readonly rollMinute: Statement<[number, number]>;
+  private readonly rollHour: Statement<[number, number]>;
+  private readonly insertSeries: Statement<[string, string, string, number]>;
+  private readonly findSeries: Statement<[string, string], { id: number; unit: string; counter: number }>;
+
+  constructor(private readonly options: HistoryStoreOptions) {
+    this.now = options.now ?? (() => Date.now() / 1000);
+    this.db = new Sqlite(options.file);
+    try {
+      createTables(this.db);
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
+    this.insertRaw = this.db.prepare('INSERT OR REPLACE INTO raw (series, t, v) VALUES (?, ?, ?)');
+    this.rollMinute = this.db.prepare(`INSERT OR REPLACE INTO minute (series, t, n, min, max, sum)
+      SELECT series, CAST(t / 60 AS INTEGER) * 60 AS b, count(*), min(v), max(v), sum(v)
+      FROM raw WHERE series = ? AND t >= ? GROUP BY b`);
+    this.rollHour = this.db.prepare(`INSERT OR REPLACE INTO hour (series, t, n, min, max, sum)
+      SELECT series, (t / 3600) * 3600 AS b, sum(n), min(min), max(max), sum(sum)
+      FROM minute WHERE series = ? AND t >= ? GROUP BY b`);
+    this.insertSeries = this.db.prepare('INSERT INTO series (meter, name, unit, counter) VALUES (?, ?, ?, ?)');
+    this.findSeries = this.db.prepare('SELECT id, unit, counter FROM series WHERE meter = ? AND name = ?');
+    this.timer = setInterval(() => this.flush(), options.flushMs);
+    this.timer.unref();
+  }
+
+  /** Buffers a meter's readings received at `at` (unix seconds); written by the next flush. */
+  add(meterId: string, at: number, readings: readonly Reading[]): void {
+    if (at < this.now() - this.options.rawSeconds) {
+      this.stats.dropped += readings.length;
+      return;
+    }
+    for (const r of readings) {
+      if (!Number.isFinite(r.value)) continue;
+      if (this.pending.length >= MAX_PENDING) {
+        this.stats.dropped++;
+        continue;
+      }
+      const name = r.topic.slice(r.topic.lastIndexOf('/') + 1);
+      this.pending.push({ series: this.seriesId(meterId, name, r.unit, COUNTERS.has(r.quantity)), t: at, v: r.value });
+    }
+  }
+
+  /** Writes what is buffered in one transaction and updates the rollups it touched. */
+  flush(): void {
+    if (this.pending.length === 0) {
+      this.pruneIfDue();
+      return;
+    }
+    const batch = this.pending;
+    this.pending = [];
+    const firstBySeries = new Map<number, number>();
+    for (const { series, t } of batch) {
+      const first = firstBySeries.get(series);
+      if (first === undefined || t < first) firstBySeries.set(series, t);
+    }
+    try {
+      this.db.transaction(() => {
+        for (const r of batch) this.insertRaw.run(r.series, r.t, r.v);
+        for (const [series, first] of firstBySeries) {
+          const minute = Math.floor(first / 60) * 60;
+          this.rollMinute.run(series, minute);
+          this.rollHour.run(series, Math.floor(minute / 3600) * 3600);
+        }
+      })();
+      this.stats.written += batch.length;
+    } catch (e) {
+      this.stats.dropped += batch.length;
+      this.options.warn?.(`history: could not write ${batch.length} reading(s): ${(e as Error).message}`);
+    }
+    this.pruneIfDue();
+  }
+
+  /** The series asked for over [from, to), about `points` buckets each, from the finest resolution still kept. */
+  query(q: HistoryQuery): HistorySeries[] {
+    this.flush();
+    const span = Math.max(q.to - q.from, 1);
+    const resolution = this.resolutionFor(q.from, span / (q.points ?? span));
+    const bucket = Math.max(RESOLUTION_SECONDS[resolution], q.points ? span / q.points : 0) || 1;
+    const table = TABLE[resolution];
+    const sql =
+      resolution === 'raw'
+        ? `SELECT CAST((t - ?) / ? AS INTEGER) AS b, min(v) AS lo, max(v) AS hi, avg(v) AS mean FROM raw
+           WHERE series = ? AND t >= ? AND t < ? GROUP BY b ORDER BY b`
+        : `SELECT CAST((t - ?) / ? AS INTEGER) AS b, min(min) AS lo, max(max) AS hi, sum(sum) / sum(n) AS mean
+           FROM ${table} WHERE series = ? AND t >= ? AND t < ? GROUP BY b ORDER BY b`;
+    const statement = this.db.prepare<[number, number, number, number, number], Bucket>(sql);
+    const out: HistorySeries[] = [];
+    for (const quantity of q.quantities) {
+      const found = this.findSeries.get(q.meterId, quantity);
+      if (!found) continue;
+      const counter = found.counter === 1;
+      const series: HistorySeries = {
+        quantity,
+        unit: found.unit,
+        counter,
+        resolution,
+        bucketSeconds: bucket,
+        t: [],
+        value: [],
+        min: [],
+        max: [],
+      };
+      // A rollup bucket starting before `from` still holds readings inside the range: start at its start.
+      const from =
+        resolution === 'raw'
+          ? q.from
+          : Math.floor(q.from / RESOLUTION_SECONDS[resolution]) * RESOLUTION_SECONDS[resolution];
+      for (const row of statement.iterate(from, bucket, found.id, from, q.to)) {
+        series.t.push(from + row.b * bucket);
+        series.value.push(counter ? row.hi : row.mean);
+        series.min.push(row.lo);
+        series.max.push(row.hi);
+      }
+      out.push(series);
+    }
+    return out;
+  }
+
+  /** Bytes the history's data takes in its file (free pages not counted). */
+  usedBytes(): number {
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    return (pages - free) * pageSize;
+  }
+
+  /** Writes what is buffered and closes the file. */
+  close(): void {
+    clearInterval(this.timer);
+    this.flush();
+    this.db.close();
+  }
+
+  /** Raw readings where the buckets are finer than a minute and raw data reaches back far enough; else rollups. */
+  private resolutionFor(from: number, bucket: number): HistoryResolution {
+    const age = this.now() - from;
+    if (bucket < 60 && age <= this.options.rawSeconds) return 'raw';
+    if (bucket < 3600 && age <= this.options.minuteSeconds) return '1m';
+    return '1h';
+  }
+
+  private seriesId(meter: string, name: string, unit: string, counter: boolean): number {
+    const key = `${meter}\u0000${name}`;
+    let id = this.seriesIds.get(key);
+    if (id === undefined) {
+      id =
+        this.findSeries.get(meter, name)?.id ??
+        Number(this.insertSeries.run(meter, name, unit, counter ? 1 : 0).lastInsertRowid);
+      this.seriesIds.set(key, id);
+    }
+    return id;
+  }
+
+  private pruneIfDue(): void {
+    const now = this.now();
+    if (now - this.prunedAt < PRUNE_INTERVAL) return;
+    this.prunedAt = now;
+    const { rawSeconds, minuteSeconds, hourSeconds } = this.options;
+    try {
+      this.db.transaction(() => {
+        this.db.prepare('DELETE FROM raw WHERE t < ?').run(now - rawSeconds);
+        this.db.prepare('DELETE FROM minute WHERE t < ?').run(now - minuteSeconds);
+        this.db.prepare('DELETE FROM hour WHERE t < ?').run(now - hourSeconds);
+      })();
+      this.shrinkToBound();
+    } catch (e) {
+      this.options.warn?.(`history: could not remove old data: ${(e as Error).message}`);
+    }
+  }
+
+  /** Over maxBytes: the oldest quarter of the finest data goes first (raw, then minutes, then hours). */
+  private shrinkToBound(): void {
+    for (let round = 0; round < 40 && this.usedBytes() > this.options.maxBytes; round++) {
+      const table = (['raw', 'minute', 'hour'] as const).find(
+        (name) => this.db.prepare(`SELECT 1 FROM ${name} LIMIT 1`).get() !== undefined,
+      );
+      if (!table) return;
+      const { lo, hi } = this.db.prepare(`SELECT min(t) AS lo, max(t) AS hi FROM ${table}`).get() as Span;
+      const cut = lo + Math.max((hi - lo) / 4, 1);
+      const removed = this.db.prepare(`DELETE FROM ${table} WHERE t < ?`).run(cut).changes;
+      this.options.warn?.(
+        `history: over its size limit (${this.options.maxBytes} bytes): removed ${removed} of the oldest rows (${table})`,
+      );
+    }
+  }
+}
+
+type Bucket = { b: number; lo: number; hi: number; mean: number };
+type Span = { lo: number; hi: number };
