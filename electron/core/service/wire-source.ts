@@ -21,6 +21,16 @@ export interface SourceCounters {
   lastRaw?: string;
 }
 
+/** A kept raw frame as the diagnostics show it: hex and the decode tree, made only when asked. */
+export interface RecentFrame {
+  /** Unix seconds when it was decoded. */
+  at: number;
+  hex: string;
+  /** The frame decoded again, for the decode tree (framing, APDU info, each value with raw and scaled value). */
+  decoded?: DecodedMessage;
+  error?: DecodeError;
+}
+
 export interface WireSourceEvents {
   message: [message: DecodedMessage];
   decodeError: [error: DecodeError];
@@ -29,6 +39,8 @@ export interface WireSourceEvents {
 
 /** The raw view keeps this much of a message: enough for any push, bounded for a stream without frames. */
 const RAW_LIMIT = 4096;
+/** Frames kept for the diagnostics page (at most RAW_LIMIT bytes each). */
+export const FRAME_RING = 10;
 
 export class WireSource extends EventEmitter<WireSourceEvents> {
   private readonly tally: Omit<SourceCounters, 'lastRaw'> = {
@@ -40,8 +52,8 @@ export class WireSource extends EventEmitter<WireSourceEvents> {
   private decoder: StreamDecoder;
   private raw: Uint8Array[] = [];
   private rawBytes = 0;
-  /** The chunks behind the last decoded message; turned into hex only when someone looks (not per frame). */
-  private lastFrame: Uint8Array[] = [];
+  /** The chunks behind the last decoded messages, newest last; turned into hex only when someone looks. */
+  private readonly frames: { at: number; parts: Uint8Array[] }[] = [];
   private readonly options: DecoderOptions;
 
   constructor(
@@ -64,7 +76,23 @@ export class WireSource extends EventEmitter<WireSourceEvents> {
   }
 
   get counters(): SourceCounters {
-    return this.lastFrame.length ? { ...this.tally, lastRaw: toHex(joinRaw(this.lastFrame)) } : { ...this.tally };
+    const last = this.frames.at(-1);
+    return last ? { ...this.tally, lastRaw: toHex(joinRaw(last.parts)) } : { ...this.tally };
+  }
+
+  /** The last FRAME_RING frames, oldest first, each decoded again by a fresh decoder (the live one keeps state). */
+  recentFrames(): RecentFrame[] {
+    return this.frames.map(({ at, parts }) => {
+      const bytes = joinRaw(parts);
+      const decoder = createDecoder(this.protocol, this.options);
+      const outs = [...decoder.push(bytes), ...decoder.end()];
+      const decoded = outs.find((o) => o.ok);
+      const failed = outs.find((o) => !o.ok);
+      const frame: RecentFrame = { at, hex: toHex(bytes) };
+      if (decoded?.ok) frame.decoded = decoded.message;
+      else if (failed && !failed.ok) frame.error = failed.error;
+      return frame;
+    });
   }
 
   get state(): SourceState {
@@ -86,7 +114,8 @@ export class WireSource extends EventEmitter<WireSourceEvents> {
       if (out.ok) {
         this.tally.framesOk++;
         this.tally.lastSeen = this.now();
-        this.lastFrame = this.raw;
+        this.frames.push({ at: this.tally.lastSeen, parts: this.raw });
+        if (this.frames.length > FRAME_RING) this.frames.shift();
         this.raw = [];
         this.rawBytes = 0;
         this.emit('message', out.message);
