@@ -37,8 +37,10 @@ export function IntegrationSnippets({ bridge }: { bridge: BridgeView }) {
             onClick={() => copy(s.id, s.text)}
             aria-label={t('integrations.copy', { file: s.fileName })}
           >
-            {copied === s.id ? t('topics.copied') : t('topics.copyButton')}
-          </button>
+            {t('topics.copyButton')}
+          </button>{' '}
+          {/* Beside the button, not in it: its name must keep containing its visible text. */}
+          <span role="status">{copied === s.id ? t('topics.copied') : ''}</span>
           <pre className="raw" tabIndex={0} aria-label={s.fileName} data-snippet={s.id}>
             {s.text}
           </pre>

@@ -1,0 +1,122 @@
+/**
+ * The Topics page's integration snippets (shown, copyable, made from the live meter) and the login page of a UI
+ * configured for the LAN, in Chromium against the real `serve` and the simulated meter. Screenshots in EN/DE/FR,
+ * light and dark, under test/e2e/screenshots/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildIfStale,
+  launchChromium,
+  openPage,
+  SCREENSHOTS,
+  seriousViolations,
+  startBridge,
+  startSimulatedMeter,
+  type Bridge,
+} from './ui-kit.ts';
+
+const PASSWORD = 'e2e correct horse';
+const VARIANTS = ['en-GB', 'de-CH', 'fr-CH'].flatMap((locale) =>
+  (['light', 'dark'] as const).map((colorScheme) => ({ locale, colorScheme })),
+);
+
+let browser: Browser;
+let bridge: Bridge;
+let guarded: Bridge;
+const stops: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  buildIfStale();
+  browser = await launchChromium();
+  stops.push(() => browser.close());
+  const meter = await startSimulatedMeter();
+  stops.push(meter.stop);
+  bridge = await startBridge([meter.source]);
+  stops.push(bridge.stop);
+  // Bound to loopback but configured as if on the LAN: requireLogin is the seam that keeps all traffic local.
+  guarded = await startBridge([meter.source], { requireLogin: true, password: PASSWORD });
+  stops.push(guarded.stop);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  for (const stop of stops.reverse()) await stop();
+});
+
+describe('integration snippets on the Topics page', () => {
+  it('shows a snippet per tool from the live meter, and copies the Node-RED flow for that meter', async () => {
+    const { page, errors, close } = await openPage(browser, `${bridge.url}/#/topics`);
+    try {
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: bridge.url });
+      const topic = page.locator('code', { hasText: /^smartmeter\/\w+\/power\/power_in$/ });
+      await topic.waitFor({ timeout: 30_000 });
+      const meterTopic = (await topic.textContent())!.split('/')[1]!;
+      for (const name of ['Home Assistant', 'openHAB things', 'openHAB items', 'Node-RED', 'Telegraf and InfluxDB']) {
+        await page.locator('summary', { hasText: name }).waitFor();
+      }
+      await page.locator('summary', { hasText: 'Node-RED' }).click();
+      await page.getByRole('button', { name: 'Copy smartmeter-flow.json' }).click();
+      await page.getByRole('status').filter({ hasText: 'Copied' }).waitFor();
+      const flow = JSON.parse(await page.evaluate(() => navigator.clipboard.readText())) as { topic?: string }[];
+      expect(flow.map((n) => n.topic).filter(Boolean)).toEqual([`smartmeter/${meterTopic}/state`]);
+      await page.locator('summary', { hasText: 'openHAB things' }).click();
+      expect(await page.locator('pre[data-snippet="openhab-things"]').textContent()).toContain(
+        `stateTopic="smartmeter/${meterTopic}/power/power_in"`,
+      );
+      expect(await seriousViolations(page)).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 90_000);
+
+  it('saves screenshots of the snippets in light and dark, English, German and French', async () => {
+    for (const { locale, colorScheme } of VARIANTS) {
+      const { page, close } = await openPage(browser, `${bridge.url}/#/topics`, { locale, colorScheme });
+      try {
+        await page.locator('summary').nth(3).waitFor({ timeout: 30_000 });
+        await page.locator('summary').nth(3).click(); // Node-RED
+        await page.locator('#integrations-title').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(SCREENSHOTS, `${locale.slice(0, 2)}-${colorScheme}-integrations.png`) });
+      } finally {
+        await close();
+      }
+    }
+  }, 120_000);
+});
+
+describe('the login page of a UI configured for the LAN', () => {
+  it('asks for the password, refuses a wrong one, then opens the meters', async () => {
+    const { page, errors, close } = await openPage(browser, guarded.url);
+    try {
+      const password = page.getByLabel('Password');
+      await password.waitFor({ timeout: 30_000 });
+      expect(await seriousViolations(page)).toEqual([]);
+      await password.fill('not it');
+      await page.getByRole('button', { name: 'Log in' }).click();
+      expect(await page.getByRole('alert').textContent()).toBe('Wrong password.');
+      await password.fill(PASSWORD);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.locator('[data-quantity="power_in"]').first().waitFor({ timeout: 30_000 });
+      // The browser's console reports the refused login (401) as an error; nothing else may fail.
+      expect(errors.filter((e) => !e.includes('401'))).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 90_000);
+
+  it('saves screenshots of the login page in light and dark, English, German and French', async () => {
+    for (const { locale, colorScheme } of VARIANTS) {
+      const { page, close } = await openPage(browser, guarded.url, { locale, colorScheme });
+      try {
+        await page.locator('#login-password').waitFor({ timeout: 30_000 });
+        await page.screenshot({ path: join(SCREENSHOTS, `${locale.slice(0, 2)}-${colorScheme}-login.png`) });
+      } finally {
+        await close();
+      }
+    }
+  }, 120_000);
+});
