@@ -5,6 +5,7 @@
 export const API_METHOD_NAMES = [
   'getBridge',
   'listSerialPorts',
+  'probeSerialPort',
   'discoveryList',
   'discoveryProbe',
   'discoveryScan',

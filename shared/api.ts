@@ -60,6 +60,26 @@ export interface BridgeView {
   meters: MeterView[];
 }
 
+/** What Connect's probe found on a serial port (docs/api.md). */
+export interface SerialProbeView {
+  path: string;
+  /** `dsmr`, `dlms` or `mbus`; unknown while the frames are encrypted and no key was given. */
+  protocol?: string;
+  /** The link: 'p1', 'hdlc', 'mbus'. */
+  transport?: string;
+  /** How the port was read, e.g. `2400 8E1` (a pty or USB-CDC adapter reads at any setting: the first tried). */
+  lineSettings: string;
+  meterId?: string;
+  manufacturer?: string;
+  model?: string;
+  family?: string;
+  encrypted: boolean;
+  /** False when the frames are encrypted and no key was given: ask for it. */
+  decrypted: boolean;
+  /** The first frame's values, harmonized; empty until it is decrypted. */
+  readings: ReadingView[];
+}
+
 export interface SerialPortView {
   path: string;
   device: string;
@@ -69,6 +89,12 @@ export interface SerialPortView {
 }
 
 const requestId = z.number().int().nonnegative();
+/** An AES-128 key as 32 hex digits. */
+const aesKey = z.string().regex(/^[0-9a-fA-F]{32}$/, 'a key is 32 hex digits (16 bytes)');
+/** Serial devices as the platforms name them: /dev/... (Linux, macOS) or COMn (Windows). */
+const serialPath = z
+  .string()
+  .regex(/^(\/dev\/(?!.*\.\.)[\w./:+-]+|COM\d{1,3}|\\\\\.\\COM\d{1,3})$/, 'not a serial port');
 /** The device's web UI login (Tasmota's user is `admin` unless changed). */
 const webLogin = { user: z.string().min(1).max(64).optional(), password: z.string().min(1).max(128).optional() };
 
@@ -79,6 +105,8 @@ const webLogin = { user: z.string().min(1).max(64).optional(), password: z.strin
 export const API_METHODS = {
   getBridge: null,
   listSerialPorts: null,
+  /** Connect: auto-detects the meter on a port not read by a source (up to ~15 s), checks the key against a frame. */
+  probeSerialPort: z.strictObject({ path: serialPath, key: aesKey.optional(), authKey: aesKey.optional() }),
   // Discovery (docs/discovery.md)
   discoveryList: null,
   discoveryProbe: z.strictObject({ address: z.string().min(1).max(300), ...webLogin }),
@@ -102,6 +130,7 @@ export const API_METHODS = {
 interface ApiResults {
   getBridge: BridgeView;
   listSerialPorts: SerialPortView[];
+  probeSerialPort: SerialProbeView;
   discoveryList: DiscoveryView;
   discoveryProbe: ProbeOutcome;
   discoveryScan: { ok: true; found: number; stopped: boolean } | { ok: false; error: { message: string } };
@@ -142,6 +171,16 @@ export const apiRequestSchema = z.discriminatedUnion('method', [first!, ...rest]
 export interface ApiError {
   message: string;
   kind?: string;
+}
+
+/** Thrown by a handler to answer with an error of that kind, e.g. `auth` for a key that decrypts nothing. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export type ApiResponse<M extends ApiMethod = ApiMethod> =

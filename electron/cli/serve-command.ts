@@ -9,6 +9,7 @@ import { BridgeService } from '../core/service/bridge-service.ts';
 import { defaultDataDir } from '../core/service/data-dir.ts';
 import { lockDir, type DirLock } from '../core/service/dir-lock.ts';
 import { createLogger, type LogLevel } from '../core/service/logger.ts';
+import { createProbeHandler } from '../core/probe/probe-handler.ts';
 import { listSerialPorts } from '../core/transports/port-list.ts';
 import { startApiServer } from '../server/api-server.ts';
 import { createDiscoveryBackend } from '../server/discovery-methods.ts';
@@ -81,7 +82,11 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     staticDir: rendererDir(),
     backend: {
       getBridge: () => service.snapshot(),
-      handlers: { listSerialPorts: () => listSerialPorts(), ...discoveryApi?.handlers },
+      handlers: {
+        listSerialPorts: () => listSerialPorts(),
+        probeSerialPort: createProbeHandler({ bridge: () => service.snapshot() }),
+        ...discoveryApi?.handlers,
+      },
       onChange: (listener) => service.on('change', listener),
       onEvent: discoveryApi?.onEvent,
     },

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { ApiEvent, BridgeView } from '../../shared/api.ts';
 import type { BridgeDiscovery } from '../core/discovery/bridge-discovery.ts';
 import type { BridgeService } from '../core/service/bridge-service.ts';
+import { createProbeHandler } from '../core/probe/probe-handler.ts';
 import { listSerialPorts } from '../core/transports/port-list.ts';
 import type { ApiBackend } from '../server/api-server.ts';
 import { createDiscoveryBackend, type DiscoveryBackend } from '../server/discovery-methods.ts';
@@ -62,8 +63,14 @@ export class DesktopBridge extends EventEmitter<{ change: []; discovery: [ApiEve
 
   /** The methods of whichever service runs now: while paused, discovery's are refused as not running. */
   get handlers(): ApiBackend['handlers'] {
-    return { listSerialPorts: () => listSerialPorts(), ...this.running?.discovery?.backend.handlers };
+    return {
+      listSerialPorts: () => listSerialPorts(),
+      probeSerialPort: this.probe,
+      ...this.running?.discovery?.backend.handlers,
+    };
   }
+
+  private readonly probe = createProbeHandler({ bridge: () => this.getBridge() });
 
   onChange(listener: () => void): void {
     this.on('change', listener);

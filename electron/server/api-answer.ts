@@ -3,6 +3,7 @@
  * or the desktop app's IPC. The payload is untrusted: nothing runs before it matched the contract's request schema.
  */
 import {
+  ApiFailure,
   apiRequestSchema,
   type ApiMethod,
   type ApiParams,
@@ -15,16 +16,6 @@ import {
 export type ApiHandlers = {
   [M in ApiMethod]: (params: ApiParams<M>) => ApiResult<M> | Promise<ApiResult<M>>;
 };
-
-/** An error the UI can tell apart from others by its kind (e.g. `auth` for a key that decrypts nothing). */
-export class ApiFailure extends Error {
-  constructor(
-    readonly kind: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** What answers requests: the bridge view, and the handlers of every other method the core offers right now. */
 export interface ApiHandlerSource {

@@ -132,6 +132,15 @@ describe('malformed payloads are refused before anything runs', () => {
     ['an unknown method', { id: 1, method: 'stopBridge' }],
     ['a method from the prototype', { id: 1, method: 'constructor' }],
     ['an extra field', { id: 1, method: 'listSerialPorts', params: { path: '/dev/ttyUSB0' } }],
+    [
+      'a probe of a path that is no serial device',
+      { id: 1, method: 'probeSerialPort', params: { path: '/etc/passwd' } },
+    ],
+    ['a probe of a path leaving /dev', { id: 1, method: 'probeSerialPort', params: { path: '/dev/../etc/shadow' } }],
+    [
+      'a probe with a key that is not 32 hex digits',
+      { id: 1, method: 'probeSerialPort', params: { path: '/dev/ttyUSB0', key: 'secret' } },
+    ],
     ['a negative id', { id: -1, method: 'getBridge' }],
     ['a fractional id', { id: 1.5, method: 'getBridge' }],
     ['a string', '{"id":1,"method":"getBridge"}'],

@@ -1,0 +1,103 @@
+/**
+ * Connect's probe: listens on one serial port with each known line setting in turn until a frame comes through
+ * intact, then closes the port and says what it found: protocol, settings, meter, whether it encrypts, and (with a
+ * key) whether the key opens its frames, with the first values. A frame that fails only to decrypt proves the line
+ * settings too, since it passed its link checksum before decryption was tried.
+ */
+import { SerialPort } from 'serialport';
+import { createDecoder } from '../../../shared/protocols/decode.ts';
+import type { DecodedMessage, DecodeError } from '../../../shared/protocols/types.ts';
+import { withNodeCrypto } from '../crypto/node-gcm.ts';
+import type { SourceError } from '../transports/byte-source.ts';
+import { AUTO_DETECT_ORDER, type LineSettings } from '../transports/line-settings.ts';
+import { openSerialConnection, type SerialBinding } from '../transports/serial-connection.ts';
+import { classifyOpenError } from '../transports/serial-errors.ts';
+
+export interface SerialProbeOptions {
+  path: string;
+  key?: Uint8Array;
+  authKey?: Uint8Array;
+  /** The whole probe's limit; default 15 s. */
+  timeoutMs?: number;
+  /**
+   * A setting is given up when a whole burst of bytes (the meter's push: bytes, then this much silence) brought no
+   * intact frame; default 400 ms. Meters push a telegram at once, so one burst is one telegram.
+   */
+  silenceMs?: number;
+  candidates?: readonly LineSettings[];
+  binding?: SerialBinding;
+  platform?: NodeJS.Platform;
+  signal?: AbortSignal;
+}
+
+/** A frame came through: its message, or why it would not decrypt. */
+export type ProbeFrame = { settings: LineSettings } & ({ message: DecodedMessage } | { decryptError: DecodeError });
+
+export type SerialProbeOutcome = ProbeFrame | { error: SourceError };
+
+/** Why a setting's listening ended. */
+type Heard = ProbeFrame | { error: SourceError } | 'garbled' | 'silent';
+
+export async function probeSerialPort(options: SerialProbeOptions): Promise<SerialProbeOutcome> {
+  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  const candidates = options.candidates ?? AUTO_DETECT_ORDER;
+  for (let i = 0; Date.now() < deadline && !options.signal?.aborted; i = (i + 1) % candidates.length) {
+    const heard = await listen(options, candidates[i]!, deadline);
+    if (typeof heard === 'object') return heard;
+  }
+  const seconds = Math.round((options.timeoutMs ?? 15_000) / 1000);
+  return {
+    error: {
+      kind: 'timeout',
+      message: `no meter frame on ${options.path} within ${seconds} s: is the meter connected and its interface enabled?`,
+    },
+  };
+}
+
+async function listen(options: SerialProbeOptions, settings: LineSettings, deadline: number): Promise<Heard> {
+  const decoder = createDecoder('auto', withNodeCrypto({ key: options.key, authKey: options.authKey }));
+  const silenceMs = options.silenceMs ?? 400;
+  let done!: (heard: Heard) => void;
+  const heard = new Promise<Heard>((resolve) => (done = resolve));
+  const opened = Date.now();
+  // A burst already under way when the port opened may be cut: only a burst that began after silence counts.
+  let wholeBurst = false;
+  let silence: ReturnType<typeof setTimeout> | undefined;
+  const onData = (chunk: Uint8Array) => {
+    if (silence === undefined && Date.now() - opened >= silenceMs) wholeBurst = true;
+    clearTimeout(silence);
+    silence = setTimeout(() => {
+      if (wholeBurst) done('garbled');
+      wholeBurst = true;
+    }, silenceMs);
+    for (const output of decoder.push(chunk)) {
+      if (output.ok && output.message.info.transport !== 'raw') return done({ settings, message: output.message });
+      if (!output.ok && output.error.kind === 'decrypt') return done({ settings, decryptError: output.error });
+    }
+  };
+  let connection;
+  try {
+    connection = await openSerialConnection({
+      binding: options.binding ?? SerialPort.binding,
+      device: options.path,
+      watchPath: options.path,
+      settings,
+      watchIntervalMs: 1000,
+      onData,
+    });
+  } catch (err) {
+    const error = classifyOpenError(err, options.path, settings, options.platform ?? process.platform);
+    // A port that refuses one setting may take the next (a pty refuses parity changes).
+    return error.kind === 'unsupported-setting' ? 'garbled' : { error };
+  }
+  const timer = setTimeout(() => done('silent'), Math.max(0, deadline - Date.now()));
+  const stop = () => done('silent');
+  options.signal?.addEventListener('abort', stop, { once: true });
+  void connection.ended.then((reason) => reason && done({ error: reason }));
+  const result = await heard;
+  clearTimeout(timer);
+  clearTimeout(silence);
+  options.signal?.removeEventListener('abort', stop);
+  await connection.close();
+  return result;
+}
