@@ -50,6 +50,7 @@ class DlmsDecoder implements StreamDecoder {
   }
 
   private fromLink(units: ReturnType<LinkReader['push']>): DecodeOutput[] {
+    if (units.length === 0) return []; // most pushes of a slow line: no closure to make
     return units.flatMap((u) =>
       u.ok
         ? this.apdu(stripLlc(u.unit.apdu), { transport: u.unit.transport, encrypted: false }, 0)

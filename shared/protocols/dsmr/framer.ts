@@ -40,11 +40,19 @@ export class P1Framer {
   /** Where the telegram scan resumes, and the index of its `!` line once seen. */
   private scan = 1;
   private bang = -1;
+  /** Length of the ciphered APDU being received, once its header is in; 0 while unknown. */
+  private cipheredLength = 0;
 
   constructor(private readonly maxLength = MAX_FRAME_LENGTH) {}
 
   push(chunk: Uint8Array): P1Frame[] {
     const frames: P1Frame[] = [];
+    if (chunk.length <= PIECE) {
+      // The common case, and a serial line's byte at a time: no view to make.
+      this.append(chunk);
+      this.drain(frames);
+      return frames;
+    }
     for (let i = 0; i < chunk.length; i += PIECE) {
       this.append(chunk.subarray(i, i + PIECE));
       this.drain(frames);
@@ -160,12 +168,15 @@ export class P1Framer {
 
   /** A whole APDU, 'resync' after dropping a false start, or null while more bytes are needed. */
   private scanCiphered(): P1Frame | 'resync' | null {
+    if (this.len < this.cipheredLength) return null; // its header told the length: nothing to look at before
     const total =
       this.len < 2 || this.buf[1] === SYSTEM_TITLE_LENGTH ? cipheredApduLength(this.buf.subarray(0, this.len)) : 0;
     if (total === null) {
       if (this.len <= this.maxLength) return null;
     } else if (total > 0 && total <= this.maxLength) {
-      return this.len >= total ? this.take(total, 'ciphered') : null;
+      if (this.len >= total) return this.take(total, 'ciphered');
+      this.cipheredLength = total;
+      return null;
     }
     // Not a ciphered APDU after all: resume the search just past its first byte.
     this.discard(1);
@@ -185,6 +196,7 @@ export class P1Framer {
     this.buf.copyWithin(0, count, this.len);
     this.len -= count;
     this.state = 'idle';
+    this.cipheredLength = 0;
   }
 }
 

@@ -24,13 +24,14 @@ export { formatDsmrTime, parseDsmrTime } from './timestamp.ts';
 
 export function createDsmrDecoder(options: DecoderOptions = {}): StreamDecoder {
   const framer = new P1Framer();
-  const decode = (frames: P1Frame[]): DecodeOutput[] =>
-    frames.map((frame) => {
-      if (frame.kind === 'error') return { ok: false, error: frame.error };
-      return frame.kind === 'telegram'
-        ? parseTelegram(frame.bytes, options)
-        : parseCipheredTelegram(frame.bytes, options);
-    });
+  // Made once per decoder, not per push: a slow line pushes every byte on its own.
+  const decodeFrame = (frame: P1Frame): DecodeOutput => {
+    if (frame.kind === 'error') return { ok: false, error: frame.error };
+    return frame.kind === 'telegram'
+      ? parseTelegram(frame.bytes, options)
+      : parseCipheredTelegram(frame.bytes, options);
+  };
+  const decode = (frames: P1Frame[]): DecodeOutput[] => frames.map(decodeFrame);
   return {
     push: (chunk) => decode(framer.push(chunk)),
     end: () => decode(framer.end()),

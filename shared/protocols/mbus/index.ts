@@ -13,12 +13,12 @@ export { checksum, MbusFramer, type LongFrame } from './link.ts';
 export function createMbusDecoder(options: DecoderOptions = {}): StreamDecoder {
   const framer = new MbusFramer();
   const joiner = new MultiFrameJoiner();
-  const decode = (events: LinkEvent[]): DecodeOutput[] =>
-    events.flatMap((e) =>
-      joiner.push(
-        'error' in e ? { ok: false, error: e.error } : decodeApplication(e.frame.ci, e.frame.body, options.timeZone),
-      ),
+  // Made once per decoder, not per push: a slow line pushes every byte on its own.
+  const decodeEvent = (e: LinkEvent): DecodeOutput[] =>
+    joiner.push(
+      'error' in e ? { ok: false, error: e.error } : decodeApplication(e.frame.ci, e.frame.body, options.timeZone),
     );
+  const decode = (events: LinkEvent[]): DecodeOutput[] => events.flatMap(decodeEvent);
   return {
     push: (chunk) => decode(framer.push(chunk)),
     end: () => [...decode(framer.end()), ...joiner.end()],
