@@ -183,6 +183,18 @@ export const configSchema = z.strictObject({
       dir: z.string().min(1).optional(),
     })
     .prefault({}),
+  /** The readings kept for the UI's charts and CSV export, in `history.sqlite` in the data dir. */
+  history: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Every reading is kept this long; older ones only as 1-minute and 1-hour aggregates. */
+      rawDays: z.number().positive().default(7),
+      minuteDays: z.number().positive().default(365),
+      hourDays: z.number().positive().default(3650),
+      /** The history's data at most; beyond it the oldest raw readings go first, then minutes, then hours. */
+      maxMegabytes: z.number().positive().default(1024),
+    })
+    .prefault({}),
   /** IANA zone for meter clocks without an offset; absent: the machine's zone. */
   timeZone: z.string().optional(),
   sources: z.array(sourceSchema).default([]),

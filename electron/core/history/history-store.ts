@@ -120,20 +120,19 @@ export class HistoryStore {
     this.pruneIfDue();
   }
 
-  /** The series asked for over [from, to), about `points` buckets each, from the finest resolution still kept. */
+  /**
+   * The series asked for over [from, to), about `points` buckets each, from the finest resolution still kept.
+   * Without `points`: every raw reading, or the rollup's own buckets.
+   */
   query(q: HistoryQuery): HistorySeries[] {
     this.flush();
     const span = Math.max(q.to - q.from, 1);
-    const resolution = this.resolutionFor(q.from, span / (q.points ?? span));
-    const bucket = Math.max(RESOLUTION_SECONDS[resolution], q.points ? span / q.points : 0) || 1;
-    const table = TABLE[resolution];
-    const sql =
-      resolution === 'raw'
-        ? `SELECT CAST((t - ?) / ? AS INTEGER) AS b, min(v) AS lo, max(v) AS hi, avg(v) AS mean FROM raw
-           WHERE series = ? AND t >= ? AND t < ? GROUP BY b ORDER BY b`
-        : `SELECT CAST((t - ?) / ? AS INTEGER) AS b, min(min) AS lo, max(max) AS hi, sum(sum) / sum(n) AS mean
-           FROM ${table} WHERE series = ? AND t >= ? AND t < ? GROUP BY b ORDER BY b`;
-    const statement = this.db.prepare<[number, number, number, number, number], Bucket>(sql);
+    const resolution = this.resolutionFor(q.from, q.points ? span / q.points : 0);
+    const step = RESOLUTION_SECONDS[resolution];
+    const bucket = q.points ? Math.max(step, span / q.points) : step;
+    // A rollup bucket starting before `from` still holds readings inside the range: start at its start.
+    const from = step ? Math.floor(q.from / step) * step : q.from;
+    const statement = this.bucketStatement(resolution, bucket > 0);
     const out: HistorySeries[] = [];
     for (const quantity of q.quantities) {
       const found = this.findSeries.get(q.meterId, quantity);
@@ -150,13 +149,8 @@ export class HistoryStore {
         min: [],
         max: [],
       };
-      // A rollup bucket starting before `from` still holds readings inside the range: start at its start.
-      const from =
-        resolution === 'raw'
-          ? q.from
-          : Math.floor(q.from / RESOLUTION_SECONDS[resolution]) * RESOLUTION_SECONDS[resolution];
-      for (const row of statement.iterate(from, bucket, found.id, from, q.to)) {
-        series.t.push(from + row.b * bucket);
+      for (const row of statement.iterate({ series: found.id, from, to: q.to, width: bucket })) {
+        series.t.push(bucket ? from + row.b * bucket : row.b);
         series.value.push(counter ? row.hi : row.mean);
         series.min.push(row.lo);
         series.max.push(row.hi);
@@ -164,6 +158,20 @@ export class HistoryStore {
       out.push(series);
     }
     return out;
+  }
+
+  /** Rows per bucket of `(t - from) / width`, or (raw, unbucketed) one row per reading with its own time. */
+  private bucketStatement(resolution: HistoryResolution, bucketed: boolean): Statement<[BucketParams], Bucket> {
+    const where = 'WHERE series = @series AND t >= @from AND t < @to';
+    const bucket = 'CAST((t - @from) / @width AS INTEGER) AS b';
+    const sql =
+      resolution !== 'raw'
+        ? `SELECT ${bucket}, min(min) AS lo, max(max) AS hi, sum(sum) / sum(n) AS mean FROM ${TABLE[resolution]} ${where}
+           GROUP BY b ORDER BY b`
+        : bucketed
+          ? `SELECT ${bucket}, min(v) AS lo, max(v) AS hi, avg(v) AS mean FROM raw ${where} GROUP BY b ORDER BY b`
+          : `SELECT t AS b, v AS lo, v AS hi, v AS mean FROM raw ${where} ORDER BY t`;
+    return this.db.prepare<[BucketParams], Bucket>(sql);
   }
 
   /** Bytes the history's data takes in its file (free pages not counted). */
@@ -235,5 +243,6 @@ export class HistoryStore {
   }
 }
 
+type BucketParams = { series: number; from: number; to: number; width: number };
 type Bucket = { b: number; lo: number; hi: number; mean: number };
 type Span = { lo: number; hi: number };

@@ -117,6 +117,11 @@ export class MeterPublications {
     return [...heard, ...this.dormant.values()];
   }
 
+  /** The readings of a meter's latest message. */
+  latestReadings(meterId: string): readonly Reading[] {
+    return this.meters.get(meterId)?.readings ?? [];
+  }
+
   has(meterId: string): boolean {
     return this.meters.has(meterId);
   }

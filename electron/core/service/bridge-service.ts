@@ -15,6 +15,8 @@ import { buildClientOptions, type BrokerConnectionOptions } from '../mqtt/connec
 import { startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.ts';
 import { openMqttPublishing, type MqttPublishing } from '../mqtt/open-publishing.ts';
 import type { OutboundMessage } from '../mqtt/outbound-message.ts';
+import type { HistoryStore } from '../history/history-store.ts';
+import { openHistory } from '../history/open-history.ts';
 import { ClockCheck } from '../pipeline/clock-check.ts';
 import { MeterPublications } from '../pipeline/meter-publications.ts';
 import { loadMeterRegistry, MeterRegistryWriter } from '../pipeline/meter-registry.ts';
@@ -66,6 +68,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
   private timer: NodeJS.Timeout | undefined;
   private readonly clocks = new ClockCheck();
   private registry: MeterRegistryWriter | undefined;
+  private historyStore: HistoryStore | undefined;
   /** Per source: meters refused over its cap, in all and since the last log line. */
   private readonly refused = new Map<string, { total: number; unlogged: number; loggedAt: number }>();
 
@@ -84,6 +87,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     if (known.problem) this.log.warn(known.problem);
     this.publications.restore(known.meters);
     this.registry = new MeterRegistryWriter(this.options.dataDir, (message) => this.log.warn(message));
+    this.historyStore = openHistory(this.config.history, this.options.dataDir, this.log);
     try {
       await this.openOutput();
     } catch (e) {
@@ -236,7 +240,14 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     await Promise.all(this.sources.map((s) => s.stop().catch((e: Error) => this.log.warn(`${s.id}: ${e.message}`))));
     this.sources = [];
     await this.registry?.flush();
+    this.historyStore?.close();
+    this.historyStore = undefined;
     await this.closeOutput(true);
+  }
+
+  /** The readings' history; undefined when disabled, not started, or its file could not be opened. */
+  history(): HistoryStore | undefined {
+    return this.historyStore;
   }
 
   /** What the UI shows; undefined until started. */
@@ -329,6 +340,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
       }),
     );
     if (isNew) this.registry?.save(this.publications.knownMeters());
+    this.historyStore?.add(meterId, receivedAt, this.publications.latestReadings(meterId));
     const clockWarning = this.clocks.check(meterId, message.timestamp, receivedAt, this.config.timeZone);
     if (clockWarning) this.log.warn(clockWarning);
     this.emit('change');
