@@ -77,12 +77,16 @@ export interface TranslateStatus {
   meters: number;
 }
 
+/** Gateway messages the broker may have in flight to this instance (MQTT 5 Receive Maximum). */
+const RECEIVE_WINDOW = 32;
 /** Late readings are history, not the meter's present: never retained. */
 const LATE_OPTIONS = { qos: 1, retain: false } as const;
 const origin = { userProperties: { [ORIGIN_PROPERTY]: '1' } };
 
 export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> {
   private client: MqttClient | undefined;
+  /** The ledger's own connection (see openLedgerFeed). */
+  private feed: MqttClient | undefined;
   private readonly reader: GatewayReader;
   private readonly ledger: MeterLedger;
   private readonly topics: ProfileTopics;
@@ -129,49 +133,55 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
   }
 
   /**
-   * Learns the retained per-meter topics first, then connects the session: a returning instance's broker hands it
-   * its queued (older) readings at once, before any retained message, and they must be judged against what was
-   * published meanwhile. A broker that cannot be reached now is waited for by the session's own reconnects.
+   * Opens the ledger's feed first, then the session: a returning instance's broker hands it its queued (older)
+   * readings at once, and they must be judged against what was published meanwhile. A broker that cannot be reached
+   * now is waited for by both connections' own reconnects.
    */
   async start(): Promise<void> {
     if (this.client || this.stopped) return;
-    await this.learnRetained().catch((e: Error) =>
-      this.options.log.warn(`retained topics not read first: ${e.message}`),
+    await this.openLedgerFeed().catch((e: Error) =>
+      this.options.log.warn(`retained topics not read before start: ${e.message}`),
     );
     if (!this.stopped) this.connect();
   }
 
-  /** Subscribes the ledger's topics with a clean throw-away session until a marker it publishes comes back. */
-  private async learnRetained(): Promise<void> {
+  /**
+   * The ledger's topics on a clean connection of their own, kept open: what other instances publish arrives here at
+   * once, never queued behind this instance's backlog of gateway messages (which would let an instance catching up
+   * publish readings older than those others just published). Resolves once the retained topics are read, i.e. a
+   * marker published after subscribing has come back (a broker sends a subscription's retained messages first).
+   */
+  private async openLedgerFeed(): Promise<void> {
     const { options } = this;
     const marker = `${this.instanceRoot}/sync`;
-    const client = await mqtt.connectAsync(options.url, {
+    const feed = (this.feed = mqtt.connect(options.url, {
       protocolVersion: 5,
-      clientId: `smartmeter-bridge-translate-${options.instanceId}-sync`,
+      clientId: `smartmeter-bridge-translate-${options.instanceId}-ledger`,
       username: options.username,
       password: options.password,
-      reconnectPeriod: 0,
-      connectTimeout: 10_000,
+      clean: true,
+      reconnectPeriod: options.reconnectPeriodMs ?? 2000,
+      reconnectOnConnackError: true,
+      resubscribe: false,
+    }));
+    feed.on('error', () => {}); // the session's connection reports broker problems
+    let synced: () => void = () => {};
+    const done = new Promise<void>((resolve) => (synced = resolve));
+    feed.on('message', (topic, payload) => {
+      if (topic === marker) synced();
+      else this.ledger.learn(topic, payload, Date.now());
     });
-    try {
-      const done = new Promise<void>((resolve) =>
-        client.on('message', (topic, payload) => {
-          if (topic === marker) resolve();
-          else this.ledger.learn(topic, payload, Date.now());
-        }),
-      );
-      await client.subscribeAsync([...this.ledger.filters, marker], { qos: 1 });
-      // Mosquitto sends the retained messages of a subscription before it reads our next packet: the marker is last.
-      await client.publishAsync(marker, String(Date.now()), { qos: 1 });
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${marker} did not come back within 10 s`)), 10_000);
-      });
-      await Promise.race([done, late]).finally(() => clearTimeout(timer));
-    } finally {
-      await client.endAsync().catch(() => {});
-    }
-    this.options.log.info(`learned ${this.ledger.size} meter(s) from the retained topics`);
+    feed.on('connect', () =>
+      feed.subscribe([...this.ledger.filters, marker], { qos: 1 }, (error) => {
+        if (!error) feed.publish(marker, String(Date.now()), { qos: 1 });
+      }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${marker} did not come back within 10 s`)), 10_000);
+    });
+    await Promise.race([done, late]).finally(() => clearTimeout(timer));
+    options.log.info(`learned ${this.ledger.size} meter(s) from the retained topics`);
   }
 
   private connect(): void {
@@ -182,7 +192,8 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
       username: options.username,
       password: options.password,
       clean: false,
-      properties: { sessionExpiryInterval: options.sessionExpirySeconds },
+      // A small window: the broker keeps the backlog, and the ledger's feed is read between a few messages at a time.
+      properties: { sessionExpiryInterval: options.sessionExpirySeconds, receiveMaximum: RECEIVE_WINDOW },
       reconnectPeriod: options.reconnectPeriodMs ?? 2000,
       reconnectOnConnackError: true,
       resubscribe: false,
@@ -206,14 +217,17 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
     this.timers = [];
     const client = this.client;
     this.client = undefined;
-    if (!client) return;
+    if (!client) {
+      await this.feed?.endAsync().catch(() => {});
+      return;
+    }
     client.removeAllListeners('message');
     if (client.connected) {
       this.publishOutputs(client, this.reader.flushAll());
       this.publishStats(client);
       await client.publishAsync(`${this.instanceRoot}/status`, 'offline', { qos: 1, retain: true }).catch(() => {});
     }
-    await client.endAsync().catch(() => {});
+    await Promise.all([client.endAsync().catch(() => {}), this.feed?.endAsync().catch(() => {})]);
     this.setSubscribed(false);
   }
 
@@ -221,7 +235,7 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
     this.options.log.info(`connected to ${this.options.url} as ${this.options.instanceId}`);
     this.send(client, `${this.instanceRoot}/status`, 'online', PUBLISH_OPTIONS.bridgeStatus);
     // Subscribed again on every connect: a broker that lost the session (a restart without persistence) serves us again.
-    const filters = [...this.sharedFilters, ...this.ledger.filters];
+    const filters = this.sharedFilters;
     client.subscribe(filters, { qos: 1 }, (error, granted) => {
       const refused = granted?.filter((g) => g.qos >= 128).map((g) => g.topic) ?? [];
       if (error || refused.length) {
@@ -244,7 +258,6 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
     const client = this.client;
     if (!client) return;
     const now = Date.now();
-    if (this.ledger.learn(topic, payload, now)) return;
     this.counters.received++;
     let result: ReturnType<GatewayReader['read']>;
     try {
