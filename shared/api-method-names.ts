@@ -4,6 +4,7 @@
  */
 export const API_METHOD_NAMES = [
   'getBridge',
+  'getDiagnostics',
   'listSerialPorts',
   'probeSerialPort',
   'discoveryList',

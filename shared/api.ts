@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Reading } from './profile/index.ts';
 import type { AdoptProgress, AdoptResult, DiscoveryView, ProbeOutcome, ScanProgress } from './discovery/types.ts';
 import { API_METHOD_NAMES, type ApiMethod } from './api-method-names.ts';
+import type { DiagnosticsView } from './diagnostics.ts';
 
 export { API_METHOD_NAMES, type ApiMethod };
 
@@ -104,6 +105,8 @@ const webLogin = { user: z.string().min(1).max(64).optional(), password: z.strin
  */
 export const API_METHODS = {
   getBridge: null,
+  /** Versions, config without secrets, recent logs, each source's last frames with their decode tree. */
+  getDiagnostics: null,
   listSerialPorts: null,
   /** Connect: auto-detects the meter on a port not read by a source (up to ~15 s), checks the key against a frame. */
   probeSerialPort: z.strictObject({ path: serialPath, key: aesKey.optional(), authKey: aesKey.optional() }),
@@ -129,6 +132,7 @@ export const API_METHODS = {
 /** Each method's result. */
 interface ApiResults {
   getBridge: BridgeView;
+  getDiagnostics: DiagnosticsView;
   listSerialPorts: SerialPortView[];
   probeSerialPort: SerialProbeView;
   discoveryList: DiscoveryView;

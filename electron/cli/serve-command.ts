@@ -8,7 +8,8 @@ import { packageVersion, rendererDir } from '../core/build-info.ts';
 import { BridgeService } from '../core/service/bridge-service.ts';
 import { defaultDataDir } from '../core/service/data-dir.ts';
 import { lockDir, type DirLock } from '../core/service/dir-lock.ts';
-import { createLogger, type LogLevel } from '../core/service/logger.ts';
+import { diagnosticsBundle } from '../core/service/diagnostics-bundle.ts';
+import { createLogger, LogRing, type LogLevel } from '../core/service/logger.ts';
 import { createProbeHandler } from '../core/probe/probe-handler.ts';
 import { listSerialPorts } from '../core/transports/port-list.ts';
 import { startApiServer } from '../server/api-server.ts';
@@ -55,7 +56,9 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     io.err(`serve: --data-dir: ${dirProblem}, nothing was started`);
     return 2;
   }
-  const log = createLogger(io.err, values['log-level'] as LogLevel);
+  // The last lines also go to the UI's log view and the diagnostics download.
+  const logs = new LogRing();
+  const log = createLogger(io.err, values['log-level'] as LogLevel, 'text', logs);
   // A long-running service says so instead of dying silently; any such line is a defect to report.
   process.on('unhandledRejection', (reason) => log.error(`internal error (please report it): ${String(reason)}`));
   const service = new BridgeService({ config: loaded.config, dataDir, version: packageVersion(), log });
@@ -84,6 +87,14 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       getBridge: () => service.snapshot(),
       handlers: {
         listSerialPorts: () => listSerialPorts(),
+        getDiagnostics: () =>
+          diagnosticsBundle({
+            version: packageVersion(),
+            config: loaded.config,
+            bridge: service.snapshot(),
+            logs: logs.recent(),
+            sources: service.recentFrames(),
+          }),
         probeSerialPort: createProbeHandler({ bridge: () => service.snapshot() }),
         ...discoveryApi?.handlers,
       },

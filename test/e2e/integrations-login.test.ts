@@ -60,7 +60,7 @@ describe('integration snippets on the Topics page', () => {
       await page.locator('summary', { hasText: 'Node-RED' }).click();
       await page.getByRole('button', { name: 'Copy smartmeter-flow.json' }).click();
       await page.getByRole('status').filter({ hasText: 'Copied' }).waitFor();
-      const flow = JSON.parse(await page.evaluate(() => navigator.clipboard.readText())) as { topic?: string }[];
+      const flow = JSON.parse(await page.evaluate<string>('navigator.clipboard.readText()')) as { topic?: string }[];
       expect(flow.map((n) => n.topic).filter(Boolean)).toEqual([`smartmeter/${meterTopic}/state`]);
       await page.locator('summary', { hasText: 'openHAB things' }).click();
       expect(await page.locator('pre[data-snippet="openhab-things"]').textContent()).toContain(

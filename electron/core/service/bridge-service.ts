@@ -26,7 +26,7 @@ import { TcpSource } from '../transports/tcp-source.ts';
 import type { BackoffOptions } from '../transports/backoff.ts';
 import { gatewayConfig, gatewayProtocolVersion } from './gateway-config.ts';
 import type { Logger } from './logger.ts';
-import { WireSource, type SourceCounters } from './wire-source.ts';
+import { WireSource, type RecentFrame, type SourceCounters } from './wire-source.ts';
 
 export interface BridgeServiceOptions {
   config: ResolvedConfig;
@@ -46,6 +46,8 @@ type RunningSource = {
   type: ResolvedSource['type'];
   label: string;
   snapshot(): SourceView;
+  /** Serial and TCP sources: the last raw frames, decoded again (diagnostics). */
+  frames?(): RecentFrame[];
   stop(): Promise<void>;
 };
 
@@ -250,6 +252,11 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     return this.historyStore;
   }
 
+  /** Each source's last raw frames with their decode tree, made now (the diagnostics page asks; nothing per message). */
+  recentFrames(): { id: string; label: string; frames: RecentFrame[] }[] {
+    return this.sources.map((s) => ({ id: s.id, label: s.label, frames: s.frames?.() ?? [] }));
+  }
+
   /** What the UI shows; undefined until started. */
   snapshot(): BridgeView | undefined {
     if (!this.publishing) return undefined;
@@ -412,6 +419,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
       type: source.type,
       label,
       snapshot: () => ({ id: source.id, type: source.type, label, state: wire.state, counters: wire.counters }),
+      frames: () => wire.recentFrames(),
       stop: () => wire.stop(),
     };
   }
