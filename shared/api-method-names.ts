@@ -13,6 +13,8 @@ export const API_METHOD_NAMES = [
   'discoveryStopScan',
   'discoveryBrowseMdns',
   'discoveryAdopt',
+  'getHistory',
+  'exportHistoryCsv',
 ] as const;
 
 export type ApiMethod = (typeof API_METHOD_NAMES)[number];

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Reading } from './profile/index.ts';
 import type { AdoptProgress, AdoptResult, DiscoveryView, ProbeOutcome, ScanProgress } from './discovery/types.ts';
 import { API_METHOD_NAMES, type ApiMethod } from './api-method-names.ts';
+import { historyQuerySchema, type HistorySeries } from './history.ts';
 import type { DiagnosticsView } from './diagnostics.ts';
 
 export { API_METHOD_NAMES, type ApiMethod };
@@ -127,10 +128,15 @@ export const API_METHODS = {
     mqttPassword: z.string().min(1).max(32).optional(),
     topic: z.string().min(1).max(32).optional(),
   }),
+  // History: the range in buckets (about `points`, the chart's width); the CSV of a range at full resolution.
+  getHistory: historyQuerySchema,
+  exportHistoryCsv: historyQuerySchema,
 } as const satisfies { [M in ApiMethod]: z.ZodType | null };
 
 /** Each method's result. */
 interface ApiResults {
+  getHistory: HistorySeries[];
+  exportHistoryCsv: { filename: string; csv: string };
   getBridge: BridgeView;
   getDiagnostics: DiagnosticsView;
   listSerialPorts: SerialPortView[];

@@ -14,6 +14,7 @@ import { createProbeHandler } from '../core/probe/probe-handler.ts';
 import { listSerialPorts } from '../core/transports/port-list.ts';
 import { startApiServer } from '../server/api-server.ts';
 import { createDiscoveryBackend } from '../server/discovery-methods.ts';
+import { historyHandlers } from '../server/history-methods.ts';
 import { UsageError } from './args.ts';
 import type { CliIo } from './io.ts';
 
@@ -97,6 +98,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
           }),
         probeSerialPort: createProbeHandler({ bridge: () => service.snapshot() }),
         ...discoveryApi?.handlers,
+        ...historyHandlers(() => service.history()),
       },
       onChange: (listener) => service.on('change', listener),
       onEvent: discoveryApi?.onEvent,

@@ -11,6 +11,7 @@ import { createProbeHandler } from '../core/probe/probe-handler.ts';
 import { listSerialPorts } from '../core/transports/port-list.ts';
 import type { ApiBackend } from '../server/api-server.ts';
 import { createDiscoveryBackend, type DiscoveryBackend } from '../server/discovery-methods.ts';
+import { historyHandlers } from '../server/history-methods.ts';
 
 interface Running {
   service: BridgeService;
@@ -67,6 +68,7 @@ export class DesktopBridge extends EventEmitter<{ change: []; discovery: [ApiEve
       listSerialPorts: () => listSerialPorts(),
       probeSerialPort: this.probe,
       ...this.running?.discovery?.backend.handlers,
+      ...historyHandlers(() => this.running?.service.history()),
     };
   }
 
