@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --quick]`: the decoders, the CLI's start, the translator, the service and the UI's live view,
- * one after the other in one run, each in a process of its own so that one's garbage and timers never weigh on the
+ * `npm run bench [-- --quick]`: the decoders, the CLI's start, the translator, the service, the UI's live view and
+ * the history, one after the other in one run, each in a process of its own so that one's garbage and timers never weigh on the
  * next. `--quick` shortens every part.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,7 @@ const BENCHES = [
   'translator.bench.ts',
   'service.bench.ts',
   'ui-live.bench.ts',
+  'history.bench.ts',
 ];
 const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
 
