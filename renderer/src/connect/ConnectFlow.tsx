@@ -1,0 +1,181 @@
+/**
+ * Connect, for one serial port: the probe runs (up to ~15 s), then what it found; an encrypted meter asks for its
+ * key, which the core checks against a live frame before anything is kept (a wrong one is refused with the core's
+ * reason); then the meter's first values and the config entry to add.
+ */
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SerialProbeView } from '../../../shared/api.ts';
+import { useLocale } from '../components/use-locale.ts';
+import { formatValue } from '../format/format.ts';
+import { quantityLabel } from '../format/quantity-label.ts';
+import { useStore } from '../store/use-bridge.ts';
+import { normaliseKey } from './meter-key.ts';
+import { sourceSnippet } from './source-snippet.ts';
+
+type Step =
+  | { step: 'probing'; withKey: boolean }
+  | { step: 'failed'; message: string }
+  | { step: 'key'; found: SerialProbeView; refused?: string }
+  | { step: 'done'; found: SerialProbeView };
+
+export function ConnectFlow({ path, onClose }: { path: string; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { transport } = useStore();
+  const [state, setState] = useState<Step>({ step: 'probing', withKey: false });
+  const titleId = useId();
+
+  const probe = useCallback(
+    // A refused key is told by the core's words (`authentication failed: …`): IPC passes an error's message only.
+    (keys: { key?: string; authKey?: string }, found?: SerialProbeView) => {
+      setState({ step: 'probing', withKey: keys.key !== undefined });
+      transport.call('probeSerialPort', { path, ...keys }).then(
+        (result) => setState(result.decrypted ? { step: 'done', found: result } : { step: 'key', found: result }),
+        (e: Error) =>
+          setState(
+            found && /^authentication failed/.test(e.message)
+              ? { step: 'key', found, refused: e.message }
+              : { step: 'failed', message: e.message },
+          ),
+      );
+    },
+    [transport, path],
+  );
+  useEffect(() => probe({}), [probe]);
+
+  return (
+    <section className="card connect" aria-labelledby={titleId} aria-live="polite">
+      <h2 id={titleId}>{t('connect.title', { path })}</h2>
+      {state.step === 'probing' && (
+        <p role="status" className="probing">
+          {t(state.withKey ? 'connect.checkingKey' : 'connect.probing')}
+        </p>
+      )}
+      {state.step === 'failed' && (
+        <>
+          <p role="alert">{t('connect.failed', { message: state.message })}</p>
+          <button type="button" onClick={() => probe({})}>
+            {t('connect.retry')}
+          </button>
+        </>
+      )}
+      {(state.step === 'key' || state.step === 'done') && <Facts found={state.found} />}
+      {state.step === 'key' && <KeyForm refused={state.refused} onSubmit={(keys) => probe(keys, state.found)} />}
+      {state.step === 'done' && <FirstValues found={state.found} />}
+      <p>
+        <button type="button" className="small" onClick={onClose}>
+          {t('connect.close')}
+        </button>
+      </p>
+    </section>
+  );
+}
+
+function Facts({ found }: { found: SerialProbeView }) {
+  const { t } = useTranslation();
+  const unknown = t('connect.unknown');
+  const facts: [string, string][] = [
+    [
+      t('connect.protocol'),
+      found.protocol ? `${found.protocol}${found.transport ? ` (${found.transport})` : ''}` : unknown,
+    ],
+    [t('connect.settings'), found.lineSettings],
+    [t('connect.meterId'), found.meterId ?? unknown],
+    [t('connect.model'), [found.manufacturer, found.model ?? found.family].filter(Boolean).join(' ') || unknown],
+    [t('connect.encrypted'), found.encrypted ? t('connect.yes') : t('connect.no')],
+  ];
+  return (
+    <dl className="facts" data-probe="facts">
+      {facts.map(([term, value]) => (
+        <div key={term}>
+          <dt>{term}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function KeyForm({
+  refused,
+  onSubmit,
+}: {
+  refused?: string;
+  onSubmit: (keys: { key: string; authKey?: string }) => void;
+}) {
+  const { t } = useTranslation();
+  const [key, setKey] = useState('');
+  const [authKey, setAuthKey] = useState('');
+  const [invalid, setInvalid] = useState(false);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const k = normaliseKey(key);
+    const a = authKey.trim() ? normaliseKey(authKey) : undefined;
+    if (!k || a === null) return setInvalid(true);
+    setInvalid(false);
+    onSubmit(a ? { key: k, authKey: a } : { key: k });
+  };
+  return (
+    <form className="key-form" onSubmit={submit} noValidate>
+      <p>{t('connect.needsKey')}</p>
+      <p className="hint">{t('connect.whereKey')}</p>
+      {refused && (
+        <p role="alert" className="refused">
+          {t('connect.keyRefused', { message: refused })}
+        </p>
+      )}
+      <label>
+        {t('connect.key')}
+        <input
+          name="key"
+          value={key}
+          onChange={(e) => setKey(e.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          aria-invalid={invalid && !normaliseKey(key)}
+          required
+        />
+      </label>
+      <label>
+        {t('connect.authKey')}
+        <input
+          name="authKey"
+          value={authKey}
+          onChange={(e) => setAuthKey(e.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+        />
+      </label>
+      {invalid && <p role="alert">{t('connect.keyFormat')}</p>}
+      <button type="submit">{t('connect.checkKey')}</button>
+    </form>
+  );
+}
+
+function FirstValues({ found }: { found: SerialProbeView }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const [copied, setCopied] = useState(false);
+  const snippet = sourceSnippet(found, t('connect.keyComment'));
+  return (
+    <>
+      <h3>{t('connect.firstValues')}</h3>
+      <dl className="facts" data-probe="values">
+        {found.readings.map((r) => (
+          <div key={r.quantity}>
+            <dt>{quantityLabel(t, r.quantity)}</dt>
+            <dd data-probe-quantity={r.quantity}>{formatValue(locale, r.value, r.unit)}</dd>
+          </div>
+        ))}
+      </dl>
+      <h3>{t('connect.addTitle')}</h3>
+      <p className="hint">{t('connect.addHint')}</p>
+      <pre tabIndex={0} aria-label="bridge.yaml">
+        {snippet}
+      </pre>
+      <button type="button" onClick={() => void navigator.clipboard.writeText(snippet).then(() => setCopied(true))}>
+        {copied ? t('connect.copied') : t('connect.copy')}
+      </button>
+    </>
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * The serial ports on this machine (meter adapters first), each with Connect, and a field for a port the list does
+ * not show (a built-in UART, a pty); Connect opens the flow below the list, one port at a time.
+ */
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SerialPortView } from '../../../shared/api.ts';
+import { ScrollTable } from '../components/ScrollTable.tsx';
+import { useBridge, useStore } from '../store/use-bridge.ts';
+import { ConnectFlow } from './ConnectFlow.tsx';
+
+/** Plugging or unplugging an adapter shows within this time. */
+const PORT_REFRESH_MS = 3000;
+
+type Ports = { ports: SerialPortView[] } | { error: string } | undefined;
+
+function usePorts(): Ports {
+  const { transport } = useStore();
+  const { connection } = useBridge();
+  const [ports, setPorts] = useState<Ports>();
+  useEffect(() => {
+    if (connection !== 'open') return;
+    let stopped = false;
+    const refresh = () =>
+      transport.call('listSerialPorts').then(
+        (list) =>
+          !stopped && setPorts({ ports: [...list].sort((a, b) => +b.likelyMeterAdapter - +a.likelyMeterAdapter) }),
+        (e: Error) => !stopped && setPorts({ error: e.message }),
+      );
+    void refresh();
+    const timer = setInterval(refresh, PORT_REFRESH_MS);
+    return () => ((stopped = true), clearInterval(timer));
+  }, [transport, connection]);
+  return ports;
+}
+
+export function SerialPorts() {
+  const { t } = useTranslation();
+  const ports = usePorts();
+  const [connecting, setConnecting] = useState<string>();
+  const [other, setOther] = useState('');
+  const connectOther = (e: FormEvent) => {
+    e.preventDefault();
+    if (other.trim()) setConnecting(other.trim());
+  };
+  return (
+    <>
+      <section className="card" aria-labelledby="ports-title">
+        <h2 id="ports-title">{t('devices.ports')}</h2>
+        <p className="hint">{t('devices.portsHint')}</p>
+        {ports && 'error' in ports && <p role="alert">{t('devices.portsError', { message: ports.error })}</p>}
+        {ports && 'ports' in ports && ports.ports.length === 0 && <p>{t('devices.portsNone')}</p>}
+        {ports && 'ports' in ports && ports.ports.length > 0 && (
+          <ScrollTable
+            labelledBy="ports-title"
+            headers={[
+              t('devices.path'),
+              t('devices.device'),
+              t('devices.manufacturer'),
+              t('devices.chip'),
+              t('connect.action'),
+            ]}
+          >
+            {ports.ports.map((p) => (
+              <tr key={p.path}>
+                <td>
+                  <code>{p.path}</code>
+                  {p.likelyMeterAdapter && <span className="badge ok">{t('devices.likelyAdapter')}</span>}
+                </td>
+                <td>
+                  <code>{p.device}</code>
+                </td>
+                <td>{p.manufacturer ?? '–'}</td>
+                <td>{p.chip ?? '–'}</td>
+                <td>
+                  <button
+                    type="button"
+                    onClick={() => setConnecting(p.path)}
+                    aria-label={t('connect.connectPort', { path: p.path })}
+                  >
+                    {t('connect.connect')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </ScrollTable>
+        )}
+        <form className="other-port" onSubmit={connectOther}>
+          <label>
+            {t('connect.otherPort')}
+            <input
+              name="port"
+              value={other}
+              onChange={(e) => setOther(e.target.value)}
+              placeholder="/dev/ttyAMA0, COM3"
+              spellCheck={false}
+            />
+          </label>
+          <button type="submit">{t('connect.connect')}</button>
+        </form>
+      </section>
+      {connecting && <ConnectFlow key={connecting} path={connecting} onClose={() => setConnecting(undefined)} />}
+    </>
+  );
+}

@@ -1,0 +1,110 @@
+/**
+ * Connect, end to end as a first-time user meets it: `serve` with nothing configured (the first-run page), the real
+ * simulator playing an encrypted Landis+Gyr E450 into a socat pty, Chromium. The probe finds the meter and says it
+ * encrypts, asks for the key, refuses a wrong one with the core's reason, accepts the right one and shows the meter's
+ * first values; in English, German and French, light and dark, with a screenshot of each step.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { terminate } from '../helpers/process.ts';
+import { createPtyPair } from '../helpers/pty-pair.ts';
+import {
+  buildIfStale,
+  launchChromium,
+  openPage,
+  SCREENSHOTS,
+  seriousViolations,
+  startBridge,
+  type Bridge,
+} from './ui-kit.ts';
+
+const KEY = '5AD84121D9D20B364B7A11F3C1B5827F';
+const WRONG_KEY = 'A5D8 4121 D9D2 0B36 4B7A 11F3 C1B5 827F';
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'smartmeter-bridge.js');
+
+let browser: Browser;
+let bridge: Bridge;
+let port: string;
+const stops: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  buildIfStale();
+  const pair = await createPtyPair();
+  stops.push(() => pair.dispose());
+  port = realpathSync(pair.device); // /dev/pts/N: what a user would type for a port the list does not show
+  const simulator = spawn(
+    process.execPath,
+    [BIN, 'simulate', '--meter', 'lg-e450', '--key', KEY, '--interval', '1', '--to', `serial:${pair.meter}`],
+    { stdio: 'ignore' },
+  );
+  stops.push(() => terminate(simulator));
+  bridge = await startBridge([]);
+  stops.push(() => bridge.stop());
+  browser = await launchChromium();
+  stops.push(() => browser.close());
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  for (const stop of stops.reverse()) await stop();
+});
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+const cases = ['en', 'de', 'fr'].flatMap((language) =>
+  (['light', 'dark'] as const).map((colorScheme) => ({ language, colorScheme })),
+);
+
+describe('Connect on the first-run page', () => {
+  for (const { language, colorScheme } of cases) {
+    it(`finds the encrypted E450, refuses a wrong key and shows values with the right one (${language}, ${colorScheme})`, async () => {
+      const { page, errors, close } = await openPage(browser, bridge.url, { locale: language, colorScheme });
+      const name = (step: string) => `${language}-${colorScheme}-connect-${step}`;
+      try {
+        const other = page.locator('form.other-port');
+        await other.locator('input').fill(port);
+        await other.locator('button[type="submit"]').click();
+        const flow = page.locator('section.connect');
+        // The probe takes up to one push of the meter (1 s here): the progress is caught when it is still there.
+        await flow.waitFor({ timeout: 10_000 });
+        await shot(page, name('1-probing'));
+
+        const keyForm = flow.locator('form.key-form');
+        await keyForm.waitFor({ timeout: 30_000 });
+        const facts = flow.locator('[data-probe="facts"]');
+        expect(await facts.textContent()).toMatch(/\d+ 8N1/);
+        await shot(page, name('2-key'));
+        expect(await seriousViolations(page)).toEqual([]);
+
+        await keyForm.locator('input[name="key"]').fill('not a key');
+        await keyForm.locator('button[type="submit"]').click();
+        await keyForm.locator('[role="alert"]').waitFor();
+
+        await keyForm.locator('input[name="key"]').fill(WRONG_KEY);
+        await keyForm.locator('button[type="submit"]').click();
+        const refused = keyForm.locator('.refused');
+        await refused.waitFor({ timeout: 30_000 });
+        expect(await refused.textContent()).toContain('authentication failed: check the key');
+        await shot(page, name('3-refused'));
+
+        await keyForm.locator('input[name="key"]').fill(KEY);
+        await keyForm.locator('button[type="submit"]').click();
+        const power = flow.locator('[data-probe-quantity="power_in"]');
+        await power.waitFor({ timeout: 30_000 });
+        expect(await power.textContent()).toMatch(/^[\d.,’' \u00a0\u202f]+\u00a0(W|kW)$/);
+        expect(await facts.textContent()).toContain('35012345');
+        expect(await flow.locator('pre').textContent()).toContain(`port: ${port}`);
+        await shot(page, name('4-values'));
+        expect(await seriousViolations(page)).toEqual([]);
+        expect(errors).toEqual([]);
+      } finally {
+        await close();
+      }
+    }, 120_000);
+  }
+});
