@@ -13,8 +13,12 @@ export const API_METHOD_NAMES = [
   'discoveryStopScan',
   'discoveryBrowseMdns',
   'discoveryAdopt',
-  'getHistory',
-  'exportHistoryCsv',
+  'getConfig',
+  'patchConfig',
+  'setSecret',
+  'deleteSecret',
+  'testBrokerConnection',
+  'addSource',
 ] as const;
 
 export type ApiMethod = (typeof API_METHOD_NAMES)[number];

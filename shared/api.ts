@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Reading } from './profile/index.ts';
 import type { AdoptProgress, AdoptResult, DiscoveryView, ProbeOutcome, ScanProgress } from './discovery/types.ts';
 import { API_METHOD_NAMES, type ApiMethod } from './api-method-names.ts';
-import { historyQuerySchema, type HistorySeries } from './history.ts';
+import { sourceSchema, type BridgeConfig } from './config/schema.ts';
 import type { DiagnosticsView } from './diagnostics.ts';
 
 export { API_METHOD_NAMES, type ApiMethod };
@@ -98,6 +98,8 @@ const serialPath = z
   .string()
   .regex(/^(\/dev\/(?!.*\.\.)[\w./:+-]+|COM\d{1,3}|\\\\\.\\COM\d{1,3})$/, 'not a serial port');
 /** The device's web UI login (Tasmota's user is `admin` unless changed). */
+/** A secret field's config path, e.g. ['meters', '35012345', 'key'] or ['broker', 'password']. */
+const secretPath = z.array(z.string().min(1).max(128)).min(2).max(3);
 const webLogin = { user: z.string().min(1).max(64).optional(), password: z.string().min(1).max(128).optional() };
 
 /**
@@ -128,15 +130,56 @@ export const API_METHODS = {
     mqttPassword: z.string().min(1).max(32).optional(),
     topic: z.string().min(1).max(32).optional(),
   }),
-  // History: the range in buckets (about `points`, the chart's width); the CSV of a range at full resolution.
-  getHistory: historyQuerySchema,
-  exportHistoryCsv: historyQuerySchema,
+  // Settings (docs/configuration.md): applied live; secrets go to the secret store, never back to the UI.
+  getConfig: null,
+  /** A JSON merge patch (RFC 7386) of the config: objects merge, `null` removes, anything else replaces. */
+  patchConfig: z.strictObject({ patch: z.record(z.string(), z.unknown()) }),
+  setSecret: z.strictObject({ path: secretPath, value: z.string().min(1).max(4096) }),
+  deleteSecret: z.strictObject({ path: secretPath }),
+  testBrokerConnection: z.strictObject({
+    url: z.string().min(1).max(500),
+    username: z.string().max(200).optional(),
+    /** Absent: the stored password of the output broker, if the URL is the configured one. */
+    password: z.string().max(500).optional(),
+    clientId: z.string().min(1).max(200).optional(),
+    protocolVersion: z.union([z.literal(4), z.literal(5)]).optional(),
+    ca: z.string().max(1000).optional(),
+    cert: z.string().max(1000).optional(),
+    key: z.string().max(1000).optional(),
+    rejectUnauthorized: z.boolean().optional(),
+  }),
+  /** Connect's last step: the probed source joins the config (its keys go to the secret store). */
+  addSource: z.strictObject({
+    source: sourceSchema,
+    key: aesKey.optional(),
+    authKey: aesKey.optional(),
+  }),
 } as const satisfies { [M in ApiMethod]: z.ZodType | null };
+
+/** Where a secret's value comes from; the value itself never leaves the core. */
+export type SecretOrigin = 'config' | 'env' | 'file' | 'store';
+
+export interface SettingsView {
+  /** The config with defaults applied and every secret left out. */
+  config: BridgeConfig;
+  /** Per secret path (`broker.password`, `meters.35012345.key`, `sources.0.key`): set, and from where. */
+  secrets: Record<string, SecretOrigin>;
+  /** The file changes are written to; it does not exist yet while `created` is false. */
+  path: string;
+  created: boolean;
+  /** How secrets set from the UI are kept (electron/core/secrets/secret-store.ts). */
+  protection: 'os' | 'file' | 'weak';
+}
+
+/** A refused change lists each problem as `key: reason`, and nothing was changed. */
+export type ConfigChangeResult = { ok: true; settings: SettingsView } | { ok: false; problems: string[] };
+
+export type BrokerTestResult =
+  | { ok: true; protocolVersion: 4 | 5 }
+  | { ok: false; kind: 'dns' | 'refused' | 'timeout' | 'tls' | 'auth' | 'other'; message: string };
 
 /** Each method's result. */
 interface ApiResults {
-  getHistory: HistorySeries[];
-  exportHistoryCsv: { filename: string; csv: string };
   getBridge: BridgeView;
   getDiagnostics: DiagnosticsView;
   listSerialPorts: SerialPortView[];
@@ -148,6 +191,12 @@ interface ApiResults {
   discoveryStopScan: boolean;
   discoveryBrowseMdns: { ok: true; found: number } | { ok: false; error: { message: string } };
   discoveryAdopt: AdoptResult;
+  getConfig: SettingsView;
+  patchConfig: ConfigChangeResult;
+  setSecret: ConfigChangeResult;
+  deleteSecret: ConfigChangeResult;
+  testBrokerConnection: BrokerTestResult;
+  addSource: ConfigChangeResult;
 }
 
 type ParamsOf<S> = S extends z.ZodType ? z.infer<S> : undefined;

@@ -1,8 +1,12 @@
 /** `smartmeter-bridge serve`: the bridge headless (Raspberry Pi, home server) until Ctrl-C or SIGTERM. */
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writableDirProblem } from '../core/config/file-checks.ts';
+import { ConfigEditor, DEFAULT_CONFIG_FILE } from '../core/config/config-editor.ts';
 import { loadConfig } from '../core/config/load-config.ts';
+import { FileSecretStore, SECRETS_FILE } from '../core/secrets/file-secret-store.ts';
 import { bridgeDiscovery } from '../core/discovery/bridge-discovery.ts';
 import { packageVersion, rendererDir } from '../core/build-info.ts';
 import { BridgeService } from '../core/service/bridge-service.ts';
@@ -14,7 +18,7 @@ import { createProbeHandler } from '../core/probe/probe-handler.ts';
 import { listSerialPorts } from '../core/transports/port-list.ts';
 import { startApiServer } from '../server/api-server.ts';
 import { createDiscoveryBackend } from '../server/discovery-methods.ts';
-import { historyHandlers } from '../server/history-methods.ts';
+import { settingsHandlers } from '../server/settings-methods.ts';
 import { UsageError } from './args.ts';
 import type { CliIo } from './io.ts';
 
@@ -44,17 +48,27 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     io.err(`serve: ${(e as Error).message}\n${SERVE_USAGE}`);
     return 2;
   }
-  const loaded = loadConfig(values.config);
-  if (!loaded.ok) {
-    io.err(`serve: the configuration has ${loaded.problems.length} problem(s), nothing was started:`);
-    for (const problem of loaded.problems) io.err(`  ${problem}`);
-    return 2;
-  }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   // Like a bad config key, an unusable data dir is the user's to fix (exit 2), found before anything starts.
   const dirProblem = writableDirProblem(dataDir);
   if (dirProblem) {
     io.err(`serve: --data-dir: ${dirProblem}, nothing was started`);
+    return 2;
+  }
+  let secrets: FileSecretStore;
+  try {
+    secrets = new FileSecretStore(join(dataDir, SECRETS_FILE));
+  } catch (e) {
+    io.err(`serve: ${(e as Error).message}, nothing was started`);
+    return 2;
+  }
+  // Without --config, the config saved from the UI in the data dir (if any).
+  const savedConfig = join(dataDir, DEFAULT_CONFIG_FILE);
+  const configFile = values.config ?? (existsSync(savedConfig) ? savedConfig : undefined);
+  const loaded = loadConfig(configFile, process.env, secrets.lookup);
+  if (!loaded.ok) {
+    io.err(`serve: the configuration has ${loaded.problems.length} problem(s), nothing was started:`);
+    for (const problem of loaded.problems) io.err(`  ${problem}`);
     return 2;
   }
   // The last lines also go to the UI's log view and the diagnostics download.
@@ -81,6 +95,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     log.info('no sources configured yet: add some to the config file (docs/configuration.md)');
   const discovery = bridgeDiscovery(service, loaded.config);
   const discoveryApi = discovery && createDiscoveryBackend(discovery.service, { watch: discovery.watch });
+  const editor = new ConfigEditor({ path: configFile, dataDir, secrets, apply: (next) => service.reconfigure(next) });
   const ui = await startApiServer({
     ...loaded.config.ui,
     staticDir: rendererDir(),
@@ -98,7 +113,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
           }),
         probeSerialPort: createProbeHandler({ bridge: () => service.snapshot() }),
         ...discoveryApi?.handlers,
-        ...historyHandlers(() => service.history()),
+        ...settingsHandlers(editor, secrets, loaded.config),
       },
       onChange: (listener) => service.on('change', listener),
       onEvent: discoveryApi?.onEvent,

@@ -7,26 +7,17 @@
 import { existsSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { Document } from 'yaml';
-import { configSchema, type BridgeConfig, type SecretRef } from '../../../shared/config/schema.ts';
+import type { SecretOrigin, SettingsView } from '../../../shared/api.ts';
+import { configSchema, type SecretRef, type SourceConfig } from '../../../shared/config/schema.ts';
 import { makeDirs } from '../fs/make-dirs.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { writeFileAtomically } from './atomic-write.ts';
 import { readConfigDocument, validateConfig, type ResolvedConfig, type SecretLookup } from './load-config.ts';
 import { applyChanges } from './yaml-changes.ts';
-import { mergePatch, setAtPath, type JsonValue } from './merge-patch.ts';
+import { isJsonObject, mergePatch, setAtPath, type JsonValue } from './merge-patch.ts';
 
-/** Where a secret comes from, for the UI to say "set" without ever seeing it. */
-export type SecretOrigin = 'config' | 'env' | 'file' | 'store';
-
-export interface ConfigView {
-  /** The config with defaults applied and every secret left out. */
-  config: BridgeConfig;
-  /** Per secret path (`broker.password`, `meters.35012345.key`, `sources.0.key`): where its value comes from. */
-  secrets: Record<string, SecretOrigin>;
-  /** The file changes are written to; it does not exist yet while `created` is false. */
-  path: string;
-  created: boolean;
-}
+/** What the Settings pages show: see SettingsView in shared/api.ts. */
+export type ConfigView = Omit<SettingsView, 'protection'>;
 
 export type ChangeResult = { ok: true; config: ResolvedConfig } | { ok: false; problems: string[] };
 
@@ -67,9 +58,9 @@ function origin(ref: SecretRef): SecretOrigin {
   return 'env' in ref ? 'env' : 'file' in ref ? 'file' : 'store';
 }
 
-/** The secret's name in the store: its config path (`meters.35012345.key`). */
-export function secretName(path: readonly string[]): string {
-  return path.join('.');
+/** A reference to the secret store in the config, if that is what `value` is. */
+function storedName(value: unknown): string | undefined {
+  return isJsonObject(value) && typeof value.secret === 'string' ? value.secret : undefined;
 }
 
 export class ConfigEditor {
@@ -99,7 +90,7 @@ export class ConfigEditor {
     for (const path of secretPaths(config)) {
       const ref = getPath(config, path) as SecretRef | undefined;
       if (ref === undefined) continue;
-      secrets[secretName(path)] = origin(ref);
+      secrets[path.join('.')] = origin(ref);
       const parent = getPath(config, path.slice(0, -1)) as Record<string, unknown>;
       delete parent[path[path.length - 1]!];
     }
@@ -127,13 +118,54 @@ export class ConfigEditor {
   /** Keeps `value` in the secret store and points the config's field at it; refused if the config then fails. */
   setSecret(path: readonly string[], value: string): Promise<ChangeResult> {
     return this.serially(async () => {
-      const name = secretName(path);
-      const next = setAtPath(this.input, path, { secret: name });
-      if (!secretPaths(next as Record<string, unknown>).some((p) => secretName(p) === name)) {
-        return { ok: false, problems: [`${name}: not a secret field`] };
+      const where = path.join('.');
+      if (!secretPaths(this.input as Record<string, unknown>).some((p) => p.join('.') === where)) {
+        return { ok: false, problems: [`${where}: not a secret field`] };
       }
-      const lookup: SecretLookup = (n) => (n === name ? value : this.options.secrets.lookup(n));
-      return this.commit(next, lookup, () => this.options.secrets.set(name, value));
+      const name = this.secretName(path, []);
+      return this.commitWithSecrets(setAtPath(this.input, path, { secret: name }), { [name]: value });
+    });
+  }
+
+  /** Appends a source (Connect's last step), its keys kept in the secret store. */
+  addSource(source: SourceConfig, keys: { key?: string; authKey?: string }): Promise<ChangeResult> {
+    return this.serially(async () => {
+      const sources = getPath(this.input, ['sources']);
+      const index = Array.isArray(sources) ? sources.length : 0;
+      const literal = ['key', 'authKey', 'password'].find((f) => typeof getPath(source, [f]) === 'string');
+      if (literal) return { ok: false, problems: [`sources[${index}].${literal}: give keys and passwords apart`] };
+      const entry: { [key: string]: JsonValue } = { ...(source as { [key: string]: JsonValue }) };
+      const values: Record<string, string> = {};
+      for (const field of ['key', 'authKey'] as const) {
+        const value = keys[field];
+        if (value === undefined) continue;
+        const name = this.secretName(['sources', String(index), field], Object.keys(values));
+        entry[field] = { secret: name };
+        values[name] = value;
+      }
+      const next = { ...(this.input as object), sources: [...(Array.isArray(sources) ? sources : []), entry] };
+      return this.commitWithSecrets(next as JsonValue, values);
+    });
+  }
+
+  /**
+   * The name for the secret of the field at `path`: the one it already has in the store, else its path
+   * (`meters.35012345.key`), numbered on where that is taken (sources shift when one is removed).
+   */
+  private secretName(path: readonly string[], taken: readonly string[]): string {
+    const current = storedName(getPath(this.input, path));
+    if (current) return current;
+    const base = path.join('.');
+    const used = (name: string) => taken.includes(name) || this.options.secrets.lookup(name) !== undefined;
+    let name = base;
+    for (let n = 2; used(name); n++) name = `${base}-${n}`;
+    return name;
+  }
+
+  private commitWithSecrets(next: JsonValue, values: Record<string, string>): Promise<ChangeResult> {
+    const lookup: SecretLookup = (n) => values[n] ?? this.options.secrets.lookup(n);
+    return this.commit(next, lookup, async () => {
+      for (const [name, value] of Object.entries(values)) await this.options.secrets.set(name, value);
     });
   }
 
@@ -141,10 +173,9 @@ export class ConfigEditor {
   deleteSecret(path: readonly string[]): Promise<ChangeResult> {
     return this.serially(async () => {
       const next = setAtPath(this.input, path, undefined);
-      const stored = getPath(this.input, path);
-      const inStore = typeof stored === 'object' && stored !== null && 'secret' in stored;
+      const stored = storedName(getPath(this.input, path));
       return this.commit(next, this.options.secrets.lookup, async () => {
-        if (inStore) await this.options.secrets.delete((stored as { secret: string }).secret);
+        if (stored) await this.options.secrets.delete(stored);
       });
     });
   }

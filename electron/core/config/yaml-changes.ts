@@ -29,9 +29,12 @@ function change(doc: Document, node: Node | null, before: JsonValue | undefined,
     }
     return node;
   }
-  if (isSeq(node) && Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+  if (isSeq(node) && Array.isArray(before) && Array.isArray(after)) {
+    // Items compare by position: an added source is appended, and a removed one drops the tail's last item.
+    node.items.splice(after.length);
     after.forEach((value, i) => {
-      if (!same(before[i], value)) node.items[i] = change(doc, node.items[i] as Node | null, before[i], value);
+      if (i >= before.length) node.items.push(doc.createNode(value));
+      else if (!same(before[i], value)) node.items[i] = change(doc, node.items[i] as Node | null, before[i], value);
     });
     return node;
   }

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigEditor } from '../../../electron/core/config/config-editor.ts';
 import type { ResolvedConfig } from '../../../electron/core/config/load-config.ts';
 import { FileSecretStore } from '../../../electron/core/secrets/file-secret-store.ts';
+import { failureKind } from '../../../electron/core/config/test-broker-connection.ts';
+import type { SourceConfig } from '../../../shared/config/schema.ts';
 
 const KEY = '000102030405060708090A0B0C0D0E0F';
 
@@ -118,5 +120,34 @@ describe('ConfigEditor', () => {
     expect((await editor.patch({ profile: { baseTopic: 'meters' } })).ok).toBe(true);
     expect(readFileSync(join(dir, 'data', 'config.yaml'), 'utf8')).toMatch(/baseTopic: meters/);
     expect(editor.view().created).toBe(true);
+  });
+});
+
+describe('Test connection', () => {
+  it('names a host that does not resolve a DNS failure', () => {
+    const error = Object.assign(new Error('getaddrinfo ENOTFOUND broker.lan'), { code: 'ENOTFOUND' });
+    expect(failureKind(error, 'network')).toBe('dns');
+    expect(failureKind(Object.assign(new Error('x'), { code: 'EAI_AGAIN' }), 'network')).toBe('dns');
+  });
+});
+
+describe('addSource', () => {
+  it('adds the probed source with its key in the secret store, and keeps its key out of the file', async () => {
+    const { editor, path, secrets, applied } = setUp();
+    const result = await editor.addSource({ type: 'tcp', host: '192.0.2.7', port: 2001 } as SourceConfig, { key: KEY });
+    expect(result.ok).toBe(true);
+    const text = readFileSync(path, 'utf8');
+    expect(text).toContain('# the P1 port in the hall');
+    expect(text).not.toContain(KEY);
+    expect(text).toContain('secret: sources.1.key');
+    expect(secrets.lookup('sources.1.key')).toBe(KEY);
+    expect(applied.at(-1)?.sources.map((s) => s.type)).toEqual(['serial', 'tcp']);
+    // A later source at a taken name gets its own: removing a source shifts the others' indexes.
+    await editor.patch({ sources: [editor.view().config.sources[1]!] });
+    await editor.addSource({ type: 'tcp', host: '192.0.2.8', port: 2001 } as SourceConfig, {
+      key: KEY.replace('0F', '1F'),
+    });
+    expect(secrets.lookup('sources.1.key')).toBe(KEY);
+    expect(secrets.lookup('sources.1.key-2')).toBe(KEY.replace('0F', '1F'));
   });
 });
