@@ -3,7 +3,7 @@
  * configured for the LAN, in Chromium against the real `serve` and the simulated meter. Screenshots in EN/DE/FR,
  * light and dark, under test/e2e/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,8 @@ import {
 } from './ui-kit.ts';
 
 const PASSWORD = 'e2e correct horse';
+/** A key configured for the meter (the simulated P1 meter does not encrypt): it must never show in a download. */
+const KEY = '0123456789ABCDEF0123456789ABCDEF';
 const VARIANTS = ['en-GB', 'de-CH', 'fr-CH'].flatMap((locale) =>
   (['light', 'dark'] as const).map((colorScheme) => ({ locale, colorScheme })),
 );
@@ -34,7 +36,7 @@ beforeAll(async () => {
   stops.push(() => browser.close());
   const meter = await startSimulatedMeter();
   stops.push(meter.stop);
-  bridge = await startBridge([meter.source]);
+  bridge = await startBridge([{ ...meter.source, key: KEY }]);
   stops.push(bridge.stop);
   // Bound to loopback but configured as if on the LAN: requireLogin is the seam that keeps all traffic local.
   guarded = await startBridge([meter.source], { requireLogin: true, password: PASSWORD });
@@ -81,6 +83,65 @@ describe('integration snippets on the Topics page', () => {
         await page.locator('summary').nth(3).click(); // Node-RED
         await page.locator('#integrations-title').scrollIntoViewIfNeeded();
         await page.screenshot({ path: join(SCREENSHOTS, `${locale.slice(0, 2)}-${colorScheme}-integrations.png`) });
+      } finally {
+        await close();
+      }
+    }
+  }, 120_000);
+});
+
+describe('diagnostics depth', () => {
+  it('shows the last frames with their decode tree and the log; the download has them and no secret', async () => {
+    const { page, errors, close } = await openPage(browser, `${bridge.url}/#/diagnostics`);
+    try {
+      await page.locator('pre.raw').first().waitFor({ timeout: 30_000 });
+      // Frames arrive each second: refresh until the ring holds one.
+      await expect
+        .poll(
+          async () => (
+            await page.getByRole('button', { name: 'Refresh' }).click(),
+            page.locator('details.frame').count()
+          ),
+          {
+            timeout: 30_000,
+          },
+        )
+        .toBeGreaterThan(0);
+      await page.locator('details.frame summary').first().click();
+      const tree = (await page.locator('[data-decode-tree]').first().textContent())!;
+      expect(tree).toContain('dsmr');
+      expect(tree).toMatch(/1-0:1\.8\.1 = [\d.]+ kWh/);
+      expect(await page.locator('[data-log]').textContent()).toMatch(/INFO/);
+      await page.getByLabel('Lowest level shown').selectOption('error');
+      expect(await seriousViolations(page)).toEqual([]);
+
+      const [file] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Download diagnostics' }).click(),
+      ]);
+      const text = readFileSync((await file.path())!, 'utf8');
+      const bundle = JSON.parse(text) as { sources: { frames: unknown[] }[]; logs: unknown[]; versions: unknown };
+      expect(bundle.sources[0]!.frames.length).toBeGreaterThan(0);
+      expect(bundle.logs.length).toBeGreaterThan(0);
+      expect(text).not.toContain(KEY);
+      expect(text.toLowerCase()).not.toContain(KEY.toLowerCase());
+      expect(text).toContain('"key": "***"');
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 90_000);
+
+  it('saves screenshots of the diagnostics depth in light and dark, English, German and French', async () => {
+    for (const { locale, colorScheme } of VARIANTS) {
+      const { page, close } = await openPage(browser, `${bridge.url}/#/diagnostics`, { locale, colorScheme });
+      try {
+        await page.locator('details.frame summary').first().waitFor({ timeout: 30_000 });
+        await page.locator('details.frame summary').first().click();
+        await page.locator('#details-title').scrollIntoViewIfNeeded();
+        await page.screenshot({
+          path: join(SCREENSHOTS, `${locale.slice(0, 2)}-${colorScheme}-diagnostics-depth.png`),
+        });
       } finally {
         await close();
       }

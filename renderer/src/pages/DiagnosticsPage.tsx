@@ -6,6 +6,7 @@ import { useLocale } from '../components/use-locale.ts';
 import { formatNumber } from '../format/format.ts';
 import { rawForDisplay } from '../format/raw-frame.ts';
 import { useBridge } from '../store/use-bridge.ts';
+import { DiagnosticsDetails } from './DiagnosticsDetails.tsx';
 
 export function DiagnosticsPage() {
   const { t } = useTranslation();
@@ -49,6 +50,7 @@ export function DiagnosticsPage() {
       {bridge.sources.map((s) => (
         <SourceDiagnostics key={s.id} source={s} />
       ))}
+      <DiagnosticsDetails />
     </>
   );
 }
