@@ -19,6 +19,8 @@ export const API_METHOD_NAMES = [
   'deleteSecret',
   'testBrokerConnection',
   'addSource',
+  'getHistory',
+  'exportHistoryCsv',
 ] as const;
 
 export type ApiMethod = (typeof API_METHOD_NAMES)[number];

@@ -7,8 +7,9 @@ import { z } from 'zod';
 import type { Reading } from './profile/index.ts';
 import type { AdoptProgress, AdoptResult, DiscoveryView, ProbeOutcome, ScanProgress } from './discovery/types.ts';
 import { API_METHOD_NAMES, type ApiMethod } from './api-method-names.ts';
-import { sourceSchema, type BridgeConfig } from './config/schema.ts';
+import { historyQuerySchema, type HistorySeries } from './history.ts';
 import type { DiagnosticsView } from './diagnostics.ts';
+import { sourceSchema, type BridgeConfig } from './config/schema.ts';
 
 export { API_METHOD_NAMES, type ApiMethod };
 
@@ -154,6 +155,9 @@ export const API_METHODS = {
     key: aesKey.optional(),
     authKey: aesKey.optional(),
   }),
+  // History: the range in buckets (about `points`, the chart's width); the CSV of a range at full resolution.
+  getHistory: historyQuerySchema,
+  exportHistoryCsv: historyQuerySchema,
 } as const satisfies { [M in ApiMethod]: z.ZodType | null };
 
 /** Where a secret's value comes from; the value itself never leaves the core. */
@@ -180,6 +184,8 @@ export type BrokerTestResult =
 
 /** Each method's result. */
 interface ApiResults {
+  getHistory: HistorySeries[];
+  exportHistoryCsv: { filename: string; csv: string };
   getBridge: BridgeView;
   getDiagnostics: DiagnosticsView;
   listSerialPorts: SerialPortView[];
@@ -253,4 +259,6 @@ export type ApiEvent =
   | { event: 'bridge'; data: BridgeView }
   | { event: 'discovery'; data: DiscoveryView }
   | { event: 'discoveryScan'; data: ScanProgress & { running: boolean } }
-  | { event: 'discoveryAdopt'; data: AdoptProgress };
+  | { event: 'discoveryAdopt'; data: AdoptProgress }
+  /** The serial ports, when one was plugged in or out (watched for a while after each listSerialPorts). */
+  | { event: 'serialPorts'; data: SerialPortView[] };

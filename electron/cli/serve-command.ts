@@ -15,9 +15,10 @@ import { lockDir, type DirLock } from '../core/service/dir-lock.ts';
 import { diagnosticsBundle } from '../core/service/diagnostics-bundle.ts';
 import { createLogger, LogRing, type LogLevel } from '../core/service/logger.ts';
 import { createProbeHandler } from '../core/probe/probe-handler.ts';
-import { listSerialPorts } from '../core/transports/port-list.ts';
+import { SerialPortWatch } from '../core/probe/serial-port-watch.ts';
 import { startApiServer } from '../server/api-server.ts';
 import { createDiscoveryBackend } from '../server/discovery-methods.ts';
+import { historyHandlers } from '../server/history-methods.ts';
 import { settingsHandlers } from '../server/settings-methods.ts';
 import { UsageError } from './args.ts';
 import type { CliIo } from './io.ts';
@@ -94,6 +95,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   if (loaded.config.sources.length === 0)
     log.info('no sources configured yet: add some to the config file (docs/configuration.md)');
   const discovery = bridgeDiscovery(service, loaded.config);
+  const ports = new SerialPortWatch();
   const discoveryApi = discovery && createDiscoveryBackend(discovery.service, { watch: discovery.watch });
   const editor = new ConfigEditor({ path: configFile, dataDir, secrets, apply: (next) => service.reconfigure(next) });
   const ui = await startApiServer({
@@ -102,7 +104,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     backend: {
       getBridge: () => service.snapshot(),
       handlers: {
-        listSerialPorts: () => listSerialPorts(),
+        listSerialPorts: () => ports.ports(),
         getDiagnostics: () =>
           diagnosticsBundle({
             version: packageVersion(),
@@ -113,10 +115,14 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
           }),
         probeSerialPort: createProbeHandler({ bridge: () => service.snapshot() }),
         ...discoveryApi?.handlers,
+        ...historyHandlers(() => service.history()),
         ...settingsHandlers(editor, secrets, loaded.config),
       },
       onChange: (listener) => service.on('change', listener),
-      onEvent: discoveryApi?.onEvent,
+      onEvent: (listener) => {
+        const stops = [discoveryApi?.onEvent(listener), ports.onChange((data) => listener({ event: 'serialPorts', data }))];
+        return () => stops.forEach((stop) => stop?.());
+      },
     },
   }).catch((e: NodeJS.ErrnoException) => {
     // The bridge itself is fine without its UI: say why and keep publishing.
