@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildIfStale,
@@ -48,6 +48,19 @@ afterAll(async () => {
   for (const stop of stops.reverse()) await stop();
 });
 
+/** `<lang>-<scheme>-<name>.png` of `url` in each variant, once `prepare` brought the page to what is shown. */
+async function screenshots(url: string, name: string, prepare: (page: Page) => Promise<void>): Promise<void> {
+  for (const { locale, colorScheme } of VARIANTS) {
+    const { page, close } = await openPage(browser, url, { locale, colorScheme });
+    try {
+      await prepare(page);
+      await page.screenshot({ path: join(SCREENSHOTS, `${locale.slice(0, 2)}-${colorScheme}-${name}.png`) });
+    } finally {
+      await close();
+    }
+  }
+}
+
 describe('integration snippets on the Topics page', () => {
   it('shows a snippet per tool from the live meter, and copies the Node-RED flow for that meter', async () => {
     const { page, errors, close } = await openPage(browser, `${bridge.url}/#/topics`);
@@ -76,17 +89,11 @@ describe('integration snippets on the Topics page', () => {
   }, 90_000);
 
   it('saves screenshots of the snippets in light and dark, English, German and French', async () => {
-    for (const { locale, colorScheme } of VARIANTS) {
-      const { page, close } = await openPage(browser, `${bridge.url}/#/topics`, { locale, colorScheme });
-      try {
-        await page.locator('summary').nth(3).waitFor({ timeout: 30_000 });
-        await page.locator('summary').nth(3).click(); // Node-RED
-        await page.locator('#integrations-title').scrollIntoViewIfNeeded();
-        await page.screenshot({ path: join(SCREENSHOTS, `${locale.slice(0, 2)}-${colorScheme}-integrations.png`) });
-      } finally {
-        await close();
-      }
-    }
+    await screenshots(`${bridge.url}/#/topics`, 'integrations', async (page) => {
+      await page.locator('summary').nth(3).waitFor({ timeout: 30_000 });
+      await page.locator('summary').nth(3).click(); // Node-RED
+      await page.locator('#integrations-title').scrollIntoViewIfNeeded();
+    });
   }, 120_000);
 });
 
@@ -133,19 +140,11 @@ describe('diagnostics depth', () => {
   }, 90_000);
 
   it('saves screenshots of the diagnostics depth in light and dark, English, German and French', async () => {
-    for (const { locale, colorScheme } of VARIANTS) {
-      const { page, close } = await openPage(browser, `${bridge.url}/#/diagnostics`, { locale, colorScheme });
-      try {
-        await page.locator('details.frame summary').first().waitFor({ timeout: 30_000 });
-        await page.locator('details.frame summary').first().click();
-        await page.locator('#details-title').scrollIntoViewIfNeeded();
-        await page.screenshot({
-          path: join(SCREENSHOTS, `${locale.slice(0, 2)}-${colorScheme}-diagnostics-depth.png`),
-        });
-      } finally {
-        await close();
-      }
-    }
+    await screenshots(`${bridge.url}/#/diagnostics`, 'diagnostics-depth', async (page) => {
+      await page.locator('details.frame summary').first().waitFor({ timeout: 30_000 });
+      await page.locator('details.frame summary').first().click();
+      await page.locator('#details-title').scrollIntoViewIfNeeded();
+    });
   }, 120_000);
 });
 
@@ -170,14 +169,6 @@ describe('the login page of a UI configured for the LAN', () => {
   }, 90_000);
 
   it('saves screenshots of the login page in light and dark, English, German and French', async () => {
-    for (const { locale, colorScheme } of VARIANTS) {
-      const { page, close } = await openPage(browser, guarded.url, { locale, colorScheme });
-      try {
-        await page.locator('#login-password').waitFor({ timeout: 30_000 });
-        await page.screenshot({ path: join(SCREENSHOTS, `${locale.slice(0, 2)}-${colorScheme}-login.png`) });
-      } finally {
-        await close();
-      }
-    }
+    await screenshots(guarded.url, 'login', (page) => page.locator('#login-password').waitFor({ timeout: 30_000 }));
   }, 120_000);
 });
