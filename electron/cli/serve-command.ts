@@ -120,7 +120,10 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       },
       onChange: (listener) => service.on('change', listener),
       onEvent: (listener) => {
-        const stops = [discoveryApi?.onEvent(listener), ports.onChange((data) => listener({ event: 'serialPorts', data }))];
+        const stops = [
+          discoveryApi?.onEvent(listener),
+          ports.onChange((data) => listener({ event: 'serialPorts', data })),
+        ];
         return () => stops.forEach((stop) => stop?.());
       },
     },
@@ -135,6 +138,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   log.info('stopping: reporting offline, keeping queued messages on disk');
   const boundMs = loaded.config.queue.shutdownFlushMs + STOP_GRACE_MS;
   const stopped = await settlesWithin(Promise.all([ui?.close(), discovery?.service.stop(), service.stop()]), boundMs);
+  ports.stop();
   await lock.release();
   const code = stopped ? 0 : 1;
   if (!stopped) log.error(`stopping took longer than ${boundMs / 1000} s: exiting with the rest unsent`);

@@ -8,7 +8,7 @@ import type { ApiEvent, BridgeView } from '../../shared/api.ts';
 import type { BridgeDiscovery } from '../core/discovery/bridge-discovery.ts';
 import type { BridgeService } from '../core/service/bridge-service.ts';
 import { createProbeHandler } from '../core/probe/probe-handler.ts';
-import { listSerialPorts } from '../core/transports/port-list.ts';
+import { SerialPortWatch } from '../core/probe/serial-port-watch.ts';
 import type { ApiBackend } from '../server/api-server.ts';
 import { createDiscoveryBackend, type DiscoveryBackend } from '../server/discovery-methods.ts';
 import { historyHandlers } from '../server/history-methods.ts';
@@ -23,10 +23,11 @@ export class DesktopBridge extends EventEmitter<{ change: []; discovery: [ApiEve
   /** Start and stop one after another, so that quick pause/resume clicks never run two services. */
   private queue: Promise<void> = Promise.resolve();
 
-  /** Discovery events of whichever service runs now. */
+  /** Discovery events of whichever service runs now, and serial ports plugged in or out. */
   onEvent(listener: (event: ApiEvent) => void): () => void {
     this.on('discovery', listener);
-    return () => void this.off('discovery', listener);
+    const stopPorts = this.ports.onChange((data) => listener({ event: 'serialPorts', data }));
+    return () => void (this.off('discovery', listener), stopPorts());
   }
 
   constructor(
@@ -65,7 +66,7 @@ export class DesktopBridge extends EventEmitter<{ change: []; discovery: [ApiEve
   /** The methods of whichever service runs now: while paused, discovery's are refused as not running. */
   get handlers(): ApiBackend['handlers'] {
     return {
-      listSerialPorts: () => listSerialPorts(),
+      listSerialPorts: () => this.ports.ports(),
       probeSerialPort: this.probe,
       ...this.running?.discovery?.backend.handlers,
       ...historyHandlers(() => this.running?.service.history()),
@@ -73,6 +74,7 @@ export class DesktopBridge extends EventEmitter<{ change: []; discovery: [ApiEve
   }
 
   private readonly probe = createProbeHandler({ bridge: () => this.getBridge() });
+  private readonly ports = new SerialPortWatch();
 
   onChange(listener: () => void): void {
     this.on('change', listener);

@@ -120,9 +120,10 @@ function KeyForm({
       <p>{t('connect.needsKey')}</p>
       <p className="hint">{t('connect.whereKey')}</p>
       {refused && (
-        <p role="alert" className="refused">
-          {t('connect.keyRefused', { message: refused })}
-        </p>
+        <div role="alert" className="refused">
+          <p>{t('connect.keyRefused')}</p>
+          <p className="hint">{refused}</p>
+        </div>
       )}
       <label>
         {t('connect.key')}

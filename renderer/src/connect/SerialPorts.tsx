@@ -9,11 +9,14 @@ import { ScrollTable } from '../components/ScrollTable.tsx';
 import { useBridge, useStore } from '../store/use-bridge.ts';
 import { ConnectFlow } from './ConnectFlow.tsx';
 
-/** Plugging or unplugging an adapter shows within this time. */
-const PORT_REFRESH_MS = 3000;
+/** The core pushes plugged and unplugged ports for 10 minutes after each request: asked again well before. */
+const PORT_RENEW_MS = 60_000;
 
 type Ports = { ports: SerialPortView[] } | { error: string } | undefined;
 
+const sorted = (ports: SerialPortView[]) => [...ports].sort((a, b) => +b.likelyMeterAdapter - +a.likelyMeterAdapter);
+
+/** The list once, then as the core pushes it when an adapter is plugged in or out. */
 function usePorts(): Ports {
   const { transport } = useStore();
   const { connection } = useBridge();
@@ -23,13 +26,15 @@ function usePorts(): Ports {
     let stopped = false;
     const refresh = () =>
       transport.call('listSerialPorts').then(
-        (list) =>
-          !stopped && setPorts({ ports: [...list].sort((a, b) => +b.likelyMeterAdapter - +a.likelyMeterAdapter) }),
+        (list) => !stopped && setPorts({ ports: sorted(list) }),
         (e: Error) => !stopped && setPorts({ error: e.message }),
       );
     void refresh();
-    const timer = setInterval(refresh, PORT_REFRESH_MS);
-    return () => ((stopped = true), clearInterval(timer));
+    const timer = setInterval(refresh, PORT_RENEW_MS);
+    const stopEvents = transport.onEvent((event) => {
+      if (event.event === 'serialPorts' && !stopped) setPorts({ ports: sorted(event.data) });
+    });
+    return () => ((stopped = true), clearInterval(timer), stopEvents());
   }, [transport, connection]);
   return ports;
 }

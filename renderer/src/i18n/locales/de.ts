@@ -242,7 +242,8 @@ export const de: Messages = {
     needsKey: 'Dieser Zähler verschlüsselt seine Daten: Geben Sie seinen Schlüssel ein, um sie zu lesen.',
     whereKey:
       'Den Schlüssel erhalten Sie von Ihrem Netzbetreiber (manche geben zusätzlich einen Authentifizierungsschlüssel): im Kundenportal, oder fragen Sie den Kundendienst nach dem Schlüssel der Kundenschnittstelle Ihres Zählers.',
-    keyRefused: 'Schlüssel abgelehnt: {{message}}',
+    keyRefused:
+      'Schlüssel abgelehnt: Die Nachrichten des Zählers lassen sich damit nicht entschlüsseln. Prüfen Sie den Schlüssel und, falls Ihr Netzbetreiber einen angegeben hat, den Authentifizierungsschlüssel.',
     key: 'Schlüssel (32 Hex-Ziffern)',
     authKey: 'Authentifizierungsschlüssel (optional, 32 Hex-Ziffern)',
     keyFormat: 'Ein Schlüssel hat 32 Hexadezimalziffern (0–9, A–F); Leerzeichen und Doppelpunkte werden ignoriert.',

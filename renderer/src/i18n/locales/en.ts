@@ -237,7 +237,8 @@ export const en = {
     needsKey: 'This meter encrypts its data: enter its key to read it.',
     whereKey:
       "Your grid operator gives you the key (some also give an authentication key): look in their customer portal, or ask their customer service for the key of your meter's customer interface.",
-    keyRefused: 'Key refused: {{message}}',
+    keyRefused:
+      "Key refused: the meter's frames do not decrypt with it. Check the key, and the authentication key if your grid operator gave you one.",
     key: 'Key (32 hex digits)',
     authKey: 'Authentication key (optional, 32 hex digits)',
     keyFormat: 'A key is 32 hexadecimal digits (0–9, A–F); spaces and colons are ignored.',

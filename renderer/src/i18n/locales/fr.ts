@@ -241,7 +241,8 @@ export const fr: Messages = {
     needsKey: 'Ce compteur chiffre ses données : saisissez sa clé pour les lire.',
     whereKey:
       'Votre gestionnaire de réseau vous fournit la clé (certains aussi une clé d’authentification) : dans son portail client, ou demandez à son service clientèle la clé de l’interface client de votre compteur.',
-    keyRefused: 'Clé refusée : {{message}}',
+    keyRefused:
+      'Clé refusée : les trames du compteur ne se déchiffrent pas avec elle. Vérifiez la clé, et la clé d’authentification si votre gestionnaire de réseau vous en a donné une.',
     key: 'Clé (32 chiffres hexadécimaux)',
     authKey: 'Clé d’authentification (facultative, 32 chiffres hexadécimaux)',
     keyFormat: 'Une clé compte 32 chiffres hexadécimaux (0–9, A–F) ; les espaces et les deux-points sont ignorés.',

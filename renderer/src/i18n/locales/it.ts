@@ -241,7 +241,8 @@ export const it: Messages = {
     needsKey: 'Questo contatore cifra i suoi dati: inserisca la sua chiave per leggerli.',
     whereKey:
       'La chiave gliela fornisce il suo gestore di rete (alcuni anche una chiave di autenticazione): nel portale clienti, oppure chieda al servizio clienti la chiave dell’interfaccia cliente del contatore.',
-    keyRefused: 'Chiave rifiutata: {{message}}',
+    keyRefused:
+      'Chiave rifiutata: i messaggi del contatore non si decifrano con essa. Verifichi la chiave e, se il gestore di rete gliel’ha data, la chiave di autenticazione.',
     key: 'Chiave (32 cifre esadecimali)',
     authKey: 'Chiave di autenticazione (facoltativa, 32 cifre esadecimali)',
     keyFormat: 'Una chiave ha 32 cifre esadecimali (0–9, A–F); spazi e due punti sono ignorati.',
