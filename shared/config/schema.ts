@@ -81,6 +81,8 @@ const mqttSource = z.strictObject({
   topic: z.string().min(1).optional(),
   /** gPlug scripts send power in W (older) or kW (newer); `auto` decides per message. */
   powerUnit: z.enum(['auto', 'W', 'kW']).default('auto'),
+  /** RL-DSP bundles: `base` (W, Wh, as smartmeter-datacollector's mqttrldsp sink publishes) or `kilo` (kW, kWh). */
+  scale: z.enum(['base', 'kilo']).default('base'),
   ...sourceLimits,
 });
 

@@ -1,9 +1,10 @@
 /**
  * Swiss VSE "RL-DSP CH2024" bundles from another gateway: `dt/<group>/<meterId>/ds` with
- * `{"meter":{"ts":"2024-05-01T12:00:05Z","1.7.0":0.412,"1.8.0":1234.567,…}}`, electricity registers keyed by OBIS
+ * `{"meter":{"ts":"2024-05-01T12:00:05+00:00","1.7.0":412.0,"1.8.0":1234567.0,…}}`, electricity registers keyed by OBIS
  * `C.D.E`. The published document was not available to check against; the key set and the units below are the ones
- * the bridge's own RL-DSP output uses (shared/profile/rl-dsp.ts): kilo units as on the meter's register display by
- * default, base units with `scale: 'base'`. Keys outside the table are passed on without a unit.
+ * the bridge's own RL-DSP output uses (shared/profile/rl-dsp.ts): base units (W, Wh, var, varh) by default, as the one
+ * public implementation (smartmeter-datacollector's mqttrldsp sink) publishes them; kilo units with `scale: 'kilo'`.
+ * Keys outside the table are passed on without a unit.
  */
 import { decodeError, type ObisValue } from '../protocols/types.ts';
 import { finiteNumber, isRecord, parseJsonPayload, typeName } from './json.ts';
@@ -13,7 +14,7 @@ import type { ConvertResult } from './types.ts';
 export interface RlDspReadOptions {
   /** `<group>` topic levels to read; all (`+`) when absent or empty. */
   groups?: readonly string[];
-  /** `kilo` (default): kW, kWh, kvar, kvarh, kVA, kVAh; `base`: W, Wh, var, varh, VA, VAh. */
+  /** `base` (default): W, Wh, var, varh, VA, VAh; `kilo`: kW, kWh, kvar, kvarh, kVA, kVAh. */
   scale?: 'kilo' | 'base';
 }
 
@@ -76,7 +77,7 @@ export function convertRlDsp(topic: string, payload: Uint8Array, options: RlDspR
     timestamp = typeof meter.ts === 'string' ? parseIsoDateTime(meter.ts, 'UTC') : undefined;
     if (timestamp === undefined) return fail(`"meter.ts" is not an ISO 8601 date-time such as 2024-05-01T12:00:05Z`);
   }
-  const kilo = (options.scale ?? 'kilo') === 'kilo';
+  const kilo = options.scale === 'kilo';
   const values: ObisValue[] = [];
   for (const [key, value] of Object.entries(meter)) {
     if (!OBIS_KEY.test(key)) continue;

@@ -25,6 +25,6 @@ export function gatewayConfig(source: MqttSourceConfig, timeZone: string | undef
     case 'datacollector':
       return { kind: 'datacollector', meters: only, maxMeters: source.maxMeters };
     case 'rl-dsp':
-      return { kind: 'rl-dsp', groups: only };
+      return { kind: 'rl-dsp', groups: only, scale: source.scale };
   }
 }

@@ -23,4 +23,4 @@ export const GPLUG_BUNDLE_W =
 export const datacollectorValue = (value: number, timestamp: number): string => JSON.stringify({ value, timestamp });
 
 export const RL_DSP_BUNDLE =
-  '{"meter":{"ts":"2024-05-01T10:00:05Z","1.7.0":0.412,"2.7.0":0,"1.8.0":12345.678,"2.8.0":321.25,"32.7.0":231.2,"31.7.0":0.52}}';
+  '{"meter":{"ts":"2024-05-01T10:00:05+00:00","1.7.0":412.0,"2.7.0":0,"1.8.0":12345678.0,"2.8.0":321250.0,"32.7.0":231.2,"31.7.0":0.52}}';

@@ -19,16 +19,16 @@ function errorOf(payload: string): string {
 }
 
 describe('RL-DSP converter', () => {
-  it('reads the bundle: keys are OBIS C.D.E in kilo units, ts is UTC, the topic names the meter', () => {
+  it('reads the bundle: keys are OBIS C.D.E in base units (as smartmeter-datacollector sends), ts is UTC, the topic names the meter', () => {
     expect(read(RL_DSP_BUNDLE)).toEqual({
       protocol: 'mqtt',
       meterId: 'E0012345',
       timestamp: Date.UTC(2024, 4, 1, 10, 0, 5) / 1000,
       values: [
-        { obis: '1-0:1.7.0', value: 0.412, unit: 'kW' },
-        { obis: '1-0:2.7.0', value: 0, unit: 'kW' },
-        { obis: '1-0:1.8.0', value: 12345.678, unit: 'kWh' },
-        { obis: '1-0:2.8.0', value: 321.25, unit: 'kWh' },
+        { obis: '1-0:1.7.0', value: 412, unit: 'W' },
+        { obis: '1-0:2.7.0', value: 0, unit: 'W' },
+        { obis: '1-0:1.8.0', value: 12345678, unit: 'Wh' },
+        { obis: '1-0:2.8.0', value: 321250, unit: 'Wh' },
         { obis: '1-0:32.7.0', value: 231.2, unit: 'V' },
         { obis: '1-0:31.7.0', value: 0.52, unit: 'A' },
       ],
@@ -36,12 +36,12 @@ describe('RL-DSP converter', () => {
     });
   });
 
-  it('reads base units when the sender uses them', () => {
-    const message = read('{"meter":{"1.7.0":412,"5.8.0":100,"9.7.0":500,"13.7.0":0.98}}', { scale: 'base' });
+  it('reads kilo units when the sender uses them (scale: kilo)', () => {
+    const message = read('{"meter":{"1.7.0":0.412,"5.8.0":0.1,"9.7.0":0.5,"13.7.0":0.98}}', { scale: 'kilo' });
     expect(message.values).toEqual([
-      { obis: '1-0:1.7.0', value: 412, unit: 'W' },
-      { obis: '1-0:5.8.0', value: 100, unit: 'varh' },
-      { obis: '1-0:9.7.0', value: 500, unit: 'VA' },
+      { obis: '1-0:1.7.0', value: 0.412, unit: 'kW' },
+      { obis: '1-0:5.8.0', value: 0.1, unit: 'kvarh' },
+      { obis: '1-0:9.7.0', value: 0.5, unit: 'kVA' },
       { obis: '1-0:13.7.0', value: 0.98, unit: null },
     ]);
     expect(message.timestamp).toBeUndefined();
