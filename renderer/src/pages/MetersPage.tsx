@@ -6,6 +6,7 @@ import { formatNumber, formatTime, formatValue } from '../format/format.ts';
 import { quantityLabel } from '../format/quantity-label.ts';
 import { useBridge } from '../store/use-bridge.ts';
 import { LiveChart } from './LiveChart.tsx';
+import { TodayEnergy } from './TodayEnergy.tsx';
 
 const PHASES = [1, 2, 3] as const;
 const PHASE_COLUMNS = [
@@ -80,7 +81,12 @@ function Meter({ meter }: { meter: MeterView }) {
         ))}
       </div>
 
-      <LiveChart meterId={meter.meterId} />
+      <TodayEnergy meterId={meter.meterId} />
+
+      <LiveChart
+        meterId={meter.meterId}
+        quantities={meter.readings.map((r) => r.topic.slice(r.topic.lastIndexOf('/') + 1))}
+      />
 
       <div className="columns">
         {phaseRows.length > 0 && (
