@@ -108,7 +108,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
         getDiagnostics: () =>
           diagnosticsBundle({
             version: packageVersion(),
-            config: loaded.config,
+            config: service.currentConfig(),
             bridge: service.snapshot(),
             logs: logs.recent(),
             sources: service.recentFrames(),

@@ -252,6 +252,11 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     return this.historyStore;
   }
 
+  /** The config it runs now, after any live change (its secrets are Secret objects). */
+  currentConfig(): ResolvedConfig {
+    return this.config;
+  }
+
   /** Each source's last raw frames with their decode tree, made now (the diagnostics page asks; nothing per message). */
   recentFrames(): { id: string; label: string; frames: RecentFrame[] }[] {
     return this.sources.map((s) => ({ id: s.id, label: s.label, frames: s.frames?.() ?? [] }));
