@@ -12,6 +12,7 @@ const BENCHES = [
   'cli-start.bench.ts',
   'translator.bench.ts',
   'service.bench.ts',
+  'scale-out.bench.ts',
   'ui-live.bench.ts',
   'history.bench.ts',
 ];

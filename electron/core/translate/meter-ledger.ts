@@ -1,12 +1,13 @@
 /**
- * What a translate instance knows of every meter, learned from the broker and never only from its own work: each
- * instance subscribes (not shared) to the retained `<base>/+/state` and `<base>/+/status` topics, so every instance
- * sees what any instance published, and a fresh instance starts from the retained topics. Per meter (by topic id):
+ * What a translate instance knows of every meter, learned from the broker and its own work: at start each instance
+ * reads the retained `<base>/+/state` topics (what any instance published last), and `<base>/+/status` all along;
+ * then its own publications. Per meter (by topic id):
  * - the newest published timestamp: a reading older than it stays off the live topics (shared subscriptions order
  *   nothing across instances);
  * - the tariff registers it has sent, read from the state bundle's keys: a total summed from tariffs is left out when
  *   one of them is missing, whichever instance saw the earlier bundle;
- * - online/offline from its retained status, and when any instance last published for it (for `offline`).
+ * - online/offline from its retained status, and when this instance last published for it (for `offline`: each
+ *   instance sees a meter every `instances` readings, so `--offline-after` must exceed that many intervals).
  * A meter's info is re-published by each instance when it differs from what that instance last sent (idempotent).
  */
 import { z } from 'zod';
@@ -26,7 +27,11 @@ export interface MeterEntry {
 const statePayload = z.object({ timestamp: z.number().finite(), readings: z.record(z.string(), z.unknown()) });
 
 export class MeterLedger {
-  readonly filters: readonly string[];
+  /** Read once at start (retained): reading every instance's state bundles live would cost each instance the whole
+   * fleet's traffic, which is what scaling out is to avoid. */
+  readonly stateFilter: string;
+  /** Read all along: small, and only on changes. */
+  readonly statusFilter: string;
   private readonly meters = new Map<string, MeterEntry>();
   private readonly prefix: string;
 
@@ -36,7 +41,8 @@ export class MeterLedger {
     private readonly maxMeters = 100_000,
   ) {
     this.prefix = `${baseTopic}/`;
-    this.filters = [`${baseTopic}/+/state`, `${baseTopic}/+/status`];
+    this.stateFilter = `${baseTopic}/+/state`;
+    this.statusFilter = `${baseTopic}/+/status`;
   }
 
   get size(): number {

@@ -146,10 +146,10 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
   }
 
   /**
-   * The ledger's topics on a clean connection of their own, kept open: what other instances publish arrives here at
-   * once, never queued behind this instance's backlog of gateway messages (which would let an instance catching up
-   * publish readings older than those others just published). Resolves once the retained topics are read, i.e. a
-   * marker published after subscribing has come back (a broker sends a subscription's retained messages first).
+   * The ledger's topics on a clean connection of their own: the retained state bundles once, then meters' status
+   * changes, never queued behind this instance's backlog of gateway messages. Resolves once the retained topics are
+   * read, i.e. a marker published after subscribing has come back (a broker sends a subscription's retained messages
+   * first).
    */
   private async openLedgerFeed(): Promise<void> {
     const { options } = this;
@@ -171,11 +171,19 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
       if (topic === marker) synced();
       else this.ledger.learn(topic, payload, Date.now());
     });
-    feed.on('connect', () =>
-      feed.subscribe([...this.ledger.filters, marker], { qos: 1 }, (error) => {
-        if (!error) feed.publish(marker, String(Date.now()), { qos: 1 });
-      }),
-    );
+    const { stateFilter, statusFilter } = this.ledger;
+    let learned = false;
+    feed.on('connect', () => {
+      if (learned) feed.subscribe(statusFilter, { qos: 1 });
+      else
+        feed.subscribe([stateFilter, statusFilter, marker], { qos: 1 }, (error) => {
+          if (!error) feed.publish(marker, String(Date.now()), { qos: 1 });
+        });
+    });
+    void done.then(() => {
+      learned = true;
+      feed.unsubscribe([stateFilter, marker]);
+    });
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`${marker} did not come back within 10 s`)), 10_000);
@@ -210,7 +218,7 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
     );
   }
 
-  /** Reports this instance offline and disconnects; its session (and its share of messages) stays with the broker. */
+  /** Publishes what is still being joined, reports this instance offline, and ends its session. */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
@@ -227,7 +235,10 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
       this.publishStats(client);
       await client.publishAsync(`${this.instanceRoot}/status`, 'offline', { qos: 1, retain: true }).catch(() => {});
     }
-    await Promise.all([client.endAsync().catch(() => {}), this.feed?.endAsync().catch(() => {})]);
+    // A stop asked for (scale-down, upgrade) ends the session too: everything taken was handled, and the broker must
+    // stop assigning this instance a share of new messages. Only an instance that dies keeps its session.
+    const endSession = { properties: { sessionExpiryInterval: 0 } };
+    await Promise.all([client.endAsync(false, endSession).catch(() => {}), this.feed?.endAsync().catch(() => {})]);
     this.setSubscribed(false);
   }
 
