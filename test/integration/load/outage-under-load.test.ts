@@ -61,7 +61,11 @@ describe('load: a broker outage under 100-meter load', () => {
     const arrived = () => stateTopics.reduce((n, t) => n + new Set(consumer.timestamps(t)).size, 0);
     await settle(() => arrived() >= readings, consumer.received, 60_000, (OUTAGE_S * 10 + 300) * 1000);
     const result = fleetVerdict(consumer, fleet.sent, 'smartmeter', TOPICS_PER_READING);
-    expect(result.lost).toBe(0);
+    const warnings = bridge
+      .stderr()
+      .split('\n')
+      .filter((line) => / (WARN|ERROR) /.test(line));
+    expect(result.lost, warnings.slice(0, 5).join('\n')).toBe(0);
     expect(result.maxCopies).toBeLessThanOrEqual(2);
     expect(result.ordered).toBe(true);
   }, 3_600_000);
