@@ -206,15 +206,21 @@ interface ApiResults {
 }
 
 type ParamsOf<S> = S extends z.ZodType ? z.infer<S> : undefined;
+/** What a caller sends may leave out what the schema fills in with defaults. */
+type InputOf<S> = S extends z.ZodType ? z.input<S> : undefined;
 
-/** Method name → its params (`undefined`: none) and its result. */
+/** Method name → its params as the handler gets them (`undefined`: none), as a caller may send them, its result. */
 export type ApiMethods = {
-  [M in ApiMethod]: { params: ParamsOf<(typeof API_METHODS)[M]>; result: ApiResults[M] };
+  [M in ApiMethod]: {
+    params: ParamsOf<(typeof API_METHODS)[M]>;
+    input: InputOf<(typeof API_METHODS)[M]>;
+    result: ApiResults[M];
+  };
 };
 export type ApiParams<M extends ApiMethod> = ApiMethods[M]['params'];
 export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result'];
 /** The arguments of a call: the params, or nothing for a method that takes none. */
-export type ApiArgs<M extends ApiMethod> = ApiParams<M> extends undefined ? [] : [params: ApiParams<M>];
+export type ApiArgs<M extends ApiMethod> = ApiParams<M> extends undefined ? [] : [params: ApiMethods[M]['input']];
 
 export type ApiRequest = {
   [M in ApiMethod]: { id: number; method: M } & (ApiParams<M> extends undefined ? unknown : { params: ApiParams<M> });

@@ -2,7 +2,8 @@
  * Connect, end to end as a first-time user meets it: `serve` with nothing configured (the first-run page), the real
  * simulator playing an encrypted Landis+Gyr E450 into a socat pty, Chromium. The probe finds the meter and says it
  * encrypts, asks for the key, refuses a wrong one with the core's reason, accepts the right one and shows the meter's
- * first values; in English, German and French, light and dark, with a screenshot of each step.
+ * first values; in English, German and French, light and dark, with a screenshot of each step. Then, once, Add
+ * makes it a source of the running bridge and its live values show on the meters page.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, realpathSync } from 'node:fs';
@@ -98,7 +99,6 @@ describe('Connect on the first-run page', () => {
         await power.waitFor({ timeout: 30_000 });
         expect(await power.textContent()).toMatch(/^[\d.,’' \u00a0\u202f]+\u00a0(W|kW)$/);
         expect(await facts.textContent()).toContain('35012345');
-        expect(await flow.locator('pre').textContent()).toContain(`port: ${port}`);
         await shot(page, name('4-values'));
         expect(await seriousViolations(page)).toEqual([]);
         expect(errors).toEqual([]);
@@ -107,4 +107,26 @@ describe('Connect on the first-run page', () => {
       }
     }, 120_000);
   }
+
+  it('adds the meter to the running bridge, whose meters page then shows its live values', async () => {
+    const { page, errors, close } = await openPage(browser, bridge.url);
+    try {
+      const other = page.locator('form.other-port');
+      await other.locator('input').fill(port);
+      await other.locator('button[type="submit"]').click();
+      const keyForm = page.locator('section.connect form.key-form');
+      await keyForm.waitFor({ timeout: 30_000 });
+      await keyForm.locator('input[name="key"]').fill(KEY);
+      await keyForm.locator('button[type="submit"]').click();
+      const add = page.locator('section.connect button', { hasText: 'Add to the bridge' });
+      await add.click({ timeout: 30_000 });
+      await page.locator('section.connect .added').waitFor({ timeout: 30_000 });
+      // With a source configured the first-run page gives way to the meters page by itself.
+      await page.locator('[data-quantity="power_in"]').first().waitFor({ timeout: 60_000 });
+      await shot(page, 'en-light-connect-6-meters');
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 120_000);
 });

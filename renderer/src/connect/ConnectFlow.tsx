@@ -1,7 +1,7 @@
 /**
  * Connect, for one serial port: the probe runs (up to ~15 s), then what it found; an encrypted meter asks for its
  * key, which the core checks against a live frame before anything is kept (a wrong one is refused with the core's
- * reason); then the meter's first values and the config entry to add.
+ * reason); then the meter's first values, and adding it to the bridge (addSource: the keys go to the secret store).
  */
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,13 +11,17 @@ import { formatValue } from '../format/format.ts';
 import { quantityLabel } from '../format/quantity-label.ts';
 import { useStore } from '../store/use-bridge.ts';
 import { normaliseKey } from './meter-key.ts';
-import { sourceSnippet } from './source-snippet.ts';
 
 type Step =
   | { step: 'probing'; withKey: boolean }
   | { step: 'failed'; message: string }
   | { step: 'key'; found: SerialProbeView; refused?: string }
-  | { step: 'done'; found: SerialProbeView };
+  | { step: 'done'; found: SerialProbeView; keys: Keys };
+
+interface Keys {
+  key?: string;
+  authKey?: string;
+}
 
 export function ConnectFlow({ path, onClose }: { path: string; onClose: () => void }) {
   const { t } = useTranslation();
@@ -27,10 +31,10 @@ export function ConnectFlow({ path, onClose }: { path: string; onClose: () => vo
 
   const probe = useCallback(
     // A refused key is told by the core's words (`authentication failed: …`): IPC passes an error's message only.
-    (keys: { key?: string; authKey?: string }, found?: SerialProbeView) => {
+    (keys: Keys, found?: SerialProbeView) => {
       setState({ step: 'probing', withKey: keys.key !== undefined });
       transport.call('probeSerialPort', { path, ...keys }).then(
-        (result) => setState(result.decrypted ? { step: 'done', found: result } : { step: 'key', found: result }),
+        (result) => setState(result.decrypted ? { step: 'done', found: result, keys } : { step: 'key', found: result }),
         (e: Error) =>
           setState(
             found && /^authentication failed/.test(e.message)
@@ -62,6 +66,7 @@ export function ConnectFlow({ path, onClose }: { path: string; onClose: () => vo
       {(state.step === 'key' || state.step === 'done') && <Facts found={state.found} />}
       {state.step === 'key' && <KeyForm refused={state.refused} onSubmit={(keys) => probe(keys, state.found)} />}
       {state.step === 'done' && <FirstValues found={state.found} />}
+      {state.step === 'done' && <AddSource path={path} keys={state.keys} />}
       <p>
         <button type="button" className="small" onClick={onClose}>
           {t('connect.close')}
@@ -156,8 +161,6 @@ function KeyForm({
 function FirstValues({ found }: { found: SerialProbeView }) {
   const { t } = useTranslation();
   const locale = useLocale();
-  const [copied, setCopied] = useState(false);
-  const snippet = sourceSnippet(found, t('connect.keyComment'));
   return (
     <>
       <h3>{t('connect.firstValues')}</h3>
@@ -169,14 +172,37 @@ function FirstValues({ found }: { found: SerialProbeView }) {
           </div>
         ))}
       </dl>
+    </>
+  );
+}
+
+type Adding = { state: 'idle' | 'adding' | 'added' } | { state: 'refused'; message: string };
+
+/** Connect's last step: the port becomes a source (auto-detected settings), its keys go to the secret store. */
+function AddSource({ path, keys }: { path: string; keys: Keys }) {
+  const { t } = useTranslation();
+  const { transport } = useStore();
+  const [adding, setAdding] = useState<Adding>({ state: 'idle' });
+  const add = () => {
+    setAdding({ state: 'adding' });
+    transport.call('addSource', { source: { type: 'serial', port: path }, ...keys }).then(
+      (result) => setAdding(result.ok ? { state: 'added' } : { state: 'refused', message: result.problems.join('; ') }),
+      (e: Error) => setAdding({ state: 'refused', message: e.message }),
+    );
+  };
+  return (
+    <>
       <h3>{t('connect.addTitle')}</h3>
-      <p className="hint">{t('connect.addHint')}</p>
-      <pre tabIndex={0} aria-label="bridge.yaml">
-        {snippet}
-      </pre>
-      <button type="button" onClick={() => void navigator.clipboard.writeText(snippet).then(() => setCopied(true))}>
-        {copied ? t('connect.copied') : t('connect.copy')}
-      </button>
+      {adding.state === 'added' ? (
+        <p role="status" className="added">
+          {t('connect.added')} <a href="#/meters">{t('connect.metersLink')}</a>
+        </p>
+      ) : (
+        <button type="button" onClick={add} disabled={adding.state === 'adding'}>
+          {t(adding.state === 'adding' ? 'connect.adding' : 'connect.add')}
+        </button>
+      )}
+      {adding.state === 'refused' && <p role="alert">{t('connect.addRefused', { message: adding.message })}</p>}
     </>
   );
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseKey } from '../../../renderer/src/connect/meter-key.ts';
-import { sourceSnippet } from '../../../renderer/src/connect/source-snippet.ts';
 
 describe('a meter key as users paste it', () => {
   it('takes groups, colons and lower case, as grid operators print keys', () => {
@@ -13,24 +12,5 @@ describe('a meter key as users paste it', () => {
     for (const text of ['', 'secret', '5AD84121D9D20B364B7A11F3C1B5827', '5AD84121D9D20B364B7A11F3C1B5827FG']) {
       expect(normaliseKey(text), text).toBeNull();
     }
-  });
-});
-
-describe('the config entry for a probed meter', () => {
-  it('names the port and protocol, and keeps the key out of the file', () => {
-    const snippet = sourceSnippet(
-      {
-        path: '/dev/ttyUSB0',
-        protocol: 'dlms',
-        lineSettings: '2400 8E1',
-        encrypted: true,
-        decrypted: true,
-        readings: [],
-      },
-      'from the environment',
-    );
-    expect(snippet).toContain('port: /dev/ttyUSB0');
-    expect(snippet).toContain('key: { env: SMARTMETER_KEY }');
-    expect(snippet).not.toMatch(/[0-9A-F]{32}/);
   });
 });
