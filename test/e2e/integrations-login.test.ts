@@ -72,6 +72,11 @@ describe('integration snippets on the Topics page', () => {
       for (const name of ['Home Assistant', 'openHAB things', 'openHAB items', 'Node-RED', 'Telegraf and InfluxDB']) {
         await page.locator('summary', { hasText: name }).waitFor();
       }
+      // Discovery is on by default: the snippet names the meter's discovery topic under the configured prefix.
+      await page.locator('summary', { hasText: 'Home Assistant' }).click();
+      expect(await page.locator('pre[data-snippet="home-assistant"]').textContent()).toContain(
+        `homeassistant/device/smartmeter_`,
+      );
       await page.locator('summary', { hasText: 'Node-RED' }).click();
       await page.getByRole('button', { name: 'Copy smartmeter-flow.json' }).click();
       await page.getByRole('status').filter({ hasText: 'Copied' }).waitFor();

@@ -1,24 +1,38 @@
 /** Ready snippets for Home Assistant, openHAB, Node-RED, Telegraf and Grafana, made from the live meters. */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BridgeView } from '../../../shared/api.ts';
 import { integrationSnippets } from '../../../shared/integrations/index.ts';
 import { DEFAULT_DISCOVERY_PREFIX } from '../../../shared/profile/home-assistant.ts';
+import { useStore } from '../store/use-bridge.ts';
+
+/** The discovery prefix when Home Assistant discovery is on; the default until the config arrived (or if it cannot). */
+function useDiscoveryPrefix(): string | undefined {
+  const store = useStore();
+  const [prefix, setPrefix] = useState<string | undefined>(DEFAULT_DISCOVERY_PREFIX);
+  useEffect(() => {
+    store.transport.call('getConfig').then(
+      ({ config }) => setPrefix(config.profile.homeAssistant.enabled ? config.profile.homeAssistant.prefix : undefined),
+      () => undefined,
+    );
+  }, [store]);
+  return prefix;
+}
 
 export function IntegrationSnippets({ bridge }: { bridge: BridgeView }) {
   const { t } = useTranslation();
   const [copied, setCopied] = useState<string>();
+  const haPrefix = useDiscoveryPrefix();
   const snippets = useMemo(
     () =>
       integrationSnippets({
         baseTopic: bridge.baseTopic,
         brokerUrl: bridge.embeddedBroker?.url ?? bridge.broker.url,
-        // The bridge view does not carry the discovery prefix yet: the default one is what nearly every setup uses.
-        haPrefix: DEFAULT_DISCOVERY_PREFIX,
+        haPrefix,
         meters: bridge.meters,
       }),
     // Only the meters' topics and quantities change a snippet, not every new value.
-    [bridge.baseTopic, bridge.broker.url, bridge.embeddedBroker?.url, snippetKey(bridge)],
+    [bridge.baseTopic, bridge.broker.url, bridge.embeddedBroker?.url, haPrefix, snippetKey(bridge)],
   );
   const copy = (id: string, text: string) => void navigator.clipboard.writeText(text).then(() => setCopied(id));
   return (
