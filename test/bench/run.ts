@@ -1,7 +1,7 @@
 /**
- * `npm run bench [-- --quick]`: the decoders, the CLI's start, the translator, the service, the UI's live view and
- * the history, one after the other in one run, each in a process of its own so that one's garbage and timers never weigh on the
- * next. `--quick` shortens every part.
+ * `npm run bench [-- --quick]`: the decoders, the CLI's start, the translator, the service, the UI's live view, the
+ * history's queries and its 24 h chart in Chromium, one after the other in one run, each in a process of its own so
+ * that one's garbage and timers never weigh on the next. `--quick` shortens every part.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ const BENCHES = [
   'scale-out.bench.ts',
   'ui-live.bench.ts',
   'history.bench.ts',
+  'history-chart.bench.ts',
 ];
 const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
 

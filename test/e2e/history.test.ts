@@ -6,15 +6,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HistoryStore } from '../../electron/core/history/history-store.ts';
 import { freePort } from '../helpers/mosquitto.ts';
 import { startServe, type ServeProcess } from '../helpers/serve-process.ts';
 import { untilDefined } from '../helpers/wait.ts';
+import { chartOf, seedDay } from './history-kit.ts';
 import { buildIfStale, launchChromium, openPage, seriousViolations, startSimulatedMeter } from './ui-kit.ts';
 
-const DAY = 86_400;
 let browser: Browser;
 let meter: Awaited<ReturnType<typeof startSimulatedMeter>>;
 let dir: string;
@@ -24,47 +23,6 @@ let serve: ServeProcess;
 async function startUi(): Promise<string> {
   serve = startServe(dir, config);
   return untilDefined(() => /UI and api on (http:\/\/\S+)/.exec(serve.stderr())?.[1], 'serve to listen', 60_000);
-}
-
-/** A day of 1 s readings before now for the meter, written as the bridge writes them: through the store's API. */
-function seedDay(meterId: string): void {
-  const store = new HistoryStore({
-    file: join(dir, 'data', 'history.sqlite'),
-    rawSeconds: 7 * DAY,
-    minuteSeconds: 365 * DAY,
-    hourSeconds: 3650 * DAY,
-    maxBytes: 1 << 30,
-    flushMs: 3_600_000,
-  });
-  const end = Math.floor(Date.now() / 1000) - 60;
-  for (let t = end - DAY; t < end; t++) {
-    const watts = 500 + 400 * Math.sin((t / DAY) * 2 * Math.PI);
-    store.add(meterId, t, [
-      { quantity: 'power_in', topic: 'power/power_in', unit: 'W', value: Math.max(watts, 0) },
-      {
-        quantity: 'power_out',
-        topic: 'power/power_out',
-        unit: 'W',
-        value: Math.max(-watts, 0) + (t % 600 === 0 ? 3000 : 0),
-      },
-    ]);
-    if (t % 600 === 0) store.flush();
-  }
-  store.close();
-}
-
-/** The 24 h range chosen; resolves with the number of points of the import line once drawn. */
-async function dayChart(page: Page): Promise<number> {
-  await page.getByRole('button', { name: '24 h' }).click();
-  const curve = page.locator('.recharts-line-curve').first();
-  await curve.waitFor({ state: 'attached', timeout: 30_000 });
-  // A string: the function runs in the page, where this test's Node typings have no document.
-  await page.waitForFunction(
-    "(document.querySelector('.recharts-line-curve')?.getAttribute('d')?.split(/[LC]/).length ?? 0) > 500",
-    undefined,
-    { timeout: 30_000 },
-  );
-  return ((await curve.getAttribute('d')) ?? '').split(/[LC]/).length;
 }
 
 beforeAll(async () => {
@@ -88,8 +46,8 @@ describe('history in the browser', () => {
     let { page, errors, close } = await openPage(browser, url);
     const meterId = (await page.locator('.meter-id').first().textContent({ timeout: 30_000 })) ?? '';
     expect(meterId).not.toBe('');
-    seedDay(meterId);
-    const points = await dayChart(page);
+    seedDay(join(dir, 'data'), meterId);
+    const points = await chartOf(page, '24 h', 500);
     // Bucketed to the chart's width by the core: far fewer than the 86,400 readings, more than an hour's worth.
     expect(points).toBeGreaterThan(500);
     expect(points).toBeLessThan(5000);
@@ -103,7 +61,7 @@ describe('history in the browser', () => {
     const again = await startUi();
     ({ page, errors, close } = await openPage(browser, again));
     await page.locator('.meter-id').first().waitFor({ timeout: 30_000 });
-    expect(await dayChart(page)).toBeGreaterThan(500);
+    expect(await chartOf(page, '24 h', 500)).toBeGreaterThan(500);
     expect(errors).toEqual([]);
     await close();
   });
