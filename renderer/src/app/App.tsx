@@ -6,6 +6,8 @@ import { DiagnosticsPage } from '../pages/DiagnosticsPage.tsx';
 import { FirstRunPage } from '../pages/FirstRunPage.tsx';
 import { MetersPage } from '../pages/MetersPage.tsx';
 import { TopicsPage } from '../pages/TopicsPage.tsx';
+import { BrokerPage } from '../settings/BrokerPage.tsx';
+import { MeterSettingsPage } from '../settings/MeterSettings.tsx';
 import { useBridge } from '../store/use-bridge.ts';
 import { applyTheme, storedTheme, THEMES, type Theme } from './theme.ts';
 import { PAGES, useRoute, type Page } from './use-route.ts';
@@ -15,6 +17,8 @@ const PAGE_COMPONENTS: Record<Page, FC> = {
   devices: DevicesPage,
   diagnostics: DiagnosticsPage,
   topics: TopicsPage,
+  broker: BrokerPage,
+  meterSettings: MeterSettingsPage,
 };
 
 export function App() {

@@ -1,7 +1,7 @@
 /** The page shown, kept in the URL's hash (#/meters), so that reload, back and bookmarks work without a server route. */
 import { useEffect, useState } from 'react';
 
-export const PAGES = ['meters', 'devices', 'diagnostics', 'topics'] as const;
+export const PAGES = ['meters', 'meterSettings', 'devices', 'broker', 'topics', 'diagnostics'] as const;
 export type Page = (typeof PAGES)[number];
 
 function fromHash(): Page | undefined {

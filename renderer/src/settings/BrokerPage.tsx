@@ -1,0 +1,197 @@
+/** Broker & outputs: where the profile is published (embedded broker or the user's own), and what is published. */
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { BrokerTestResult, SettingsView } from '../../../shared/api.ts';
+import { SaveStatus } from './SaveStatus.tsx';
+import './settings.css';
+import { useSettings, type SaveOutcome } from './use-settings.ts';
+
+interface Form {
+  external: boolean;
+  url: string;
+  username: string;
+  /** Empty: keep the stored password. */
+  password: string;
+  clientId: string;
+  protocolVersion: 4 | 5;
+  ca: string;
+  cert: string;
+  key: string;
+  baseTopic: string;
+  homeAssistant: boolean;
+  rlDsp: boolean;
+  rlDspGroup: string;
+}
+
+function formOf({ config }: SettingsView): Form {
+  const { broker, profile } = config;
+  return {
+    external: broker.url !== undefined,
+    url: broker.url ?? '',
+    username: broker.username ?? '',
+    password: '',
+    clientId: broker.clientId ?? '',
+    protocolVersion: broker.protocolVersion,
+    ca: broker.ca ?? '',
+    cert: broker.cert ?? '',
+    key: broker.key ?? '',
+    baseTopic: profile.baseTopic,
+    homeAssistant: profile.homeAssistant.enabled,
+    rlDsp: profile.rlDsp.enabled,
+    rlDspGroup: profile.rlDsp.group,
+  };
+}
+
+/** An empty field removes the setting (its default applies). */
+const orNull = (text: string) => (text.trim() === '' ? null : text.trim());
+
+export function BrokerPage() {
+  const { t } = useTranslation();
+  const { settings, loadError, save, transport } = useSettings();
+  const [form, setForm] = useState<Form>();
+  const [outcome, setOutcome] = useState<SaveOutcome>();
+  const [test, setTest] = useState<BrokerTestResult | 'running'>();
+  useEffect(() => {
+    if (settings && !form) setForm(formOf(settings));
+  }, [settings, form]);
+  if (loadError) return <p role="alert">{loadError}</p>;
+  if (!settings || !form) return null;
+  const passwordSet = settings.secrets['broker.password'] !== undefined;
+  const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm({ ...form, [key]: value });
+  const text = (key: 'url' | 'username' | 'password' | 'clientId' | 'ca' | 'cert' | 'key', type = 'text') => (
+    <label>
+      {t(`settings.${key}`)}
+      <input type={type} value={form[key]} onChange={(e) => set(key, e.target.value)} autoComplete="off" />
+    </label>
+  );
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setOutcome(undefined);
+    const broker = form.external
+      ? {
+          url: orNull(form.url),
+          username: orNull(form.username),
+          clientId: orNull(form.clientId),
+          protocolVersion: form.protocolVersion,
+          ca: orNull(form.ca),
+          cert: orNull(form.cert),
+          key: orNull(form.key),
+        }
+      : { url: null, protocolVersion: 4 };
+    const patch = {
+      broker,
+      profile: {
+        baseTopic: form.baseTopic,
+        homeAssistant: { enabled: form.homeAssistant },
+        rlDsp: { enabled: form.rlDsp, group: form.rlDspGroup },
+      },
+    };
+    const changes = [
+      ...(form.external && form.password
+        ? [() => transport.call('setSecret', { path: ['broker', 'password'], value: form.password })]
+        : []),
+      () => transport.call('patchConfig', { patch }),
+    ];
+    const result = await save(changes);
+    setOutcome(result);
+    if (result.ok) setForm({ ...form, password: '' });
+  };
+
+  const runTest = () => {
+    setTest('running');
+    const optional = (value: string) => (value.trim() === '' ? undefined : value.trim());
+    transport
+      .call('testBrokerConnection', {
+        url: form.url.trim(),
+        username: optional(form.username),
+        password: optional(form.password),
+        clientId: optional(form.clientId),
+        protocolVersion: form.protocolVersion,
+        ca: optional(form.ca),
+        cert: optional(form.cert),
+        key: optional(form.key),
+      })
+      .then(setTest, (e: Error) => setTest({ ok: false, kind: 'other', message: e.message }));
+  };
+
+  return (
+    <>
+      <h1>{t('settings.brokerTitle')}</h1>
+      <form className="settings settings-page" onSubmit={(e) => void submit(e)}>
+        <fieldset className="card">
+          <legend>{t('settings.brokerLegend')}</legend>
+          <label>
+            <input type="radio" name="mode" checked={!form.external} onChange={() => set('external', false)} />
+            {t('settings.embedded')}
+          </label>
+          <label>
+            <input type="radio" name="mode" checked={form.external} onChange={() => set('external', true)} />
+            {t('settings.external')}
+          </label>
+          {form.external && (
+            <>
+              {text('url')}
+              {text('username')}
+              {text('password', 'password')}
+              <p className="hint">{passwordSet ? t('settings.passwordSet') : t('settings.passwordNotSet')}</p>
+              {text('clientId')}
+              <label>
+                {t('settings.protocolVersion')}
+                <select
+                  value={form.protocolVersion}
+                  onChange={(e) => set('protocolVersion', Number(e.target.value) === 5 ? 5 : 4)}
+                >
+                  <option value={4}>MQTT 3.1.1</option>
+                  <option value={5}>MQTT 5</option>
+                </select>
+              </label>
+              {text('ca')}
+              {text('cert')}
+              {text('key')}
+              <p className="hint">{t('settings.tlsHint')}</p>
+              <button type="button" onClick={runTest} disabled={test === 'running' || form.url.trim() === ''}>
+                {t('settings.test')}
+              </button>
+              <p role="status" className={test && test !== 'running' ? (test.ok ? 'ok' : 'error') : undefined}>
+                {test === 'running'
+                  ? t('settings.testRunning')
+                  : test?.ok
+                    ? t('settings.testOk', { version: test.protocolVersion === 5 ? 'MQTT 5' : 'MQTT 3.1.1' })
+                    : test && `${t(`settings.test_${test.kind}`)} ${test.message}`}
+              </p>
+            </>
+          )}
+        </fieldset>
+        <fieldset className="card">
+          <legend>{t('settings.outputsLegend')}</legend>
+          <label>
+            {t('settings.baseTopic')}
+            <input value={form.baseTopic} onChange={(e) => set('baseTopic', e.target.value)} />
+          </label>
+          <label>
+            <input
+              type="checkbox"
+              checked={form.homeAssistant}
+              onChange={(e) => set('homeAssistant', e.target.checked)}
+            />
+            {t('settings.homeAssistant')}
+          </label>
+          <label>
+            <input type="checkbox" checked={form.rlDsp} onChange={(e) => set('rlDsp', e.target.checked)} />
+            {t('settings.rlDsp')}
+          </label>
+          {form.rlDsp && (
+            <label>
+              {t('settings.rlDspGroup')}
+              <input value={form.rlDspGroup} onChange={(e) => set('rlDspGroup', e.target.value)} />
+            </label>
+          )}
+        </fieldset>
+        <p className="hint">{t('settings.fileHint', { path: settings.path })}</p>
+        <button type="submit">{t('settings.save')}</button>
+        <SaveStatus outcome={outcome} />
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,151 @@
+/**
+ * Settings that apply live, in Chromium against the real `serve`, the simulated meter and a real Mosquitto: the
+ * Broker page's Test connection names a wrong password, saving the right one moves publishing from the embedded
+ * broker to Mosquitto without a restart; an alias set on the meter settings page moves the meter's topics while its
+ * Home Assistant unique_ids stay its own ID. Screenshots in EN/DE/FR, light and dark, under test/e2e/screenshots/.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
+import {
+  buildIfStale,
+  launchChromium,
+  openPage,
+  SCREENSHOTS,
+  seriousViolations,
+  startBridge,
+  startSimulatedMeter,
+  type Bridge,
+} from './ui-kit.ts';
+
+const PASSWORD = 'e2e-broker-pa55';
+const VARIANTS = ['en-GB', 'de-CH', 'fr-CH'].flatMap((locale) =>
+  (['light', 'dark'] as const).map((colorScheme) => ({ locale, colorScheme })),
+);
+
+let browser: Browser;
+let bridge: Bridge;
+let mosquitto: Mosquitto;
+let seen: { topic: string; payload: string; retain: boolean }[];
+const stops: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  buildIfStale();
+  browser = await launchChromium();
+  stops.push(() => browser.close());
+  const meter = await startSimulatedMeter();
+  stops.push(meter.stop);
+  bridge = await startBridge([meter.source]);
+  stops.push(bridge.stop);
+  const dir = mkdtempSync(join(tmpdir(), 'smb-e2e-mosq-'));
+  stops.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const passwords = join(dir, 'passwords');
+  execFileSync('mosquitto_passwd', ['-b', '-c', passwords, 'bridge', PASSWORD], { stdio: 'ignore' });
+  chmodSync(dir, 0o755);
+  chmodSync(passwords, 0o644);
+  mosquitto = await startMosquitto(['allow_anonymous false', `password_file ${passwords}`]);
+  stops.push(() => mosquitto.dispose());
+  const consumer = await mqtt.connectAsync(mosquitto.url, { username: 'bridge', password: PASSWORD });
+  stops.push(() => consumer.endAsync(true));
+  seen = [];
+  consumer.on('message', (topic, payload, packet) =>
+    seen.push({ topic, payload: payload.toString(), retain: packet.retain }),
+  );
+  await consumer.subscribeAsync('#', { qos: 1 });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  for (const stop of stops.reverse()) await stop();
+});
+
+async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function screenshots(url: string, name: string, prepare: (page: Page) => Promise<void>): Promise<void> {
+  for (const { locale, colorScheme } of VARIANTS) {
+    const { page, close } = await openPage(browser, url, { locale, colorScheme });
+    try {
+      await prepare(page);
+      await page.screenshot({
+        path: join(SCREENSHOTS, `${locale.slice(0, 2)}-${colorScheme}-${name}.png`),
+        fullPage: true,
+      });
+    } finally {
+      await close();
+    }
+  }
+}
+
+describe('settings that apply live', () => {
+  it('says "auth refused" for a wrong broker password, and switches to that broker without a restart', async () => {
+    const { page, errors, close } = await openPage(browser, `${bridge.url}/#/broker`);
+    try {
+      await page.getByLabel('My own broker').check();
+      await page.getByLabel('Broker URL').fill(mosquitto.url);
+      await page.getByLabel('Username').fill('bridge');
+      await page.getByLabel('Password').fill(`${PASSWORD}-wrong`);
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      await page.getByRole('status').filter({ hasText: 'auth refused' }).waitFor();
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      await page.getByRole('status').filter({ hasText: 'Connected (MQTT 3.1.1)' }).waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.getByRole('button', { name: 'Save and apply' }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved and applied' }).waitFor();
+      await until(
+        () => seen.some((m) => /^smartmeter\/[^/]+\/power\/power_in$/.test(m.topic) && !m.retain),
+        'values on Mosquitto',
+      );
+      // The page never gets the password back.
+      expect(await page.content()).not.toContain(PASSWORD);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 90_000);
+
+  it('moves the topics to a new alias and keeps the Home Assistant unique_ids', async () => {
+    const discovery = () => seen.filter((m) => m.topic.startsWith('homeassistant/device/')).at(-1);
+    await until(() => discovery() !== undefined, 'discovery on Mosquitto');
+    const before = discovery()!;
+    const { page, errors, close } = await openPage(browser, `${bridge.url}/#/meterSettings`);
+    try {
+      await page.getByLabel(/^Alias/).fill('house');
+      await page.getByRole('button', { name: 'Save alias' }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved and applied' }).waitFor();
+      await until(() => seen.some((m) => m.topic === 'smartmeter/house/power/power_in'), 'values under the alias');
+      await until(() => discovery()!.payload.includes('smartmeter/house/'), 'discovery with the new topics');
+      const after = discovery()!;
+      expect(after.topic).toBe(before.topic);
+      type Discovery = { cmps: Record<string, { unique_id: string }> };
+      const ids = (m: { payload: string }) =>
+        Object.values((JSON.parse(m.payload) as Discovery).cmps).map((c) => c.unique_id);
+      expect(ids(after)).toEqual(ids(before));
+      expect(ids(after).some((id) => id.includes('house'))).toBe(false);
+      expect(await seriousViolations(page)).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 90_000);
+
+  it('saves screenshots of both settings pages', async () => {
+    await screenshots(`${bridge.url}/#/broker`, 'broker', async (page) => {
+      await page.locator('form.settings').waitFor();
+    });
+    await screenshots(`${bridge.url}/#/meterSettings`, 'meter-settings', async (page) => {
+      await page.locator('form.settings').first().waitFor();
+    });
+  }, 120_000);
+});
