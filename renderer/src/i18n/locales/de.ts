@@ -268,12 +268,12 @@ export const de: Messages = {
     checkKey: 'Schlüssel prüfen',
     firstValues: 'Erste Werte',
     addTitle: 'Zur Bridge hinzufügen',
-    addHint:
-      'Fügen Sie dies in die Konfigurationsdatei ein und starten Sie die Bridge neu, mit dem Schlüssel in der Umgebungsvariable SMARTMETER_KEY (er kommt nie in die Datei).',
-    keyComment: 'der Schlüssel, aus der Umgebung',
-    copy: 'Kopieren',
-    copied: 'Kopiert',
     firstRunHint: 'Oder verbinden Sie Ihren Zähler gleich hier:',
+    add: 'Zur Bridge hinzufügen',
+    adding: 'Wird hinzugefügt…',
+    added: 'Hinzugefügt: Die Bridge liest diesen Zähler jetzt und veröffentlicht seine Werte.',
+    addRefused: 'Nicht hinzugefügt: {{message}}',
+    metersLink: 'Zähler anzeigen',
   },
   settings: {
     brokerTitle: 'Broker & Ausgaben',

@@ -263,12 +263,12 @@ export const en = {
     checkKey: 'Check the key',
     firstValues: 'First values',
     addTitle: 'Add it to the bridge',
-    addHint:
-      'Add this to the config file and restart the bridge, with the key in the environment variable SMARTMETER_KEY (it never goes into the file).',
-    keyComment: 'the key, from the environment',
-    copy: 'Copy',
-    copied: 'Copied',
     firstRunHint: 'Or connect your meter right here:',
+    add: 'Add to the bridge',
+    adding: 'Adding…',
+    added: 'Added: the bridge reads this meter now and publishes its values.',
+    addRefused: 'Not added: {{message}}',
+    metersLink: 'Show the meters',
   },
   settings: {
     brokerTitle: 'Broker & outputs',

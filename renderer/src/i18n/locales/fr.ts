@@ -267,12 +267,12 @@ export const fr: Messages = {
     checkKey: 'Vérifier la clé',
     firstValues: 'Premières valeurs',
     addTitle: 'L’ajouter au pont',
-    addHint:
-      'Ajoutez ceci au fichier de configuration et redémarrez le pont, avec la clé dans la variable d’environnement SMARTMETER_KEY (elle n’entre jamais dans le fichier).',
-    keyComment: 'la clé, depuis l’environnement',
-    copy: 'Copier',
-    copied: 'Copié',
     firstRunHint: 'Ou connectez votre compteur directement ici :',
+    add: 'Ajouter au pont',
+    adding: 'Ajout…',
+    added: 'Ajouté : le pont lit maintenant ce compteur et publie ses valeurs.',
+    addRefused: 'Non ajouté : {{message}}',
+    metersLink: 'Afficher les compteurs',
   },
   settings: {
     brokerTitle: 'Broker et sorties',

@@ -267,12 +267,12 @@ export const it: Messages = {
     checkKey: 'Verifica la chiave',
     firstValues: 'Primi valori',
     addTitle: 'Aggiungerlo al bridge',
-    addHint:
-      'Aggiunga questo al file di configurazione e riavvii il bridge, con la chiave nella variabile d’ambiente SMARTMETER_KEY (non entra mai nel file).',
-    keyComment: 'la chiave, dall’ambiente',
-    copy: 'Copia',
-    copied: 'Copiato',
     firstRunHint: 'Oppure colleghi il contatore direttamente qui:',
+    add: 'Aggiungi al bridge',
+    adding: 'Aggiunta…',
+    added: 'Aggiunto: il bridge ora legge questo contatore e ne pubblica i valori.',
+    addRefused: 'Non aggiunto: {{message}}',
+    metersLink: 'Mostra i contatori',
   },
   settings: {
     brokerTitle: 'Broker e uscite',
