@@ -12,7 +12,7 @@ import { packageVersion, rendererDir } from '../core/build-info.ts';
 import { BridgeService } from '../core/service/bridge-service.ts';
 import { defaultDataDir } from '../core/service/data-dir.ts';
 import { lockDir, type DirLock } from '../core/service/dir-lock.ts';
-import { diagnosticsBundle } from '../core/service/diagnostics-bundle.ts';
+import { serviceDiagnostics } from '../core/service/diagnostics-bundle.ts';
 import { createLogger, LogRing, type LogLevel } from '../core/service/logger.ts';
 import { createProbeHandler } from '../core/probe/probe-handler.ts';
 import { SerialPortWatch } from '../core/probe/serial-port-watch.ts';
@@ -105,14 +105,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       getBridge: () => service.snapshot(),
       handlers: {
         listSerialPorts: () => ports.ports(),
-        getDiagnostics: () =>
-          diagnosticsBundle({
-            version: packageVersion(),
-            config: service.currentConfig(),
-            bridge: service.snapshot(),
-            logs: logs.recent(),
-            sources: service.recentFrames(),
-          }),
+        getDiagnostics: () => serviceDiagnostics(service, logs, packageVersion()),
         probeSerialPort: createProbeHandler({ bridge: () => service.snapshot() }),
         ...discoveryApi?.handlers,
         ...historyHandlers(() => service.history()),

@@ -1,7 +1,8 @@
 /** The diagnostics a user can look at and download (shared/diagnostics.ts), with no secret in them. */
 import type { BridgeView } from '../../../shared/api.ts';
 import type { DiagnosticsView } from '../../../shared/diagnostics.ts';
-import type { LogEntry } from './logger.ts';
+import type { BridgeService } from './bridge-service.ts';
+import type { LogEntry, LogRing } from './logger.ts';
 import type { RecentFrame } from './wire-source.ts';
 
 export interface DiagnosticsInput {
@@ -30,5 +31,16 @@ export function diagnosticsBundle(input: DiagnosticsInput): DiagnosticsView {
     bridge: input.bridge,
     logs: [...input.logs],
     sources: input.sources.map((s) => ({ id: s.id, label: s.label, frames: [...s.frames] })),
+  });
+}
+
+/** The getDiagnostics answer for a running service and the ring its logger writes to (serve, the desktop app). */
+export function serviceDiagnostics(service: BridgeService, logs: LogRing, version: string): DiagnosticsView {
+  return diagnosticsBundle({
+    version,
+    config: service.currentConfig(),
+    bridge: service.snapshot(),
+    logs: logs.recent(),
+    sources: service.recentFrames(),
   });
 }
