@@ -216,9 +216,16 @@ export class HistoryStore {
     const { rawSeconds, minuteSeconds, hourSeconds } = this.options;
     try {
       this.db.transaction(() => {
-        this.db.prepare('DELETE FROM raw WHERE t < ?').run(now - rawSeconds);
-        this.db.prepare('DELETE FROM minute WHERE t < ?').run(now - minuteSeconds);
-        this.db.prepare('DELETE FROM hour WHERE t < ?').run(now - hourSeconds);
+        // Per series: a range of the (series, t) key each, where `t < ?` alone would scan every row kept.
+        const series = this.db.prepare('SELECT id FROM series').pluck().all() as number[];
+        for (const [table, keep] of [
+          ['raw', rawSeconds],
+          ['minute', minuteSeconds],
+          ['hour', hourSeconds],
+        ] as const) {
+          const remove = this.db.prepare(`DELETE FROM ${table} WHERE series = ? AND t < ?`);
+          for (const id of series) remove.run(id, now - keep);
+        }
       })();
       this.shrinkToBound();
     } catch (e) {

@@ -117,3 +117,35 @@ describe('history store', () => {
     store.close();
   });
 });
+
+describe('history store writes', () => {
+  it('writes readings only in its batches, never when they are added', async () => {
+    const store = open(() => START + 60);
+    const { default: Sqlite } = await import('better-sqlite3');
+    const reader = new Sqlite(join(dir, 'history.sqlite'), { readonly: true });
+    const rows = () => (reader.prepare('SELECT count(*) AS n FROM raw').get() as { n: number }).n;
+    feed(store, 60);
+    expect(rows()).toBe(0);
+    store.flush();
+    expect(rows()).toBe(120);
+    reader.close();
+    store.close();
+  });
+
+  it('removes what is past each retention, and keeps the rollups of removed raw readings', async () => {
+    let now = START + 3600;
+    const store = open(() => now, { rawSeconds: 3600, minuteSeconds: 2 * 3600 });
+    feed(store, 3600);
+    store.flush();
+    now += 2 * 3600 + 120;
+    store.flush();
+    const day = { meterId: 'm1', quantities: ['power_in'], from: START, to: now };
+    expect(store.query({ ...day, points: 24 })[0]).toMatchObject({ resolution: '1h', value: [200] });
+    store.close();
+    const { default: Sqlite } = await import('better-sqlite3');
+    const db = new Sqlite(join(dir, 'history.sqlite'), { readonly: true });
+    const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    expect([count('raw'), count('minute'), count('hour')]).toEqual([0, 0, 2]);
+    db.close();
+  });
+});
