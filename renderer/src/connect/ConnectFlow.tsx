@@ -10,6 +10,7 @@ import { useLocale } from '../components/use-locale.ts';
 import { formatValue } from '../format/format.ts';
 import { quantityLabel } from '../format/quantity-label.ts';
 import { useStore } from '../store/use-bridge.ts';
+import { CodeField } from './CodeField.tsx';
 import { normaliseKey } from './meter-key.ts';
 
 type Step =
@@ -130,28 +131,15 @@ function KeyForm({
           <p className="hint">{refused}</p>
         </div>
       )}
-      <label>
-        {t('connect.key')}
-        <input
-          name="key"
-          value={key}
-          onChange={(e) => setKey(e.target.value)}
-          autoComplete="off"
-          spellCheck={false}
-          aria-invalid={invalid && !normaliseKey(key)}
-          required
-        />
-      </label>
-      <label>
-        {t('connect.authKey')}
-        <input
-          name="authKey"
-          value={authKey}
-          onChange={(e) => setAuthKey(e.target.value)}
-          autoComplete="off"
-          spellCheck={false}
-        />
-      </label>
+      <CodeField
+        label={t('connect.key')}
+        name="key"
+        value={key}
+        onChange={setKey}
+        invalid={invalid && !normaliseKey(key)}
+        required
+      />
+      <CodeField label={t('connect.authKey')} name="authKey" value={authKey} onChange={setAuthKey} />
       {invalid && <p role="alert">{t('connect.keyFormat')}</p>}
       <button type="submit">{t('connect.checkKey')}</button>
     </form>

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { SerialPortView } from '../../../shared/api.ts';
 import { ScrollTable } from '../components/ScrollTable.tsx';
 import { useBridge, useStore } from '../store/use-bridge.ts';
+import { CodeField } from './CodeField.tsx';
 import { ConnectFlow } from './ConnectFlow.tsx';
 
 /** The core pushes plugged and unplugged ports for 10 minutes after each request: asked again well before. */
@@ -91,16 +92,13 @@ export function SerialPorts() {
           </ScrollTable>
         )}
         <form className="other-port" onSubmit={connectOther}>
-          <label>
-            {t('connect.otherPort')}
-            <input
-              name="port"
-              value={other}
-              onChange={(e) => setOther(e.target.value)}
-              placeholder="/dev/ttyAMA0, COM3"
-              spellCheck={false}
-            />
-          </label>
+          <CodeField
+            label={t('connect.otherPort')}
+            name="port"
+            value={other}
+            onChange={setOther}
+            placeholder="/dev/ttyAMA0, COM3"
+          />
           <button type="submit">{t('connect.connect')}</button>
         </form>
       </section>
