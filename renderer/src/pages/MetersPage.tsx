@@ -28,6 +28,9 @@ export function MetersPage() {
   return (
     <>
       <h1>{t('meters.title')}</h1>
+      <p className="hint">
+        <a href="#/meterSettings">{t('settings.openMeterSettings')}</a>
+      </p>
       {bridge.meters.length === 0 && (
         <section className="card">
           <p>{t('meters.waiting')}</p>
