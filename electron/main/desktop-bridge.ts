@@ -7,6 +7,8 @@ import { EventEmitter } from 'node:events';
 import type { ApiEvent, BridgeView } from '../../shared/api.ts';
 import type { BridgeDiscovery } from '../core/discovery/bridge-discovery.ts';
 import type { BridgeService } from '../core/service/bridge-service.ts';
+import { serviceDiagnostics } from '../core/service/diagnostics-bundle.ts';
+import { LogRing } from '../core/service/logger.ts';
 import { createProbeHandler } from '../core/probe/probe-handler.ts';
 import { SerialPortWatch } from '../core/probe/serial-port-watch.ts';
 import type { ApiBackend } from '../server/api-server.ts';
@@ -33,6 +35,8 @@ export class DesktopBridge extends EventEmitter<{ change: []; discovery: [ApiEve
   constructor(
     private readonly create: () => BridgeService,
     private readonly discover: (service: BridgeService) => BridgeDiscovery | undefined,
+    /** The lines the app's logger keeps for the Diagnostics page. */
+    private readonly logs: LogRing = new LogRing(),
   ) {
     super();
   }
@@ -65,7 +69,11 @@ export class DesktopBridge extends EventEmitter<{ change: []; discovery: [ApiEve
 
   /** The methods of whichever service runs now: while paused, discovery's are refused as not running. */
   get handlers(): ApiBackend['handlers'] {
+    const service = this.running?.service;
     return {
+      ...(service && {
+        getDiagnostics: () => serviceDiagnostics(service, this.logs, service.snapshot()?.version ?? 'unknown'),
+      }),
       listSerialPorts: () => this.ports.ports(),
       probeSerialPort: this.probe,
       ...this.running?.discovery?.backend.handlers,

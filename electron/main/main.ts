@@ -11,7 +11,7 @@ import { packageRoot, rendererDir } from '../core/build-info.ts';
 import { loadConfig } from '../core/config/load-config.ts';
 import { bridgeDiscovery } from '../core/discovery/bridge-discovery.ts';
 import { BridgeService } from '../core/service/bridge-service.ts';
-import { createLogger } from '../core/service/logger.ts';
+import { createLogger, LogRing } from '../core/service/logger.ts';
 import { registerAppScheme, serveApp } from './app-protocol.ts';
 import { DesktopBridge } from './desktop-bridge.ts';
 import { DesktopSettings } from './desktop-settings.ts';
@@ -48,7 +48,8 @@ if (!app.requestSingleInstanceLock()) {
 function start(): void {
   const userData = app.getPath('userData');
   const logs = app.getPath('logs');
-  const log = createLogger(rotatingLogFile(logs), 'info');
+  const recent = new LogRing();
+  const log = createLogger(rotatingLogFile(logs), 'info', 'text', recent);
   process.on('unhandledRejection', (reason) => log.error(`internal error (please report it): ${String(reason)}`));
   log.info(`${APP_NAME} ${app.getVersion()} starting; settings and secrets in ${userData}`);
 
@@ -79,6 +80,7 @@ function start(): void {
       });
     },
     (service) => (loaded.ok ? bridgeDiscovery(service, loaded.config) : undefined),
+    recent,
   );
   let paused = false;
   const run = () => bridge.start().catch((e: Error) => log.error(`cannot start: ${e.message}`));
