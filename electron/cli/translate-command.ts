@@ -140,7 +140,9 @@ export async function translateCommand(args: string[], io: CliIo): Promise<numbe
     version: packageVersion(),
     log,
   });
-  service.on('ready', (ready) => log.info(ready ? 'ready' : 'not ready: reconnecting to the broker'));
+  service.on('ready', (ready) => {
+    if (!io.signal?.aborted) log.info(ready ? 'ready' : 'not ready: reconnecting to the broker');
+  });
   let health: HealthServer | undefined;
   if (options.health !== 'off') {
     try {

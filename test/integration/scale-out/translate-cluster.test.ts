@@ -77,3 +77,32 @@ describe('translate: three instances behind one broker', () => {
     console.log(`scale-out: ${GATEWAYS * SECONDS} readings, ${late} published late`);
   }, 300_000);
 });
+
+describe('translate: stopping and readiness', () => {
+  it('a stopped instance hands its share back at once, and /healthz follows the broker connection', async () => {
+    const broker = await startMosquitto(['max_queued_messages 200000']);
+    cleanups.push(() => broker.dispose());
+    const seen = await recorder(broker.url);
+    cleanups.push(() => seen.close());
+    const kept = startTranslate(broker.url, 'kept', ['--health', '127.0.0.1:0']);
+    const stopped = startTranslate(broker.url, 'stopped');
+    for (const instance of [kept, stopped]) cleanups.push(() => instance.kill());
+    await Promise.all([kept.ready, stopped.ready]);
+    const health = /readiness on (\S+)/u.exec(kept.stderr())![1]!;
+    expect((await fetch(health)).status).toBe(200);
+
+    stopped.child.kill('SIGTERM');
+    expect(await stopped.exited).toBe(0);
+    const fleet = await gatewayFleet(broker.url, 50);
+    cleanups.push(() => fleet.close());
+    for (let second = 0; second < 3; second++) await fleet.publish(second);
+    // Before the session was ended on a stop, the broker kept assigning half of the messages to the stopped one.
+    const all = () => [...Array(50).keys()].every((n) => seen.state.get(gatewayId(n))?.length === 3);
+    await until(all, 'every reading translated by the instance left', 30_000).catch(() => undefined);
+    expect(all()).toBe(true);
+
+    await broker.stop();
+    await until(() => / INFO {2}not ready/mu.test(kept.stderr()), 'the instance to notice the broker is gone');
+    expect((await fetch(health)).status).toBe(503);
+  }, 120_000);
+});
