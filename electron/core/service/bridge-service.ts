@@ -149,12 +149,16 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
 
   /** Ends the output: meters and bridge reported offline there, what is unsent kept in the disk queue. */
   private async closeOutput(closeEmbedded: boolean): Promise<void> {
-    if (this.publishing) {
-      // Not awaited: behind a backlog their delivery may take minutes; close() sends them within its bound or keeps
-      // them on disk for the next start.
-      this.send([...this.publications.allOffline(), this.publications.bridgeStatus('offline')]);
-      await this.publishing.close({ drainTimeoutMs: this.config.queue.shutdownFlushMs });
-      this.publishing = undefined;
+    const publishing = this.publishing;
+    this.publishing = undefined;
+    if (publishing) {
+      // Straight to this publisher (anything sent from now on is held for the next one or, stopping, not sent). Not
+      // awaited: behind a backlog their delivery may take minutes; close() sends them within its bound or keeps them
+      // on disk for the next start.
+      for (const m of [...this.publications.allOffline(), this.publications.bridgeStatus('offline')]) {
+        void publishing.publisher.publish(m);
+      }
+      await publishing.close({ drainTimeoutMs: this.config.queue.shutdownFlushMs });
     }
     await this.haWatch?.endAsync().catch(() => undefined);
     this.haWatch = undefined;
@@ -196,10 +200,11 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     this.sources = this.sources.filter((s) => !stopping.includes(s));
     this.send(stopping.flatMap((s) => this.publications.sourceLost(s.id)));
     if (outputChanged) {
+      // Held from before the old output closes: a message given to a closing publisher would be refused.
+      this.held = [];
       await this.closeOutput(
         !sameValue(before.embeddedBroker, next.embeddedBroker) || before.broker.url !== next.broker.url,
       );
-      this.held = [];
     }
     const previous = this.publications;
     this.config = next;

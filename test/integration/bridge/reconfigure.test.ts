@@ -53,6 +53,40 @@ describe('bridge service: settings applied live', () => {
     expect(bridge.service.snapshot()?.broker.url).toBe(second.url);
   });
 
+  it('loses nothing accepted while it switches brokers: each reading reaches the old broker or the new one', async () => {
+    const [gateways, first, second] = await Promise.all([broker(cleanup), broker(cleanup), broker(cleanup)]);
+    const source = { type: 'mqtt', id: 'gplug', gateway: 'tasmota', url: gateways.url };
+    const bridge = await startBridge(cleanup, first.url, { sources: [source] });
+    await waitFor(() => bridge.log.some((l) => l.includes('gplug: subscribed')), 'the gateway subscription');
+    const device = await gplug(gateways.url);
+    const atFirst = await recorder(cleanup, first.url, 'smartmeter/#');
+    const atSecond = await recorder(cleanup, second.url, 'smartmeter/#');
+    const powerIn = topicOf(DEVICE, 'power/power_in');
+    const watts = Array.from({ length: 300 }, (_, i) => i + 1);
+    // The readings keep coming while the bridge switches, as a meter's would.
+    const sending = (async () => {
+      for (const w of watts) await device.publishAsync(`tele/${DEVICE}/SENSOR`, sensor(w / 1000), { qos: 1 });
+    })();
+    await waitFor(() => atFirst.payloads(powerIn).length > 0, 'the first readings');
+    await bridge.service.reconfigure(
+      config({ broker: { url: second.url }, profile: { homeAssistant: { enabled: false } }, sources: [source] }),
+    );
+    await sending;
+    const received = () =>
+      new Set(
+        [...atFirst.payloads(powerIn), ...atSecond.payloads(powerIn)].map(
+          (p) => (JSON.parse(p) as { value: number }).value,
+        ),
+      );
+    // On failure, which readings are missing and the bridge's log say where they went.
+    await waitFor(() => received().size === watts.length, 'every reading at one broker or the other').catch(() => {
+      const missing = watts.filter((w) => !received().has(w));
+      throw new Error(`readings lost: ${missing.join(', ')}\n${bridge.log.join('\n')}`);
+    });
+    expect([...received()].sort((a, b) => a - b)).toEqual(watts);
+    expect(atSecond.payloads(powerIn).length).toBeGreaterThan(0);
+  });
+
   it('moves a meter to its new alias topic, keeping its Home Assistant device and unique_id', async () => {
     const mosquitto = await broker(cleanup);
     const source = { type: 'mqtt', id: 'gplug', gateway: 'tasmota' };
