@@ -60,7 +60,10 @@ export function ipcTransport(api: DesktopApi): ApiTransport {
   return {
     call<M extends ApiMethod>(method: M, ...args: ApiArgs<M>): Promise<ApiResult<M>> {
       if (closed) return Promise.reject(new Error('not connected to the bridge'));
-      return (api[method] as (...a: ApiArgs<M>) => Promise<ApiResult<M>>)(...args);
+      const fn = api[method] as ((...a: ApiArgs<M>) => Promise<ApiResult<M>>) | undefined;
+      // A preload older than this page lacks newer methods: a refused call, never a crash of the page.
+      if (typeof fn !== 'function') return Promise.reject(new Error(`${method} is not offered by this app`));
+      return fn(...args);
     },
     onEvent(listener) {
       listeners.add(listener);

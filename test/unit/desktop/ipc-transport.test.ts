@@ -82,6 +82,13 @@ describe('the IPC transport, through preload and main', () => {
     transport.close();
   });
 
+  it('refuses a method an older preload lacks instead of throwing', async () => {
+    const { probeSerialPort: _lacking, ...older } = page;
+    const transport = ipcTransport(older as typeof page);
+    await expect(transport.call('probeSerialPort', { path: '/dev/ttyUSB0' })).rejects.toThrow('not offered');
+    transport.close();
+  });
+
   it('passes every pushed view on, and nothing after close', async () => {
     const transport = ipcTransport(page);
     const seen = events(transport);
