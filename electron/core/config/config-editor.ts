@@ -41,6 +41,7 @@ export function secretPaths(config: Partial<Record<string, unknown>>): string[][
   const paths: string[][] = [
     ['broker', 'password'],
     ['embeddedBroker', 'password'],
+    ['ui', 'password'],
   ];
   const sources = Array.isArray(config.sources) ? config.sources : [];
   sources.forEach((_, i) => paths.push(...['password', 'key', 'authKey'].map((f) => ['sources', String(i), f])));

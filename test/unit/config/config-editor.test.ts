@@ -97,6 +97,15 @@ describe('ConfigEditor', () => {
     expect(readFileSync(path, 'utf8')).toBe(YAML);
   });
 
+  it('never shows the UI login password, and lets it be set only as a secret', async () => {
+    const { editor, path } = setUp(`${YAML}ui:\n  password: correct horse battery\n`);
+    const view = editor.view();
+    expect(JSON.stringify(view)).not.toContain('correct horse');
+    expect(view.secrets['ui.password']).toBe('config');
+    expect((await editor.patch({ ui: { password: 'another one' } })).ok).toBe(false);
+    expect(readFileSync(path, 'utf8')).not.toContain('another one');
+  });
+
   it('refuses a password given as text in a patch: secrets go through setSecret', async () => {
     const { editor, path } = setUp();
     const result = await editor.patch({ broker: { password: 'hunter2' } });
