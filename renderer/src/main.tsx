@@ -28,6 +28,12 @@ if (!desktop && (await loginNeeded())) {
   );
 } else {
   const store = new BridgeStore(desktop ? ipcTransport(desktop) : websocketTransport(apiUrl(location)));
+  // A session that ended (expired, logged out elsewhere, the server restarted) shows the login again, not endless retries.
+  if (!desktop) {
+    store.transport.onConnection((state) => {
+      if (state === 'closed') void loginNeeded().then((needed) => needed && location.reload());
+    });
+  }
   root.render(
     <StrictMode>
       <StoreContext value={store}>
