@@ -4,16 +4,19 @@
 import { createDlmsDecoder } from './dlms/index.ts';
 import { createDsmrDecoder } from './dsmr/index.ts';
 import { createMbusDecoder } from './mbus/index.ts';
+import { createSmlDecoder } from './sml/index.ts';
+import { isEscape, isStartMark } from './sml/escape.ts';
 import type { DecodeOutput, DecoderOptions, Protocol, StreamDecoder } from './types.ts';
 
 export type ProtocolChoice = Protocol | 'auto';
 
-export const PROTOCOLS: readonly Protocol[] = ['dsmr', 'dlms', 'mbus'];
+export const PROTOCOLS: readonly Protocol[] = ['dsmr', 'dlms', 'mbus', 'sml'];
 
 const factories: Record<Protocol, (options: DecoderOptions) => StreamDecoder> = {
   dsmr: createDsmrDecoder,
   dlms: createDlmsDecoder,
   mbus: createMbusDecoder,
+  sml: createSmlDecoder,
 };
 
 export function createDecoder(protocol: ProtocolChoice, options: DecoderOptions = {}): StreamDecoder {
@@ -28,6 +31,7 @@ export function sniffProtocol(bytes: Uint8Array): Protocol | null {
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
     if (b === 0x2f) return 'dsmr'; // '/' opens a P1 telegram
+    if (b === 0x1b && isEscape(bytes, i) && isStartMark(bytes, i + 4)) return 'sml'; // SML transport's start escape
     if (b === 0x7e && (bytes[i + 1]! & 0xf0) === 0xa0) return 'dlms'; // HDLC frame format type 3
     if (b === 0x68 && i + 6 < bytes.length && bytes[i + 3] === 0x68 && bytes[i + 1] === bytes[i + 2]) {
       return MBUS_APPLICATION_CI.has(bytes[i + 6]!) ? 'mbus' : 'dlms';

@@ -1,0 +1,23 @@
+/**
+ * SML 1.04 (German eHZ/EDL21 meters read by an IR head): a byte stream in, one ObisMessage per SML file out, typed
+ * errors for damaged, cut-off or unreadable files.
+ */
+import type { DecodeOutput, StreamDecoder } from '../types.ts';
+import { decodeFile } from './file.ts';
+import { SmlFramer, type SmlFrame } from './framer.ts';
+
+export { decodeFile } from './file.ts';
+export { encodeSmlFile, type SmlEntrySpec, type SmlFileSpec } from './encode.ts';
+export { MAX_FILE_LENGTH, SmlFramer, type SmlFrame } from './framer.ts';
+
+function decodeFrame(frame: SmlFrame): DecodeOutput {
+  return frame.kind === 'file' ? decodeFile(frame.bytes) : { ok: false, error: frame.error };
+}
+
+export function createSmlDecoder(): StreamDecoder {
+  const framer = new SmlFramer();
+  return {
+    push: (chunk) => framer.push(chunk).map(decodeFrame),
+    end: () => framer.end().map(decodeFrame),
+  };
+}
