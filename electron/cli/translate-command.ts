@@ -63,17 +63,15 @@ const optionsSchema = z.object({
       const problem = zone === undefined ? undefined : timeZoneError(zone);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
-  health: z.union([
-    z.literal('off'),
-    z
-      .string()
-      .regex(/^(\[[0-9a-fA-F:]+\]|[^:]+):\d{1,5}$/u, 'expected HOST:PORT or off')
-      .transform((text) => {
-        const cut = text.lastIndexOf(':');
-        return { host: text.slice(0, cut).replace(/^\[|\]$/gu, ''), port: Number(text.slice(cut + 1)) };
-      })
-      .refine((h) => h.port <= 65535, 'the port is at most 65535'),
-  ]),
+  health: z
+    .string()
+    .regex(/^(off|(\[[0-9a-fA-F:]+\]|[^:]+):\d{1,5})$/u, 'expected HOST:PORT (e.g. 127.0.0.1:8097) or off')
+    .transform((text) => {
+      if (text === 'off') return 'off' as const;
+      const cut = text.lastIndexOf(':');
+      return { host: text.slice(0, cut).replace(/^\[|\]$/gu, ''), port: Number(text.slice(cut + 1)) };
+    })
+    .refine((h) => h === 'off' || h.port <= 65535, 'the port is at most 65535'),
   'session-expiry': seconds,
   'offline-after': seconds,
   'stats-interval': seconds,
@@ -112,7 +110,7 @@ export async function translateCommand(args: string[], io: CliIo): Promise<numbe
     });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new Error(`${issue.path.length ? `--${issue.path.join('.')}: ` : ''}${issue.message}`);
+      throw new Error(`${issue.path.length ? `--${String(issue.path[0])}: ` : ''}${issue.message}`);
     }
     options = parsed.data;
   } catch (e) {
