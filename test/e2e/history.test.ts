@@ -59,10 +59,26 @@ describe('history in the browser', () => {
 
     expect(await serve.stop('SIGTERM', 15_000)).toBe(0);
     const again = await startUi();
-    ({ page, errors, close } = await openPage(browser, again));
+    ({ page, errors, close } = await openPage(browser, again, { locale: 'de-CH', colorScheme: 'dark' }));
     await page.locator('.meter-id').first().waitFor({ timeout: 30_000 });
-    expect(await chartOf(page, '24 h', 500)).toBeGreaterThan(500);
+    expect(await chartOf(page, '24 Std.', 500)).toBeGreaterThan(500);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join('test', 'e2e', 'screenshots', 'de-dark-history-24h.png'), fullPage: true });
     expect(errors).toEqual([]);
     await close();
-  });
+  }, 120_000);
+
+  it('keeps drawing the meter’s new readings onto a range from the history', async () => {
+    const { page, errors, close } = await openPage(browser, /UI and api on (http:\/\/\S+)/.exec(serve.stderr())![1]!);
+    await page.locator('.meter-id').first().waitFor({ timeout: 30_000 });
+    await chartOf(page, '5 min', 2);
+    const line = page.locator('.recharts-line-curve').first();
+    const drawn = await line.getAttribute('d');
+    // The simulated meter sends once a second: the line is redrawn with it, without choosing the range again (it
+    // redraws only when a sample arrives; the window's start moving on alone does not redraw it).
+    const path = "document.querySelector('.recharts-line-curve')?.getAttribute('d')";
+    await page.waitForFunction(`${path} !== ${JSON.stringify(drawn)}`, undefined, { timeout: 30_000 });
+    expect(errors).toEqual([]);
+    await close();
+  }, 60_000);
 });
