@@ -150,7 +150,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     pending ??= setTimeout(() => ((pending = undefined), push()), options.pushIntervalMs ?? 250);
   });
 
-  sockets.on('connection', (socket) => {
+  // A logout ends that session's open sockets too, not only its later ones.
+  const sessionOf = new Map<WebSocket, string>();
+  login.onLogout((token) => {
+    for (const [socket, session] of sessionOf) if (session === token) socket.terminate();
+  });
+
+  sockets.on('connection', (socket, req: IncomingMessage) => {
+    const session = login.session(req);
+    if (session !== undefined) sessionOf.set(socket, session);
+    socket.on('close', () => sessionOf.delete(socket));
     socket.on('error', () => socket.terminate());
     const data = view();
     if (data) send(socket, { event: 'bridge', data });

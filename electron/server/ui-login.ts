@@ -30,6 +30,10 @@ export interface UiLogin {
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean;
   /** Whether the request carries a live session (always true when no login is required). */
   authenticated(req: IncomingMessage): boolean;
+  /** The request's session token, if it carries one; for ending its sockets at logout. */
+  session(req: IncomingMessage): string | undefined;
+  /** Called with the token of a session that logged out. */
+  onLogout(listener: (token: string) => void): void;
 }
 
 export interface UiLoginOptions {
@@ -85,6 +89,7 @@ export function createUiLogin({ password, now = Date.now }: UiLoginOptions): UiL
   const expected = password === undefined ? undefined : digest(password);
   const sessions = new Map<string, number>();
   const failures = new Map<string, { count: number; until: number }>();
+  const logoutListeners: ((token: string) => void)[] = [];
 
   const live = (token: string | undefined) => {
     const expires = token === undefined ? undefined : sessions.get(token);
@@ -134,6 +139,8 @@ export function createUiLogin({ password, now = Date.now }: UiLoginOptions): UiL
 
   return {
     authenticated,
+    session: (req) => cookieValue(req, SESSION_COOKIE),
+    onLogout: (listener) => void logoutListeners.push(listener),
     handle(req, res, path) {
       if (path === '/session' && (req.method === 'GET' || req.method === 'HEAD')) {
         json(res, 200, { required: expected !== undefined, authenticated: authenticated(req) });
@@ -145,7 +152,7 @@ export function createUiLogin({ password, now = Date.now }: UiLoginOptions): UiL
       else if (!sameOrigin(req)) json(res, 403, { error: 'other origin' });
       else if (path === '/logout') {
         const token = cookieValue(req, SESSION_COOKIE);
-        if (token !== undefined) sessions.delete(token);
+        if (token !== undefined && sessions.delete(token)) for (const listener of logoutListeners) listener(token);
         res.writeHead(204, { 'Set-Cookie': cookie(req, '', 0) }).end();
       } else if (expected === undefined) json(res, 404, { error: 'no login configured' });
       else void login(req, res);

@@ -119,7 +119,11 @@ describe('UI login on a non-loopback UI', () => {
       expect(api.status).toBe(101);
       expect(JSON.parse(api.first!)).toMatchObject({ event: 'bridge' });
 
+      const open = new WebSocket(`ws://127.0.0.1:${port}/api`, { headers: { Cookie: cookie } });
+      await new Promise((resolve) => open.once('message', resolve));
+      const closed = new Promise((resolve) => open.once('close', resolve));
       expect((await request(port, '/logout', { method: 'POST', headers: { Cookie: cookie } })).status).toBe(204);
+      await closed; // the open socket of that session ends too
       expect((await openApi(port, cookie)).status).toBe(401);
     });
 
