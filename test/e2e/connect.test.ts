@@ -5,7 +5,7 @@
  * first values; in English, German and French, light and dark, with a screenshot of each step. Then, once, Add
  * makes it a source of the running bridge and its live values show on the meters page.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -29,6 +29,7 @@ const BIN = join(import.meta.dirname, '..', '..', 'bin', 'smartmeter-bridge.js')
 let browser: Browser;
 let bridge: Bridge;
 let port: string;
+let simulator: ChildProcess;
 const stops: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
@@ -36,7 +37,7 @@ beforeAll(async () => {
   const pair = await createPtyPair();
   stops.push(() => pair.dispose());
   port = realpathSync(pair.device); // /dev/pts/N: what a user would type for a port the list does not show
-  const simulator = spawn(
+  simulator = spawn(
     process.execPath,
     [BIN, 'simulate', '--meter', 'lg-e450', '--key', KEY, '--interval', '1', '--to', `serial:${pair.meter}`],
     { stdio: 'ignore' },
@@ -69,16 +70,23 @@ describe('Connect on the first-run page', () => {
       try {
         const other = page.locator('form.other-port');
         await other.locator('input').fill(port);
+        // The meter paused (SIGSTOP) for as long as the progress is looked at: it shows until a frame comes.
+        simulator.kill('SIGSTOP');
         await other.locator('button[type="submit"]').click();
         const flow = page.locator('section.connect');
-        // The probe takes up to one push of the meter (1 s here): the progress is caught when it is still there.
-        await flow.waitFor({ timeout: 10_000 });
-        await shot(page, name('1-probing'));
+        try {
+          await flow.locator('.probing').waitFor({ timeout: 10_000 });
+          await shot(page, name('1-probing'));
+        } finally {
+          simulator.kill('SIGCONT');
+        }
 
         const keyForm = flow.locator('form.key-form');
         await keyForm.waitFor({ timeout: 30_000 });
         const facts = flow.locator('[data-probe="facts"]');
         expect(await facts.textContent()).toMatch(/\d+ 8N1/);
+        // One probe per Connect: no second one refused as busy beside it.
+        expect(await flow.locator('[role="alert"]').count()).toBe(0);
         await shot(page, name('2-key'));
         expect(await seriousViolations(page)).toEqual([]);
 

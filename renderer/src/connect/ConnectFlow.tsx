@@ -3,7 +3,7 @@
  * key, which the core checks against a live frame before anything is kept (a wrong one is refused with the core's
  * reason); then the meter's first values, and adding it to the bridge (addSource: the keys go to the secret store).
  */
-import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SerialProbeView } from '../../../shared/api.ts';
 import { useLocale } from '../components/use-locale.ts';
@@ -46,7 +46,13 @@ export function ConnectFlow({ path, onClose }: { path: string; onClose: () => vo
     },
     [transport, path],
   );
-  useEffect(() => probe({}), [probe]);
+  // Once per opened flow: StrictMode runs effects twice, and a second probe of the port would be refused as busy.
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    probe({});
+  }, [probe]);
 
   return (
     <section className="card connect" aria-labelledby={titleId} aria-live="polite">
