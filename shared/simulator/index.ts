@@ -4,6 +4,7 @@ import { lgE360Meter, lgE450Meter } from './meters/dlms.ts';
 import { dsmr5EncryptedMeter, dsmr5Meter, iskraAm550P1Meter } from './meters/dsmr.ts';
 import { datacollectorMeter, gplugMeter } from './meters/gateways.ts';
 import { heatMeter } from './meters/mbus.ts';
+import { ehzMeter } from './meters/sml.ts';
 
 export { Household, type HouseholdState } from './household.ts';
 export type { LineSettings, MqttMeter, MqttOut, SimulatedMeter, SimulationKeys, WireMeter } from './meter.ts';
@@ -15,6 +16,7 @@ export const SIMULATED_METERS: Readonly<Record<string, (keys: SimulationKeys) =>
   'lg-e450': lgE450Meter,
   'lg-e360': lgE360Meter,
   'mbus-heat': heatMeter,
+  ehz: ehzMeter,
   gplug: gplugMeter,
   datacollector: datacollectorMeter,
 };

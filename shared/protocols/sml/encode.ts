@@ -28,9 +28,9 @@ export interface SmlEntrySpec {
 export interface SmlFileSpec {
   serverId: Uint8Array;
   entries: SmlEntrySpec[];
-  /** Seconds since the meter started (secIndex), as most eHZ meters send. */
+  /** Seconds since the meter started (secIndex), the GetList response's actSensorTime as most eHZ meters send it. */
   secIndex?: number;
-  /** Unix seconds, sent as the GetList response's actGatewayTime. */
+  /** Unix seconds, sent as actSensorTime instead of a second index (meters with a clock). */
   timestamp?: number;
   transactionId?: number;
 }
@@ -131,15 +131,14 @@ export function encodeSmlFile(spec: SmlFileSpec): Uint8Array {
   const serverId: Node = { octets: spec.serverId };
   const data: number[] = [];
   message(id, OPEN_RESPONSE, { list: [ABSENT, ABSENT, text(`F${id}`), serverId, ABSENT, ABSENT] }, data);
-  const sensorTime = spec.secIndex === undefined ? ABSENT : { list: [u8(1), u32(spec.secIndex)] };
-  const gatewayTime = spec.timestamp === undefined ? ABSENT : { list: [u8(2), u32(spec.timestamp)] };
+  const sensorTime: Node =
+    spec.timestamp !== undefined
+      ? { list: [u8(2), u32(spec.timestamp)] }
+      : spec.secIndex !== undefined
+        ? { list: [u8(1), u32(spec.secIndex)] }
+        : ABSENT;
   const valList: Node = { list: spec.entries.map(entry) };
-  message(
-    id + 1,
-    GET_LIST_RESPONSE,
-    { list: [ABSENT, serverId, ABSENT, sensorTime, valList, ABSENT, gatewayTime] },
-    data,
-  );
+  message(id + 1, GET_LIST_RESPONSE, { list: [ABSENT, serverId, ABSENT, sensorTime, valList, ABSENT, ABSENT] }, data);
   message(id + 2, CLOSE_RESPONSE, { list: [ABSENT] }, data);
   return wrapFile(Uint8Array.from(data));
 }
