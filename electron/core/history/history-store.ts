@@ -41,7 +41,8 @@ export class HistoryStore {
   readonly stats: HistoryStats = { written: 0, dropped: 0 };
   private readonly db: Database;
   private readonly now: () => number;
-  private readonly seriesIds = new Map<string, number>();
+  /** Per meter, per reading topic: its series' row id (no string built per reading). */
+  private readonly seriesIds = new Map<string, Map<string, number>>();
   private pending: { series: number; t: number; v: number }[] = [];
   private readonly timer: NodeJS.Timeout;
   private prunedAt = -Infinity;
@@ -85,8 +86,7 @@ export class HistoryStore {
         this.stats.dropped++;
         continue;
       }
-      const name = r.topic.slice(r.topic.lastIndexOf('/') + 1);
-      this.pending.push({ series: this.seriesId(meterId, name, r.unit, COUNTERS.has(r.quantity)), t: at, v: r.value });
+      this.pending.push({ series: this.seriesId(meterId, r), t: at, v: r.value });
     }
   }
 
@@ -199,14 +199,16 @@ export class HistoryStore {
     return '1h';
   }
 
-  private seriesId(meter: string, name: string, unit: string, counter: boolean): number {
-    const key = `${meter}\u0000${name}`;
-    let id = this.seriesIds.get(key);
+  private seriesId(meter: string, r: Reading): number {
+    let ofMeter = this.seriesIds.get(meter);
+    if (!ofMeter) this.seriesIds.set(meter, (ofMeter = new Map()));
+    let id = ofMeter.get(r.topic);
     if (id === undefined) {
+      const name = r.topic.slice(r.topic.lastIndexOf('/') + 1);
       id =
         this.findSeries.get(meter, name)?.id ??
-        Number(this.insertSeries.run(meter, name, unit, counter ? 1 : 0).lastInsertRowid);
-      this.seriesIds.set(key, id);
+        Number(this.insertSeries.run(meter, name, r.unit, COUNTERS.has(r.quantity) ? 1 : 0).lastInsertRowid);
+      ofMeter.set(r.topic, id);
     }
     return id;
   }
