@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { withNodeCrypto } from '../../electron/core/crypto/node-gcm.ts';
 import { aesGcmEncrypt } from '../../shared/crypto/gcm.ts';
 import { harmonize } from '../../shared/profile/index.ts';
-import { createDecoder, type ProtocolChoice } from '../../shared/protocols/decode.ts';
+import { createDecoder, PROTOCOLS, type ProtocolChoice } from '../../shared/protocols/decode.ts';
 import { encodePush, obisData } from '../../shared/protocols/dlms/encode.ts';
 import type { DecoderOptions, Protocol } from '../../shared/protocols/types.ts';
 import { Household, SIMULATED_METERS } from '../../shared/simulator/index.ts';
@@ -77,12 +77,12 @@ function e450ThreeFrames(count = 200): Workload {
   };
 }
 
-/** The corpus's unencrypted captures of one protocol that decode completely. */
-function corpusWorkload(protocol: Protocol): Workload | null {
+/** The corpus's unencrypted captures of one protocol that decode completely (wave 2 dialects: manifest-wave2.json). */
+function corpusWorkload(protocol: Protocol, manifest = 'manifest.json'): Workload | null {
   const dir = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
-  if (!existsSync(`${dir}manifest.json`)) return null;
+  if (!existsSync(`${dir}${manifest}`)) return null;
   type Case = { protocol: string; file: string; key?: string; expected: { outcome?: string; messages?: number } };
-  const cases = (JSON.parse(readFileSync(`${dir}manifest.json`, 'utf8')) as Case[]).filter(
+  const cases = (JSON.parse(readFileSync(`${dir}${manifest}`, 'utf8')) as Case[]).filter(
     (c) => c.protocol === protocol && c.expected.outcome !== 'error' && !c.key,
   );
   const streams = cases.map((c) => new Uint8Array(readFileSync(`${dir}${c.file}`)));
@@ -112,17 +112,19 @@ function compare(variants: (() => void)[]): { base: number; ratios: number[] } {
 interface Decoding {
   createDecoder: typeof createDecoder;
   harmonize: typeof harmonize;
+  /** The dialects it knows: an older base may predate one (SML). */
+  protocols: readonly string[];
 }
 
-const ours: Decoding = { createDecoder, harmonize };
+const ours: Decoding = { createDecoder, harmonize, protocols: PROTOCOLS };
 const baseDir = process.env.BENCH_BASE;
-const base: Decoding | null = baseDir
-  ? {
-      createDecoder: ((await import(pathToFileURL(`${baseDir}/shared/protocols/decode.ts`).href)) as Decoding)
-        .createDecoder,
-      harmonize: ((await import(pathToFileURL(`${baseDir}/shared/profile/index.ts`).href)) as Decoding).harmonize,
-    }
-  : null;
+async function loadBase(dir: string): Promise<Decoding> {
+  type DecodeModule = { createDecoder: typeof createDecoder; PROTOCOLS: readonly string[] };
+  const decode = (await import(pathToFileURL(`${dir}/shared/protocols/decode.ts`).href)) as DecodeModule;
+  const profile = (await import(pathToFileURL(`${dir}/shared/profile/index.ts`).href)) as Pick<Decoding, 'harmonize'>;
+  return { createDecoder: decode.createDecoder, harmonize: profile.harmonize, protocols: decode.PROTOCOLS };
+}
+const base: Decoding | null = baseDir ? await loadBase(baseDir) : null;
 
 interface Feed {
   protocol: ProtocolChoice;
@@ -159,7 +161,11 @@ const workloads = [
   simulated('lg-e450', 'dlms'),
   e450,
   mbusHeat,
-  ...(['dsmr', 'dlms', 'mbus'] as const).map(corpusWorkload).filter((w): w is Workload => w !== null),
+  simulated('ehz', 'sml'),
+  ...[
+    ...(['dsmr', 'dlms', 'mbus'] as const).map((p) => corpusWorkload(p)),
+    corpusWorkload('sml', 'manifest-wave2.json'),
+  ].filter((w): w is Workload => w !== null),
 ];
 
 console.log(`decode throughput on ${machine()}`);
@@ -183,7 +189,7 @@ if (base) {
   console.log(`\nours / base (${baseDir}), alternating in this run:`);
   const baseWidths = [38, 12, 18, 16];
   console.log(row(['workload', 'named', '+harmonize', 'bytewise'], baseWidths));
-  for (const w of workloads) {
+  for (const w of workloads.filter((k) => base.protocols.includes(k.protocol))) {
     const ratio = (feed: Omit<Feed, 'decoding'>) =>
       compare([() => decodeAll(w, { ...feed, decoding: base }), () => decodeAll(w, feed)]).ratios[1]!.toFixed(2);
     const { protocol } = w;
