@@ -99,8 +99,9 @@ describe('the browser UI against serve and the simulated meter', () => {
       await page.getByRole('heading', { name: 'Serial ports' }).waitFor();
       expect(await page.locator('table').last().textContent()).toContain('tcp:127.0.0.1:');
       await page.getByRole('link', { name: 'Diagnostics' }).click();
-      await page.locator('pre.raw').waitFor({ timeout: 30_000 });
-      expect(await page.locator('pre.raw').textContent()).toMatch(/^\/\w{3}5.*\n[\s\S]*1-0:1\.8\.1\(/);
+      // The first raw view is the source's last telegram (the frames and log below it come later on the page).
+      await page.locator('pre.raw').first().waitFor({ timeout: 30_000 });
+      expect(await page.locator('pre.raw').first().textContent()).toMatch(/^\/\w{3}5.*\n[\s\S]*1-0:1\.8\.1\(/);
       await page.getByRole('link', { name: 'Topics' }).click();
       const topic = page.locator('code', { hasText: /^smartmeter\/\w+\/power\/power_in$/ });
       await topic.waitFor({ timeout: 30_000 });
