@@ -65,6 +65,18 @@ describe('history api', () => {
     expect(lines).toHaveLength(61);
   });
 
+  it('exports wider buckets rather than more rows than its bound', async () => {
+    const store = storeWithAMinute();
+    const answer = await answerApiRequest(
+      { getBridge: () => undefined, handlers: historyHandlers(() => store, 20) },
+      request('exportHistoryCsv', range),
+    );
+    if (!answer.ok) throw new Error(answer.error.message);
+    const lines = (answer.result as { csv: string }).csv.trimEnd().split('\r\n');
+    expect(lines).toHaveLength(1 + 20);
+    expect(lines[1]).toBe('2026-11-25T23:59:00.000Z,"meter,1",power_in,W,101,100,102,raw');
+  });
+
   it('says why when the bridge runs without history', async () => {
     const answer = await answerApiRequest(
       { getBridge: () => undefined, handlers: historyHandlers(() => undefined) },
