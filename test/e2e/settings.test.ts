@@ -9,13 +9,15 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
+import { until } from '../helpers/wait.ts';
 import {
   buildIfStale,
   launchChromium,
   openPage,
+  saveScreenshots,
   SCREENSHOTS,
   seriousViolations,
   startBridge,
@@ -24,9 +26,6 @@ import {
 } from './ui-kit.ts';
 
 const PASSWORD = 'e2e-broker-pa55';
-const VARIANTS = ['en-GB', 'de-CH', 'fr-CH'].flatMap((locale) =>
-  (['light', 'dark'] as const).map((colorScheme) => ({ locale, colorScheme })),
-);
 
 let browser: Browser;
 let bridge: Bridge;
@@ -64,29 +63,6 @@ afterAll(async () => {
   for (const stop of stops.reverse()) await stop();
 });
 
-async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function screenshots(url: string, name: string, prepare: (page: Page) => Promise<void>): Promise<void> {
-  for (const { locale, colorScheme } of VARIANTS) {
-    const { page, close } = await openPage(browser, url, { locale, colorScheme });
-    try {
-      await prepare(page);
-      await page.screenshot({
-        path: join(SCREENSHOTS, `${locale.slice(0, 2)}-${colorScheme}-${name}.png`),
-        fullPage: true,
-      });
-    } finally {
-      await close();
-    }
-  }
-}
-
 describe('settings that apply live', () => {
   it('says "auth refused" for a wrong broker password, and switches to that broker without a restart', async () => {
     const { page, errors, close } = await openPage(browser, `${bridge.url}/#/broker`);
@@ -106,6 +82,7 @@ describe('settings that apply live', () => {
       await until(
         () => seen.some((m) => /^smartmeter\/[^/]+\/power\/power_in$/.test(m.topic) && !m.retain),
         'values on Mosquitto',
+        30_000,
       );
       // The page never gets the password back.
       expect(await page.content()).not.toContain(PASSWORD);
@@ -117,15 +94,15 @@ describe('settings that apply live', () => {
 
   it('moves the topics to a new alias and keeps the Home Assistant unique_ids', async () => {
     const discovery = () => seen.filter((m) => m.topic.startsWith('homeassistant/device/')).at(-1);
-    await until(() => discovery() !== undefined, 'discovery on Mosquitto');
+    await until(() => discovery() !== undefined, 'discovery on Mosquitto', 30_000);
     const before = discovery()!;
     const { page, errors, close } = await openPage(browser, `${bridge.url}/#/meterSettings`);
     try {
       await page.getByLabel(/^Alias/).fill('house');
       await page.getByRole('button', { name: 'Save alias' }).click();
       await page.getByRole('status').filter({ hasText: 'Saved and applied' }).waitFor();
-      await until(() => seen.some((m) => m.topic === 'smartmeter/house/power/power_in'), 'values under the alias');
-      await until(() => discovery()!.payload.includes('smartmeter/house/'), 'discovery with the new topics');
+      await until(() => seen.some((m) => m.topic === 'smartmeter/house/power/power_in'), 'values under the alias', 30_000);
+      await until(() => discovery()!.payload.includes('smartmeter/house/'), 'discovery with the new topics', 30_000);
       const after = discovery()!;
       expect(after.topic).toBe(before.topic);
       type Discovery = { cmps: Record<string, { unique_id: string }> };
@@ -141,11 +118,23 @@ describe('settings that apply live', () => {
   }, 90_000);
 
   it('saves screenshots of both settings pages', async () => {
-    await screenshots(`${bridge.url}/#/broker`, 'broker', async (page) => {
-      await page.locator('form.settings').waitFor();
-    });
-    await screenshots(`${bridge.url}/#/meterSettings`, 'meter-settings', async (page) => {
-      await page.locator('form.settings').first().waitFor();
-    });
+    await saveScreenshots(
+      browser,
+      `${bridge.url}/#/broker`,
+      'broker',
+      async (page) => {
+        await page.locator('form.settings').waitFor();
+      },
+      { fullPage: true },
+    );
+    await saveScreenshots(
+      browser,
+      `${bridge.url}/#/meterSettings`,
+      'meter-settings',
+      async (page) => {
+        await page.locator('form.settings').first().waitFor();
+      },
+      { fullPage: true },
+    );
   }, 120_000);
 });

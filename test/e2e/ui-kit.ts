@@ -144,3 +144,28 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map(({ id, impact, help, nodes }) => ({ id, impact, help, nodes: nodes.map((n) => ({ target: n.target })) }));
 }
+
+/** The languages and themes every page is shot in. */
+export const SCREENSHOT_VARIANTS = ['en-GB', 'de-CH', 'fr-CH'].flatMap((locale) =>
+  (['light', 'dark'] as const).map((colorScheme) => ({ locale, colorScheme })),
+);
+
+/** `<lang>-<scheme>-<name>.png` of `url` in each variant, once `prepare` brought the page to what is shown. */
+export async function saveScreenshots(
+  browser: Browser,
+  url: string,
+  name: string,
+  prepare: (page: Page) => Promise<void>,
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
+  for (const { locale, colorScheme } of SCREENSHOT_VARIANTS) {
+    const { page, close } = await openPage(browser, url, { locale, colorScheme });
+    try {
+      await prepare(page);
+      const path = join(SCREENSHOTS, `${locale.slice(0, 2)}-${colorScheme}-${name}.png`);
+      await page.screenshot({ path, fullPage: options.fullPage });
+    } finally {
+      await close();
+    }
+  }
+}

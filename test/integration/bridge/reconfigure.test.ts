@@ -12,7 +12,8 @@ const cleanup = cleanupList();
 afterEach(() => cleanup.run());
 
 const DEVICE = 'gplug-e450';
-const sensor = (power: number) => JSON.stringify({ Time: '2026-06-15T19:00:05', z: { SMid: '35012345', Pi: power } });
+// Without SMid the meter is named by its device topic (a bundle's SMid would name it by its serial).
+const sensor = (power: number) => JSON.stringify({ Time: '2026-06-15T19:00:05', z: { Pi: power } });
 
 function config(input: Record<string, unknown>): ResolvedConfig {
   const result = validateConfig({ embeddedBroker: { enabled: false }, ...input }, tmpdir());
@@ -26,23 +27,38 @@ async function gplug(url: string) {
   return client;
 }
 
+/**
+ * A bridge publishing to a first broker and reading a gPlug on a broker of its own, consumers on the first and on a
+ * second broker, and the change that moves the output to the second.
+ */
+async function twoBrokers() {
+  const [gateways, first, second] = await Promise.all([broker(cleanup), broker(cleanup), broker(cleanup)]);
+  const source = { type: 'mqtt', id: 'gplug', gateway: 'tasmota', url: gateways.url };
+  const bridge = await startBridge(cleanup, first.url, { sources: [source] });
+  await waitFor(() => bridge.log.some((l) => l.includes('gplug: subscribed')), 'the gateway subscription');
+  const switchBroker = () =>
+    bridge.service.reconfigure(
+      config({ broker: { url: second.url }, profile: { homeAssistant: { enabled: false } }, sources: [source] }),
+    );
+  return {
+    bridge,
+    device: await gplug(gateways.url),
+    atFirst: await recorder(cleanup, first.url, 'smartmeter/#'),
+    atSecond: { ...(await recorder(cleanup, second.url, 'smartmeter/#')), url: second.url },
+    switchBroker,
+  };
+}
+
+const powerIn = topicOf(DEVICE, 'power/power_in');
+
 describe('bridge service: settings applied live', () => {
   it('switches to another broker without a restart, keeping the gateway source that reads its own broker', async () => {
-    const [gateways, first, second] = await Promise.all([broker(cleanup), broker(cleanup), broker(cleanup)]);
-    const source = { type: 'mqtt', id: 'gplug', gateway: 'tasmota', url: gateways.url };
-    const bridge = await startBridge(cleanup, first.url, { sources: [source] });
-    await waitFor(() => bridge.log.some((l) => l.includes('gplug: subscribed')), 'the gateway subscription');
-    const device = await gplug(gateways.url);
-    const atFirst = await recorder(cleanup, first.url, 'smartmeter/#');
-    const atSecond = await recorder(cleanup, second.url, 'smartmeter/#');
-    const powerIn = topicOf(DEVICE, 'power/power_in');
+    const { bridge, device, atFirst, atSecond, switchBroker } = await twoBrokers();
     await device.publishAsync(`tele/${DEVICE}/SENSOR`, sensor(1.2));
     await waitFor(() => atFirst.payloads(powerIn).length === 1, 'a value on the first broker');
 
     const subscriptions = bridge.log.filter((l) => l.includes('gplug: subscribed')).length;
-    await bridge.service.reconfigure(
-      config({ broker: { url: second.url }, profile: { homeAssistant: { enabled: false } }, sources: [source] }),
-    );
+    await switchBroker();
     await device.publishAsync(`tele/${DEVICE}/SENSOR`, sensor(1.5));
     await waitFor(() => atSecond.payloads(powerIn).length === 1, 'the value on the second broker');
     expect(JSON.parse(atSecond.payloads(powerIn)[0]!)).toMatchObject({ value: 1500, unit: 'W' });
@@ -50,27 +66,18 @@ describe('bridge service: settings applied live', () => {
     // The first broker is told the bridge went away.
     expect(atFirst.messages.some((m) => m.topic === 'smartmeter/bridge/status' && m.payload === 'offline')).toBe(true);
     expect(bridge.log.filter((l) => l.includes('gplug: subscribed'))).toHaveLength(subscriptions);
-    expect(bridge.service.snapshot()?.broker.url).toBe(second.url);
+    expect(bridge.service.snapshot()?.broker.url).toBe(atSecond.url);
   });
 
   it('loses nothing accepted while it switches brokers: each reading reaches the old broker or the new one', async () => {
-    const [gateways, first, second] = await Promise.all([broker(cleanup), broker(cleanup), broker(cleanup)]);
-    const source = { type: 'mqtt', id: 'gplug', gateway: 'tasmota', url: gateways.url };
-    const bridge = await startBridge(cleanup, first.url, { sources: [source] });
-    await waitFor(() => bridge.log.some((l) => l.includes('gplug: subscribed')), 'the gateway subscription');
-    const device = await gplug(gateways.url);
-    const atFirst = await recorder(cleanup, first.url, 'smartmeter/#');
-    const atSecond = await recorder(cleanup, second.url, 'smartmeter/#');
-    const powerIn = topicOf(DEVICE, 'power/power_in');
+    const { bridge, device, atFirst, atSecond, switchBroker } = await twoBrokers();
     const watts = Array.from({ length: 300 }, (_, i) => i + 1);
     // The readings keep coming while the bridge switches, as a meter's would.
     const sending = (async () => {
       for (const w of watts) await device.publishAsync(`tele/${DEVICE}/SENSOR`, sensor(w / 1000), { qos: 1 });
     })();
     await waitFor(() => atFirst.payloads(powerIn).length > 0, 'the first readings');
-    await bridge.service.reconfigure(
-      config({ broker: { url: second.url }, profile: { homeAssistant: { enabled: false } }, sources: [source] }),
-    );
+    await switchBroker();
     await sending;
     const received = () =>
       new Set(
