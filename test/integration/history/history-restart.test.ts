@@ -18,14 +18,15 @@ const bundle = (kw: number) =>
   JSON.stringify({ Time: '2026-06-15T19:00:05', z: { SMid: '35012345', Pi: kw, Ei1: 10.5 } });
 
 /** Power readings in the history file, read as another process would while the bridge runs. */
-function powerRows(file: string): number[] {
+function powerRows(file: string): { meter: string; v: number }[] {
   try {
     const db = new Sqlite(file, { readonly: true, fileMustExist: true });
     try {
-      const rows = db
-        .prepare("SELECT v FROM raw JOIN series ON series.id = raw.series WHERE series.name = 'power_in' ORDER BY t")
-        .all() as { v: number }[];
-      return rows.map((r) => r.v);
+      return db
+        .prepare(
+          "SELECT meter, v FROM raw JOIN series ON series.id = raw.series WHERE series.name = 'power_in' ORDER BY t",
+        )
+        .all() as { meter: string; v: number }[];
     } finally {
       db.close();
     }
@@ -73,7 +74,9 @@ describe('history across a SIGKILL and a restart', () => {
     });
     cleanup.add(() => store.close());
     const now = Date.now() / 1000;
-    const [power] = store.query({ meterId: 'gplug-e450', quantities: ['power_in'], from: now - 3600, to: now + 1 });
+    // The meter as the gateway source names it (its SMid or the device's topic).
+    const meterId = powerRows(file)[0]!.meter;
+    const [power] = store.query({ meterId, quantities: ['power_in'], from: now - 3600, to: now + 1 });
     expect(power).toMatchObject({ unit: 'W', resolution: 'raw', value: [1100, 1200, 1300, 2500] });
   });
 });
