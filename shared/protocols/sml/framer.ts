@@ -92,9 +92,6 @@ export class SmlFramer {
   private complete(held: Uint8Array, at: number): SmlFrame {
     const stated = held[at + 6]! | (held[at + 7]! << 8);
     if (crc16x25(held, 0, at + 6) !== stated) {
-      // A file cut off mid-way whose tail happens to precede another file's end: report it cut, read the next one.
-      const restart = findStart(held.subarray(0, at), 1);
-      if (restart > 0) return this.fail(restart, decodeError('truncated', 'an SML file was cut off'));
       return this.fail(at + 8, decodeError('crc', 'SML file CRC mismatch: the file was damaged on the way'));
     }
     const padding = held[at + 5]!;
