@@ -13,7 +13,7 @@ import {
 } from './datacollector.ts';
 import { isOwnTopic, type LoopGuardOptions } from './loop-guard.ts';
 import { convertRlDsp, rlDspFilters, type RlDspReadOptions } from './rl-dsp.ts';
-import { convertTasmota, tasmotaFilters, type TasmotaOptions } from './tasmota.ts';
+import { convertTasmota, tasmotaFilters, TasmotaMeterIds, type TasmotaOptions } from './tasmota.ts';
 import { systemTimeZone, timeZoneError } from '../time.ts';
 import type { ConvertResult, GatewayKind } from './types.ts';
 
@@ -71,7 +71,10 @@ export function tasmotaTimeZone(config: TasmotaOptions): string {
 }
 
 function routeFor(gateway: GatewayConfig): Route & { filters: string[] } {
-  const config = gateway.kind === 'tasmota' ? { ...gateway, timeZone: tasmotaTimeZone(gateway) } : gateway;
+  const config =
+    gateway.kind === 'tasmota'
+      ? { ...gateway, timeZone: tasmotaTimeZone(gateway), meterIds: new TasmotaMeterIds() }
+      : gateway;
   // The union narrows per kind in each entry; the generic lookup cannot see that, hence the one cast.
   const entry = CONVERTERS[config.kind] as ConverterEntry<GatewayKind>;
   return {

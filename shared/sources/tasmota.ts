@@ -14,8 +14,10 @@
  * its configured decimals (0.000 kW stays "0.000"), so the rule holds for every value a script sends; a script
  * that prints kW without decimals or W with decimals needs `powerUnit` set explicitly.
  *
- * The meter ID is the Tasmota device topic: it is in every message, whereas SMid only comes with the bundle. SMid is
- * passed on as the value 0-0:96.1.0 (device ID).
+ * The meter ID is the meter's serial (SMid) once a bundle has carried it, else the Tasmota device topic. SMid only
+ * comes with the bundle, so a reader remembers topic → serial (TasmotaMeterIds) to name the one-value messages between
+ * bundles; before the first bundle nothing is held back: those messages go out under the topic, which the pipeline then
+ * lets go `offline` like any meter that fell silent. SMid is also passed on as the value 0-0:96.1.0 (device ID).
  */
 import type { ObisValue } from '../protocols/types.ts';
 import { decodeError } from '../protocols/types.ts';
@@ -38,6 +40,29 @@ export interface TasmotaOptions {
    * (tasmotaTimeZone: Europe/Zurich for the gPlug's `z` key, else the system zone); called alone, the system zone.
    */
   timeZone?: string;
+  /** The serials learned from this gateway's bundles; the gateway reader keeps one per gateway. Absent: topic IDs. */
+  meterIds?: TasmotaMeterIds;
+}
+
+/** Devices remembered at most: a gateway broker with more gPlugs than this names the oldest by topic again. */
+export const MAX_REMEMBERED_SERIALS = 4096;
+
+/** Device topic → the meter serial its last bundle carried; bounded, least recently heard forgotten first. */
+export class TasmotaMeterIds {
+  private readonly serials = new Map<string, string>();
+
+  constructor(private readonly limit = MAX_REMEMBERED_SERIALS) {}
+
+  /** The meter ID for a message of `device`: the serial it carries, else the one learned for the device, else the topic. */
+  resolve(device: string, serial: string | undefined): string {
+    const known = this.serials.get(device);
+    const id = serial || known;
+    if (id === undefined) return device;
+    this.serials.delete(device); // re-inserted last: the map's order is the order devices were last heard
+    this.serials.set(device, id);
+    if (this.serials.size > this.limit) this.serials.delete(this.serials.keys().next().value!);
+    return id;
+  }
 }
 
 type FieldKind = 'id' | 'power' | 'energy' | 'reactive-energy' | 'voltage' | 'current';
@@ -111,9 +136,10 @@ function powerUnit(text: string | undefined, option: TasmotaOptions['powerUnit']
 export function convertTasmota(topic: string, payload: Uint8Array, options: TasmotaOptions = {}): ConvertResult {
   const device = deviceOf(topic, options);
   if (device === undefined) return null;
-  const fail = (message: string): ConvertResult => ({ error: decodeError('syntax', message), meterId: device });
+  const meterId = (serial?: string): string => options.meterIds?.resolve(device, serial) ?? serial ?? device;
+  const fail = (message: string): ConvertResult => ({ error: decodeError('syntax', message), meterId: meterId() });
   const parsed = parseJsonPayload(payload);
-  if ('error' in parsed) return { error: parsed.error, meterId: device };
+  if ('error' in parsed) return { error: parsed.error, meterId: meterId() };
   const root = parsed.json;
   if (!isRecord(root)) return fail(`the SENSOR payload is ${typeName(root)}, expected a JSON object`);
   const key = options.sensorKey ?? DEFAULT_SENSOR_KEY;
@@ -124,13 +150,16 @@ export function convertTasmota(topic: string, payload: Uint8Array, options: Tasm
 
   const texts = (options.powerUnit ?? 'auto') === 'auto' ? memberNumberTexts(parsed.text, key) : undefined;
   const values: ObisValue[] = [];
+  let serial: string | undefined;
   for (const [name, raw] of Object.entries(sensor)) {
     const field = TASMOTA_FIELDS.get(name);
     if (!field) continue; // script-specific extras (timestamps, counters) have no OBIS meaning here
     if (field.kind === 'id') {
       if (typeof raw !== 'string' && typeof raw !== 'number')
         return fail(`"${key}.${name}" is ${typeName(raw)}, expected the meter ID`);
-      values.push({ obis: field.obis, value: String(raw).trim(), unit: null });
+      const text = String(raw).trim();
+      serial = text || undefined;
+      values.push({ obis: field.obis, value: text, unit: null });
     } else {
       if (typeof raw !== 'number' || !Number.isFinite(raw))
         return fail(`"${key}.${name}" is ${typeName(raw)}, expected a number`);
@@ -146,7 +175,7 @@ export function convertTasmota(topic: string, payload: Uint8Array, options: Tasm
     return fail(`"Time" is "${time.slice(0, 40)}", expected a date-time such as 2024-05-01T12:00:05`);
   return {
     protocol: 'mqtt',
-    meterId: device,
+    meterId: meterId(serial),
     ...(timestamp !== undefined && timestamp >= CLOCK_SET_AFTER ? { timestamp } : {}),
     values,
     info: { transport: 'tasmota' },

@@ -11,6 +11,8 @@ const cleanup = cleanupList();
 afterEach(() => cleanup.run());
 
 const DEVICE = 'gplug-e450';
+/** The meter serial (SMid) the bundle carries: the meter ID, also of the immediate messages after it. */
+const METER = '35012345';
 /** Tasmota's clock is local time without an offset; with no zone configured the bridge reads a gPlug's in Swiss time. */
 const at = (localTime: string) => Date.parse(`${localTime}+02:00`) / 1000;
 
@@ -19,7 +21,7 @@ const at = (localTime: string) => Date.parse(`${localTime}+02:00`) / 1000;
 const BUNDLE = JSON.stringify({
   Time: '2026-06-15T19:00:05',
   z: {
-    SMid: '35012345',
+    SMid: METER,
     Pi: 1.234,
     Po: 0.0,
     Ei: 12345.678,
@@ -46,7 +48,7 @@ describe('bridge service: a gPlug on MQTT (Tasmota tele/<topic>/SENSOR with the 
     const gplug = await mqtt.connectAsync(mosquitto.url, { reconnectPeriod: 0 });
     cleanup.add(() => gplug.endAsync(true));
     await gplug.publishAsync(`tele/${DEVICE}/SENSOR`, BUNDLE);
-    const powerIn = topicOf(DEVICE, 'power/power_in');
+    const powerIn = topicOf(METER, 'power/power_in');
     await waitFor(() => consumer.payloads(powerIn).length === 1, 'the bundle');
     await gplug.publishAsync(`tele/${DEVICE}/SENSOR`, IMMEDIATE);
     await waitFor(() => consumer.payloads(powerIn).length === 2, 'the immediate message');
@@ -63,7 +65,7 @@ describe('bridge service: a gPlug on MQTT (Tasmota tele/<topic>/SENSOR with the 
       'current/current_l1': [2.51, 'A'],
     };
     for (const [quantity, [value, unit]] of Object.entries(expected)) {
-      expect(consumer.lastJson(topicOf(DEVICE, quantity)), quantity).toMatchObject({
+      expect(consumer.lastJson(topicOf(METER, quantity)), quantity).toMatchObject({
         timestamp: bundleTime,
         value,
         unit,
@@ -73,13 +75,13 @@ describe('bridge service: a gPlug on MQTT (Tasmota tele/<topic>/SENSOR with the 
       { timestamp: bundleTime, value: 1234, unit: 'W', obis: '1-0:1.7.0' },
       { timestamp: at('2026-06-15T19:00:07'), value: 1198, unit: 'W', obis: '1-0:1.7.0' },
     ]);
-    expect(consumer.payloads(topicOf(DEVICE, 'status'))).toEqual(['online']);
-    expect(consumer.lastJson<{ meterId: string }>(topicOf(DEVICE, 'info'))).toMatchObject({ meterId: DEVICE });
+    expect(consumer.payloads(topicOf(METER, 'status'))).toEqual(['online']);
+    expect(consumer.lastJson<{ meterId: string }>(topicOf(METER, 'info'))).toMatchObject({ meterId: METER });
 
     // Its own profile messages share the broker with the gPlug: none of them was read back as a meter.
     const { sources, meters } = bridge.service.snapshot()!;
     expect(sources[0]!.counters).toMatchObject({ framesOk: 2, otherErrors: 0 });
-    expect(meters.map((m) => m.meterId)).toEqual([DEVICE]);
+    expect(meters.map((m) => m.meterId)).toEqual([METER]);
   });
 
   it('says once, with the setting that fixes it, when a gPlug clock runs in another zone than it is read in', async () => {

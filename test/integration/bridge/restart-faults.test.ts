@@ -13,7 +13,9 @@ const cleanup = cleanupList();
 afterEach(() => cleanup.run());
 
 const DEVICE = 'gplug-e450';
-const BUNDLE = JSON.stringify({ Time: '2026-06-15T19:00:05', z: { SMid: '35012345', Pi: 1.234, Ei1: 10.5, Ei2: 2.5 } });
+/** The SMid of the bundle: the meter ID the profile's topics use. */
+const METER = '35012345';
+const BUNDLE = JSON.stringify({ Time: '2026-06-15T19:00:05', z: { SMid: METER, Pi: 1.234, Ei1: 10.5, Ei2: 2.5 } });
 
 async function gplugSays(url: string): Promise<void> {
   const gplug = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
@@ -40,8 +42,8 @@ describe('bridge service: retained topics across faults', () => {
     });
     await waitFor(() => log.some((l) => l.includes('gplug: subscribed')), 'the gateway subscription');
     await gplugSays(gateways.url);
-    const status = topicOf(DEVICE, 'status');
-    const discovery = `homeassistant/device/smartmeter_${DEVICE}/config`;
+    const status = topicOf(METER, 'status');
+    const discovery = `homeassistant/device/smartmeter_${METER}/config`;
     await waitFor(() => service.snapshot()!.meters.length === 1, 'the meter');
 
     await mosquitto.stop();
@@ -50,9 +52,9 @@ describe('bridge service: retained topics across faults', () => {
 
     const any = () => true;
     expect(await retainedSoon(mosquitto.url, status, any)).toBe('online');
-    const info = await retainedSoon(mosquitto.url, topicOf(DEVICE, 'info'), any);
-    expect(JSON.parse(info)).toMatchObject({ meterId: DEVICE });
-    expect(JSON.parse(await retainedSoon(mosquitto.url, discovery, any)).dev).toMatchObject({ sn: DEVICE });
+    const info = await retainedSoon(mosquitto.url, topicOf(METER, 'info'), any);
+    expect(JSON.parse(info)).toMatchObject({ meterId: METER });
+    expect(JSON.parse(await retainedSoon(mosquitto.url, discovery, any)).dev).toMatchObject({ sn: METER });
     expect(await retainedSoon(mosquitto.url, 'smartmeter/bridge/status', any)).toBe('online');
   });
 
@@ -69,7 +71,7 @@ describe('bridge service: retained topics across faults', () => {
     cleanup.add(() => first.stop('SIGKILL'));
     await waitFor(() => first.stderr().includes('gplug: subscribed'), 'the first run to subscribe');
     await gplugSays(mosquitto.url);
-    const status = topicOf(DEVICE, 'status');
+    const status = topicOf(METER, 'status');
     expect(await retainedSoon(mosquitto.url, status, (p) => p === 'online')).toBe('online');
     expect(await first.stop('SIGKILL')).toBeNull(); // a crash: no chance to say offline
 

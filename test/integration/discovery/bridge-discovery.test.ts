@@ -37,7 +37,8 @@ beforeAll(async () => {
   discovery = bridgeDiscovery(bridge, config.config)!;
   const gateway = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`);
   await gateway.publishAsync('tele/gplug_keller/SENSOR', JSON.stringify(GPLUG_SENSOR), { qos: 1, retain: true });
-  await gateway.publishAsync('tele/gplug_other/SENSOR', JSON.stringify(GPLUG_SENSOR), { qos: 1, retain: true });
+  const other = { ...GPLUG_SENSOR, z: { ...GPLUG_SENSOR.z, SMid: '35099999' } }; // another meter
+  await gateway.publishAsync('tele/gplug_other/SENSOR', JSON.stringify(other), { qos: 1, retain: true });
   await gateway.endAsync();
 });
 

@@ -10,6 +10,8 @@ import { until } from '../../helpers/wait.ts';
 export const FLEET_START = Date.UTC(2026, 5, 15, 17, 0, 0) / 1000;
 
 export const gatewayId = (n: number): string => `gplug-${n}`;
+/** The meter serial gateway `n` sends as SMid: the meter ID its readings are published under. */
+export const meterId = (n: number): string => `SM${n}`;
 
 /** Starts `smartmeter-bridge translate` as instance `id` of group `scale`; `ready` resolves once it is subscribed. */
 export function startTranslate(url: string, id: string, extra: string[] = []): CliProcess & { ready: Promise<void> } {
@@ -23,7 +25,7 @@ export function startTranslate(url: string, id: string, extra: string[] = []): C
 export function bundle(n: number, second: number): string {
   const time = new Date((FLEET_START + second) * 1000).toISOString().slice(0, 19);
   const energy = (1000 * (n + 1) + second) / 1000;
-  return JSON.stringify({ Time: time, z: { SMid: `SM${n}`, Pi: 0.4 + (second % 7) / 100, Ei: energy } });
+  return JSON.stringify({ Time: time, z: { SMid: meterId(n), Pi: 0.4 + (second % 7) / 100, Ei: energy } });
 }
 
 export interface GatewayFleet {

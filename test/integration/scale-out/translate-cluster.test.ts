@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMosquitto } from '../../helpers/mosquitto.ts';
 import { until } from '../../helpers/wait.ts';
-import { gatewayFleet, gatewayId, recorder, startTranslate } from './scale-out-kit.ts';
+import { gatewayFleet, meterId, recorder, startTranslate } from './scale-out-kit.ts';
 
 const GATEWAYS = process.env.LOAD_FULL === '1' ? 1000 : 200;
 const SECONDS = 12;
@@ -55,14 +55,14 @@ describe('translate: three instances behind one broker', () => {
     const missing = (): string[] => {
       const out: string[] = [];
       for (let n = 0; n < GATEWAYS; n++)
-        for (let s = 0; s < SECONDS; s++) if (translated(gatewayId(n), s) === 0) out.push(`${gatewayId(n)}@${s}`);
+        for (let s = 0; s < SECONDS; s++) if (translated(meterId(n), s) === 0) out.push(`${meterId(n)}@${s}`);
       return out;
     };
     await until(() => missing().length === 0, 'every reading translated', 120_000).catch(() => undefined);
     expect(missing()).toEqual([]);
 
     for (let n = 0; n < GATEWAYS; n++) {
-      const id = gatewayId(n);
+      const id = meterId(n);
       for (let s = 0; s < SECONDS; s++) expect(translated(id, s), `${id}@${s}`).toBeLessThanOrEqual(2);
       const states = seen.state.get(id)!;
       for (let i = 1; i < states.length; i++) {
@@ -97,7 +97,7 @@ describe('translate: stopping and readiness', () => {
     cleanups.push(() => fleet.close());
     for (let second = 0; second < 3; second++) await fleet.publish(second);
     // Before the session was ended on a stop, the broker kept assigning half of the messages to the stopped one.
-    const all = () => [...Array(50).keys()].every((n) => seen.state.get(gatewayId(n))?.length === 3);
+    const all = () => [...Array(50).keys()].every((n) => seen.state.get(meterId(n))?.length === 3);
     await until(all, 'every reading translated by the instance left', 30_000).catch(() => undefined);
     expect(all()).toBe(true);
 

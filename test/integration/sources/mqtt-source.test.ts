@@ -73,7 +73,9 @@ describe('raw-MQTT source with a real Mosquitto', () => {
     await gplug.publishAsync('tele/gplug-kitchen/SENSOR', GPLUG_IMMEDIATE, { qos: 1 });
     await waitFor('two messages', () => messages.length === 2);
 
-    expect(messages[0]).toMatchObject({ protocol: 'mqtt', meterId: 'gplug-kitchen', info: { transport: 'tasmota' } });
+    // The bundle's SMid is the meter ID, and names the immediate message after it too.
+    expect(messages[0]).toMatchObject({ protocol: 'mqtt', meterId: '71234567', info: { transport: 'tasmota' } });
+    expect(messages[1]!.meterId).toBe('71234567');
     expect(messages[0]!.values).toContainEqual({ obis: '1-0:1.7.0', value: 0.412, unit: 'kW' });
     expect(messages[0]!.values).toContainEqual({ obis: '1-0:1.8.0', value: 12345.678, unit: 'kWh' });
     expect(messages[1]).toMatchObject({
@@ -82,13 +84,13 @@ describe('raw-MQTT source with a real Mosquitto', () => {
     });
     const stats = source.stats();
     expect(stats).toMatchObject({ connected: true, messagesOk: 2, errors: 0 });
-    expect(stats.devices['tasmota/gplug-kitchen']).toMatchObject({
+    expect(stats.devices['tasmota/71234567']).toMatchObject({
       messagesOk: 2,
       errors: 0,
       lastTopic: 'tele/gplug-kitchen/SENSOR',
       lastPayload: GPLUG_IMMEDIATE,
     });
-    expect(Date.now() - stats.devices['tasmota/gplug-kitchen']!.lastSeen).toBeLessThan(60000);
+    expect(Date.now() - stats.devices['tasmota/71234567']!.lastSeen).toBeLessThan(60000);
   });
 
   it('counts and reports hostile payloads, and reads the next good message', async () => {

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ObisMessage } from '../../../shared/protocols/types.ts';
 import { MAX_PAYLOAD_BYTES } from '../../../shared/sources/json.ts';
-import { convertTasmota, tasmotaFilters, type TasmotaOptions } from '../../../shared/sources/tasmota.ts';
+import { MeterPublications } from '../../../electron/core/pipeline/meter-publications.ts';
+import { createGatewayReader } from '../../../shared/sources/index.ts';
+import {
+  convertTasmota,
+  tasmotaFilters,
+  TasmotaMeterIds,
+  type TasmotaOptions,
+} from '../../../shared/sources/tasmota.ts';
 import { bytes, GPLUG_BUNDLE_KW, GPLUG_BUNDLE_W, GPLUG_IMMEDIATE } from './payloads.ts';
 
 const ZURICH: TasmotaOptions = { timeZone: 'Europe/Zurich' };
@@ -28,7 +35,7 @@ describe('gPlug / Tasmota converter', () => {
     const message = read(GPLUG_BUNDLE_KW);
     expect(message.protocol).toBe('mqtt');
     expect(message.info.transport).toBe('tasmota');
-    expect(message.meterId).toBe('gplug-kitchen');
+    expect(message.meterId).toBe('71234567'); // the bundle's SMid
     // 12:00:05 in Zurich in May (CEST, UTC+2) is 10:00:05 UTC.
     expect(message.timestamp).toBe(Date.UTC(2024, 4, 1, 10, 0, 5) / 1000);
     expect(message.values).toContainEqual({ obis: '0-0:96.1.0', value: '71234567', unit: null });
@@ -133,5 +140,80 @@ describe('gPlug / Tasmota converter', () => {
     expect(errorOf('{"Time":"2024-02-30T12:00:00","z":{"Pi":0.1}}')).toMatch(/expected a date-time/);
     expect(errorOf('{"Time":12,"z":{"Pi":0.1}}')).toMatch(/"Time" is a number/);
     expect(errorOf(new Uint8Array(MAX_PAYLOAD_BYTES + 1).fill(0x20))).toMatch(/more than the 65536/);
+  });
+});
+
+describe('the gPlug meter ID: the serial from the bundle, the topic until one came', () => {
+  const bundle = (smid: string) => `{"Time":"2024-05-01T12:00:05","z":{"SMid":"${smid}","Pi":0.412}}`;
+  const ids = (options: TasmotaOptions, messages: [topic: string, payload: string][]) =>
+    messages.map(([topic, payload]) => read(payload, options, topic).meterId);
+
+  it('names the one-value messages between bundles by the serial the last bundle of their topic carried', () => {
+    const options: TasmotaOptions = { ...ZURICH, meterIds: new TasmotaMeterIds() };
+    expect(
+      ids(options, [
+        [TOPIC, GPLUG_IMMEDIATE], // before any bundle: nothing held back, the topic names it
+        [TOPIC, bundle('71234567')],
+        [TOPIC, GPLUG_IMMEDIATE],
+        ['tele/gplug-garage/SENSOR', GPLUG_IMMEDIATE], // another device: its own topic, not the kitchen's serial
+        [TOPIC, bundle('99887766')], // the gPlug moved to another meter
+        [TOPIC, GPLUG_IMMEDIATE],
+      ]),
+    ).toEqual(['gplug-kitchen', '71234567', '71234567', 'gplug-garage', '99887766', '99887766']);
+  });
+
+  it('names an unreadable message of a known device by its serial too, so its errors count on that meter', () => {
+    const options: TasmotaOptions = { ...ZURICH, meterIds: new TasmotaMeterIds() };
+    read(bundle('71234567'), options);
+    expect(convertTasmota(TOPIC, bytes('{"z":{"Pi":"x"}}'), options)).toMatchObject({ meterId: '71234567' });
+  });
+
+  it('takes an empty SMid for none', () => {
+    const options: TasmotaOptions = { ...ZURICH, meterIds: new TasmotaMeterIds() };
+    expect(ids(options, [[TOPIC, bundle(' ')]])).toEqual(['gplug-kitchen']);
+  });
+
+  it('remembers a bounded number of devices, forgetting the one heard from longest ago', () => {
+    const meterIds = new TasmotaMeterIds(2);
+    const options: TasmotaOptions = { ...ZURICH, meterIds };
+    const topic = (n: number) => `tele/gplug-${n}/SENSOR`;
+    read(bundle('S1'), options, topic(1));
+    read(bundle('S2'), options, topic(2));
+    read(GPLUG_IMMEDIATE, options, topic(1)); // heard again: now the most recent
+    read(bundle('S3'), options, topic(3));
+    expect(
+      ids(
+        options,
+        [1, 2, 3].map((n) => [topic(n), GPLUG_IMMEDIATE]),
+      ),
+    ).toEqual(['S1', 'gplug-2', 'S3']);
+  });
+
+  it('leaves no phantom meter online: the topic-named meter goes offline, the serial stays', () => {
+    const reader = createGatewayReader([{ kind: 'tasmota', timeZone: 'Europe/Zurich' }], { baseTopic: 'smartmeter' });
+    const publications = new MeterPublications({
+      baseTopic: 'smartmeter',
+      homeAssistant: { enabled: false, prefix: 'homeassistant' },
+      rlDsp: { enabled: false, group: 'home' },
+      offlineAfterMissed: 3,
+      version: '0.1.0',
+    });
+    const receive = (payload: string, at: number) => {
+      for (const output of reader.read(TOPIC, bytes(payload), at * 1000)?.outputs ?? []) {
+        if (!output.ok) throw new Error(output.error.message);
+        publications.forMessage(output.message, { sourceId: 'gplug', sourceLabel: 'mqtt:gplug', receivedAt: at });
+      }
+    };
+    receive(GPLUG_IMMEDIATE, 1000);
+    receive(GPLUG_IMMEDIATE, 1002);
+    for (let at = 1010; at <= 1060; at += 10) {
+      receive(bundle('71234567'), at);
+      receive(GPLUG_IMMEDIATE, at + 2);
+    }
+    const online = () => Object.fromEntries(publications.snapshot().map((m) => [m.meterId, m.online]));
+    expect(Object.keys(online()).sort()).toEqual(['71234567', 'gplug-kitchen']);
+    const expired = publications.expire(1062);
+    expect(expired.map((m) => [m.topic, m.payload])).toEqual([['smartmeter/gplug-kitchen/status', 'offline']]);
+    expect(online()).toEqual({ 'gplug-kitchen': false, '71234567': true });
   });
 });
