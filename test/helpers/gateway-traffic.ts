@@ -31,25 +31,39 @@ export interface GatewayMeter {
   messagesAt(second: number): GatewayMessage[];
 }
 
-function renamed(meter: MqttMeter, meterId: string, from: string, seed: number): GatewayMeter {
+/** `meter` as another device: each `[from, to]` replaced in its topics and payloads. */
+function renamed(meter: MqttMeter, meterId: string, renames: [string, string][], seed: number): GatewayMeter {
   const household = new Household(TRAFFIC_START, seed);
+  const rename = (text: string) => renames.reduce((t, [from, to]) => t.replace(from, to), text);
   return {
     meterId,
     messagesAt(second) {
       const timestamp = TRAFFIC_START + second;
       return meter
         .render(household.at(timestamp), second)
-        .map((m) => ({ topic: m.topic.replace(from, meterId), payload: m.payload, meterId, timestamp }));
+        .map((m) => ({ topic: rename(m.topic), payload: rename(m.payload), meterId, timestamp }));
     },
   };
 }
 
-/** gPlug device `n`: the periodic bundle on `tele/gplug-<n>/SENSOR` (the meter ID is the device topic). */
-export const gplugMeter = (n: number): GatewayMeter => renamed(gplug, gplugId(n), gplug.serial, n + 1);
+/** The simulated gPlug's device topic. */
+const GPLUG_TOPIC = 'gPlug_SIM';
+
+/** gPlug device `n`: the periodic bundle on `tele/gplug-<n>/SENSOR`, its SMid (the meter ID) `gplug-<n>` too. */
+export const gplugMeter = (n: number): GatewayMeter =>
+  renamed(
+    gplug,
+    gplugId(n),
+    [
+      [GPLUG_TOPIC, gplugId(n)],
+      [gplug.serial, gplugId(n)],
+    ],
+    n + 1,
+  );
 
 /** smartmeter-datacollector meter `n`: one message per value on `smartmeter/<id>/<NAME>`. */
 export const datacollectorMeter = (n: number): GatewayMeter =>
-  renamed(datacollector, datacollectorId(n), datacollector.serial, n + 1);
+  renamed(datacollector, datacollectorId(n), [[datacollector.serial, datacollectorId(n)]], n + 1);
 
 /**
  * gPlug device `n`'s immediate message (Tasmota sends one changed field at once): `{"Time":…,"z":{"Pi":…}}`, taken

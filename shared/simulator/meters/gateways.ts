@@ -23,7 +23,7 @@ export function gplugMeter(): MqttMeter {
     description: `gPlug (Tasmota SML script) on MQTT: tele/gPlug_SIM/SENSOR every 10 s, power in kW, "Time" in ${ZONE}`,
     clockZone: ZONE,
     interval: 10,
-    serial: topic,
+    serial, // the SMid of its bundles: the meter ID the bridge publishes it under
     encrypted: false,
     render: (s: HouseholdState): MqttOut[] => {
       // Written by hand, not JSON.stringify: Tasmota prints every field with its script's decimals (1.000, not 1),
