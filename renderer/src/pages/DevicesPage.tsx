@@ -6,6 +6,7 @@ import { errorCount, SourceStateText } from '../components/SourceState.tsx';
 import { useLocale } from '../components/use-locale.ts';
 import { formatNumber, formatTime } from '../format/format.ts';
 import { useBridge } from '../store/use-bridge.ts';
+import { DiscoveryPanel } from './DiscoveryPanel.tsx';
 
 export function DevicesPage() {
   const { t } = useTranslation();
@@ -15,6 +16,7 @@ export function DevicesPage() {
     <>
       <h1>{t('devices.title')}</h1>
       <SerialPorts />
+      <DiscoveryPanel />
       <section className="card" aria-labelledby="sources-title">
         <h2 id="sources-title">{t('devices.sources')}</h2>
         {bridge && bridge.sources.length === 0 && <p>{t('devices.sourcesNone')}</p>}

@@ -1,0 +1,90 @@
+/**
+ * Discovery on the Devices page against the real `serve`: a gateway source on a real Mosquitto that holds a gPlug's
+ * retained Tasmota discovery and its SENSOR, and a loopback HTTP server answering like Tasmota's /cm. The panel lists
+ * the device with its meter fields, Probe finds the HTTP one, and Adopt names what it would change and changes
+ * nothing until confirmed. Screenshots in English, German and French, light and dark.
+ */
+import mqtt from 'mqtt';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMosquitto } from '../helpers/mosquitto.ts';
+import { GPLUG_SENSOR, startFakeTasmota, type FakeTasmota } from '../integration/discovery/fake-tasmota.ts';
+import {
+  buildIfStale,
+  launchChromium,
+  openPage,
+  saveScreenshots,
+  seriousViolations,
+  startBridge,
+  type Bridge,
+} from './ui-kit.ts';
+
+let browser: Browser;
+let bridge: Bridge;
+let device: FakeTasmota;
+const stops: (() => Promise<unknown>)[] = [];
+const retained = { qos: 1, retain: true } as const;
+
+beforeAll(async () => {
+  buildIfStale();
+  const broker = await startMosquitto();
+  stops.push(() => broker.dispose());
+  const gateway = await mqtt.connectAsync(broker.url);
+  await gateway.publishAsync(
+    'tasmota/discovery/A0B765123456/config',
+    JSON.stringify({ ip: '127.0.0.2', dn: 'gPlug Keller', mac: 'A0B765123456', sw: '14.3.0', t: 'gplug_keller' }),
+    retained,
+  ); // another loopback address than the HTTP device's below, so the two stay two devices
+  await gateway.publishAsync('tele/gplug_keller/SENSOR', JSON.stringify(GPLUG_SENSOR), retained);
+  await gateway.endAsync();
+  device = await startFakeTasmota({ mac: 'A0:B7:65:00:00:01', topic: 'gplug_garage' });
+  stops.push(() => device.close());
+  bridge = await startBridge([
+    { type: 'mqtt', id: 'gplugs', gateway: 'tasmota', topic: 'gplug_keller', url: broker.url },
+  ]);
+  stops.push(() => bridge.stop());
+  browser = await launchChromium();
+  stops.push(() => browser.close());
+}, 120_000);
+
+afterAll(async () => {
+  for (const stop of stops.reverse()) await stop();
+});
+
+const devicesPage = (url: string) => `${url}#/devices`;
+
+async function listed(page: Page): Promise<void> {
+  await page.locator('tr', { hasText: 'A0:B7:65:12:34:56' }).waitFor({ timeout: 20_000 });
+}
+
+describe('discovery on the Devices page', () => {
+  it('lists the gPlug from the broker, probes an address, and asks before adopt changes anything', async () => {
+    const { page, errors, close } = await openPage(browser, devicesPage(bridge.url));
+    try {
+      await listed(page);
+      const row = page.locator('tr', { hasText: 'A0:B7:65:12:34:56' });
+      await expect(row.textContent()).resolves.toMatch(/gPlug Keller.*14\.3\.0.*SMid.*gplug_keller.*yes/s);
+
+      await page.getByLabel('Device address').fill(`127.0.0.1:${device.port}`);
+      await page.getByRole('button', { name: 'Probe', exact: true }).click();
+      await page.getByText('Found gPlug Keller').waitFor();
+      await page.locator('tr', { hasText: 'A0:B7:65:00:00:01' }).waitFor();
+
+      await row.getByRole('button', { name: /Adopt/ }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.waitFor();
+      await expect(dialog.textContent()).resolves.toMatch(/Backlog MqttHost .+; MqttPort 1883; Topic gplug_keller/);
+      expect(await seriousViolations(page)).toEqual([]);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      expect(device.commands.filter((c) => /backlog/i.test(c))).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 60_000);
+
+  it('is shot in each language and theme', async () => {
+    await saveScreenshots(browser, devicesPage(bridge.url), 'discovery', listed, { fullPage: true });
+  }, 120_000);
+});
