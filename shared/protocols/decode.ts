@@ -4,19 +4,27 @@
 import { createDlmsDecoder } from './dlms/index.ts';
 import { createDsmrDecoder } from './dsmr/index.ts';
 import { createMbusDecoder } from './mbus/index.ts';
+import { createIecDecoder } from './iec62056-21/index.ts';
 import { createSmlDecoder } from './sml/index.ts';
 import { isEscape, isStartMark } from './sml/escape.ts';
 import type { DecodeOutput, DecoderOptions, Protocol, StreamDecoder } from './types.ts';
 
 export type ProtocolChoice = Protocol | 'auto';
 
-export const PROTOCOLS: readonly Protocol[] = ['dsmr', 'dlms', 'mbus', 'sml'];
+export const PROTOCOLS: readonly Protocol[] = ['dsmr', 'dlms', 'mbus', 'sml', 'iec62056-21'];
+
+/**
+ * What `auto` tries. IEC 62056-21 only when named: its readouts carry no checksum in mode D, so a DSMR telegram with a
+ * broken CRC would decode as one and lock the stream onto a reader that checks nothing.
+ */
+const AUTO_PROTOCOLS: readonly Protocol[] = PROTOCOLS.filter((p) => p !== 'iec62056-21');
 
 const factories: Record<Protocol, (options: DecoderOptions) => StreamDecoder> = {
   dsmr: createDsmrDecoder,
   dlms: createDlmsDecoder,
   mbus: createMbusDecoder,
   sml: createSmlDecoder,
+  'iec62056-21': createIecDecoder,
 };
 
 export function createDecoder(protocol: ProtocolChoice, options: DecoderOptions = {}): StreamDecoder {
@@ -54,7 +62,7 @@ class AutoDecoder implements StreamDecoder {
   private sniffed = new Uint8Array(0);
 
   constructor(options: DecoderOptions) {
-    this.candidates = new Map(PROTOCOLS.map((p) => [p, factories[p](options)]));
+    this.candidates = new Map(AUTO_PROTOCOLS.map((p) => [p, factories[p](options)]));
   }
 
   push(chunk: Uint8Array): DecodeOutput[] {
@@ -95,6 +103,8 @@ class AutoDecoder implements StreamDecoder {
 
   /** The sniffed dialect first, so that it wins when two decoders succeed on the same chunk. */
   private order(): Protocol[] {
-    return this.preferred ? [this.preferred, ...PROTOCOLS.filter((p) => p !== this.preferred)] : [...PROTOCOLS];
+    return this.preferred
+      ? [this.preferred, ...AUTO_PROTOCOLS.filter((p) => p !== this.preferred)]
+      : [...AUTO_PROTOCOLS];
   }
 }

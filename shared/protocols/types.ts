@@ -3,10 +3,10 @@
  * Errors are values with a kind and a human message; decoders never throw on bad input.
  */
 
-export type Protocol = 'dsmr' | 'dlms' | 'mbus' | 'sml';
+export type Protocol = 'dsmr' | 'dlms' | 'mbus' | 'sml' | 'iec62056-21';
 
 /** Where OBIS-keyed values can come from: a wire protocol, or a gateway that already publishes on MQTT. */
-export type ObisProtocol = 'dsmr' | 'dlms' | 'sml' | 'mqtt';
+export type ObisProtocol = 'dsmr' | 'dlms' | 'sml' | 'iec62056-21' | 'mqtt';
 
 export type DecodeErrorKind = 'crc' | 'truncated' | 'decrypt' | 'unsupported' | 'syntax';
 

@@ -7,6 +7,7 @@ describe('config with an SML source', () => {
     const sources = [
       { type: 'serial', port: '/dev/ttyUSB0', protocol: 'sml' },
       { type: 'tcp', host: '127.0.0.1', port: 2001, protocol: 'sml' },
+      { type: 'tcp', host: '127.0.0.1', port: 2002, protocol: 'iec62056-21' },
     ];
     const r = validateConfig({ sources }, '.');
     expect(r.ok ? [] : r.problems).toEqual([]);
