@@ -15,6 +15,9 @@ const dsmr5 = SIMULATED_METERS.dsmr5!({}) as WireMeter;
 const GAS_SERIAL = 'G0026000000054321';
 const latin1 = new TextDecoder('latin1');
 
+/** The gas sub-meter's topic: its value carries the gas capture time (every 5 minutes), not the telegram's. */
+export const DSMR_GAS_TOPIC = /\/gas\/gas_volume$/;
+
 export const dsmrMeterId = (n: number): string => `E00260000${String(n).padStart(8, '0')}`;
 
 /** The simulator's telegram with meter `n`'s IDs (same lengths) and the CRC computed again. */

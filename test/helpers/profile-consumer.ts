@@ -91,21 +91,24 @@ export function verdict(sent: readonly number[], arrived: readonly number[]): De
 }
 
 /**
- * The verdict over every reading of many meters: each meter's timestamped topics that carry its readings (a sub-meter
- * with a clock of its own, like DSMR gas, is left out), against what it sent. A meter of which nothing arrived counts
- * `topicsPerReading` losses per reading.
+ * The verdict over every reading of many meters: each meter's timestamped topics that carry its readings, against what
+ * it sent. A sub-meter with a clock of its own (DSMR gas: a capture time every 5 minutes) is left out by `ownClock`: its
+ * capture time can coincide with a reading's second, and then every other reading would count as lost on its topic.
+ * A meter of which nothing arrived counts `topicsPerReading` losses per reading.
  */
 export function fleetVerdict(
   consumer: ProfileConsumer,
   sent: ReadonlyMap<string, readonly number[]>,
   base = 'smartmeter',
   topicsPerReading = 1,
+  ownClock?: RegExp,
 ): DeliveryVerdict {
   const verdicts: DeliveryVerdict[] = [];
   for (const [meterId, timestamps] of sent) {
     const own = new Set(timestamps);
     const topics = consumer
       .topics(`${base}/${meterId}/`)
+      .filter((topic) => !ownClock?.test(topic))
       .filter((topic) => consumer.timestamps(topic).some((t) => own.has(t)));
     if (topics.length === 0 && timestamps.length > 0) {
       verdicts.push({ lost: timestamps.length * topicsPerReading, repeats: 0, maxCopies: 0, ordered: true });
