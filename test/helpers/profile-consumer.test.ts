@@ -7,9 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { DSMR_GAS_TOPIC } from './dsmr-fleet.ts';
+import { TRAFFIC_START } from './gateway-traffic.ts';
 import { fleetVerdict, type ProfileConsumer } from './profile-consumer.ts';
 
-const START = 1_781_542_800; // a whole 5 minutes, as the fleet's traffic starts
+const START = TRAFFIC_START; // 17:00:01: the first gas capture time (17:00:00) is no reading's second
 const METER = 'E0026000000000000';
 
 /** What a consumer saw of one meter sending a reading a second for `seconds`, all of it delivered. */
@@ -17,8 +18,8 @@ function consumerOf(seconds: number, dropPower: number[] = []): { consumer: Prof
   const sent = Array.from({ length: seconds }, (_, s) => START + s);
   const byTopic = new Map<string, number[]>([
     [`smartmeter/${METER}/power/power_in`, sent.filter((t) => !dropPower.includes(t))],
-    // Each telegram repeats the latest gas capture, stamped with the capture time.
-    [`smartmeter/${METER}/gas/gas_volume`, sent.map((t) => t - ((t - START) % 300))],
+    // Each telegram repeats the latest gas capture (every whole 5 minutes), stamped with the capture time.
+    [`smartmeter/${METER}/gas/gas_volume`, sent.map((t) => t - (t % 300))],
   ]);
   const consumer: ProfileConsumer = {
     client: {} as MqttClient,
