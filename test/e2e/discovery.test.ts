@@ -4,6 +4,7 @@
  * the device with its meter fields, Probe finds the HTTP one, and Adopt names what it would change and changes
  * nothing until confirmed. Screenshots in English, German and French, light and dark.
  */
+import { join } from 'node:path';
 import mqtt from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import {
   launchChromium,
   openPage,
   saveScreenshots,
+  SCREENSHOTS,
   seriousViolations,
   startBridge,
   type Bridge,
@@ -73,7 +75,7 @@ describe('discovery on the Devices page', () => {
       await row.getByRole('button', { name: /Adopt/ }).click();
       const dialog = page.getByRole('dialog');
       await dialog.waitFor();
-      await expect(dialog.textContent()).resolves.toMatch(/Backlog MqttHost .+; MqttPort 1883; Topic gplug_keller/);
+      await expect(dialog.textContent()).resolves.toMatch(/Backlog MqttHost .+; MqttPort \d+; Topic gplug_keller/);
       expect(await seriousViolations(page)).toEqual([]);
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       await dialog.waitFor({ state: 'hidden' });
@@ -83,6 +85,28 @@ describe('discovery on the Devices page', () => {
       await close();
     }
   }, 60_000);
+
+  it('adopts the HTTP device once confirmed: its steps, the source to add, and Add source', async () => {
+    const { page, errors, close } = await openPage(browser, devicesPage(bridge.url));
+    try {
+      const row = page.locator('tr', { hasText: 'A0:B7:65:00:00:01' });
+      await row.waitFor({ timeout: 20_000 });
+      await row.getByRole('button', { name: /Adopt/ }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByText(/Backlog MqttHost 127\.0\.0\.1; MqttPort \d+; Topic gplug_garage/).waitFor();
+      await page.screenshot({ path: join(SCREENSHOTS, 'en-light-discovery-adopt-confirm.png') });
+      await dialog.getByRole('button', { name: 'Change the device' }).click();
+      await dialog.getByText('The device publishes to the bridge').waitFor({ timeout: 30_000 });
+      expect(device.commands.some((c) => /Backlog MqttHost 127\.0\.0\.1/i.test(c))).toBe(true);
+      await expect(dialog.locator('ol li').count()).resolves.toBeGreaterThan(1);
+      await dialog.getByRole('button', { name: 'Add source' }).click();
+      await dialog.getByText('Source added.').waitFor();
+      await page.screenshot({ path: join(SCREENSHOTS, 'en-light-discovery-adopt-done.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 90_000);
 
   it('is shot in each language and theme', async () => {
     await saveScreenshots(browser, devicesPage(bridge.url), 'discovery', listed, { fullPage: true });

@@ -10,6 +10,7 @@ import type {
   AdoptResult,
   DiscoveryView,
   FoundDevice,
+  FoundMeter,
   ProbeOutcome,
   ScanProgress,
 } from '../../../shared/discovery/types.ts';
@@ -79,6 +80,10 @@ export function DiscoveryPanel() {
     setMessage(undefined);
     transport.call('discoveryScan', { subnet: subnet.trim() }).then((r) => !r.ok && setMessage(r.error.message), fail);
   };
+  const translate = (source: FoundMeter['source']) =>
+    void transport
+      .call('addSource', { source })
+      .then((r) => setMessage(r.ok ? t('discovery.added') : r.problems.join('; ')), fail);
   const browse = () =>
     transport
       .call('discoveryBrowseMdns')
@@ -186,6 +191,7 @@ export function DiscoveryPanel() {
             t('discovery.topic'),
             t('discovery.broker'),
             t('discovery.received'),
+            t('discovery.action'),
           ]}
         >
           {view.meters.map((m) => (
@@ -201,6 +207,17 @@ export function DiscoveryPanel() {
                 <code>{m.broker}</code>
               </td>
               <td>{yes(t, m.received)}</td>
+              <td>
+                {!m.received && (
+                  <button
+                    type="button"
+                    onClick={() => translate(m.source)}
+                    aria-label={t('discovery.translateMeter', { id: m.meterId })}
+                  >
+                    {t('discovery.translate')}
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </ScrollTable>
@@ -222,6 +239,17 @@ function AdoptDialog({ device, steps, onClose }: { device: FoundDevice; steps: A
   const [result, setResult] = useState<AdoptResult | { pending: true }>();
   const [added, setAdded] = useState<string>();
   useEffect(() => dialog.current?.showModal(), []);
+  // The bridge's own broker port: the embedded broker's, or the one in the configured broker URL.
+  useEffect(() => {
+    let stopped = false;
+    transport.call('getConfig').then(
+      ({ config }) =>
+        !stopped &&
+        setPort(config.broker.url ? new URL(config.broker.url).port || '1883' : String(config.embeddedBroker.port)),
+      () => undefined, // the user types it
+    );
+    return () => void (stopped = true);
+  }, [transport]);
 
   const adopt = (e: FormEvent) => {
     e.preventDefault();
@@ -288,7 +316,9 @@ function AdoptDialog({ device, steps, onClose }: { device: FoundDevice; steps: A
             {steps
               .filter((s) => s.address === address)
               .map((s, i) => (
-                <li key={i}>{t(STEP_KEYS[s.step], { detail: s.detail })}</li>
+                <li key={i}>
+                  {t(STEP_KEYS[s.step])} <span className="hint">{s.detail}</span>
+                </li>
               ))}
           </ol>
           {'pending' in result && <p role="status">{t('discovery.adoptRunning')}</p>}

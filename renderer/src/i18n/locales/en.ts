@@ -330,6 +330,8 @@ export const en = {
     saveKeys: 'Save keys',
   },
   discovery: {
+    translate: 'Translate',
+    translateMeter: 'Translate meter {{id}}',
     title: 'Found on the network',
     hint: 'gPlug/Tasmota devices and meters already on a broker. Nothing is scanned or changed unless you ask.',
     address: 'Device address',
@@ -379,11 +381,11 @@ export const en = {
     addSource: 'Add source',
     added: 'Source added.',
     close: 'Close',
-    stepReadSettings: 'Reading the device settings: {{detail}}',
-    stepListen: 'Listening on the broker: {{detail}}',
-    stepConfigure: 'Configuring the device: {{detail}}',
-    stepWaitSensor: 'Waiting for its first reading: {{detail}}',
-    stepDone: 'Done: {{detail}}',
+    stepReadSettings: 'Reading the device settings',
+    stepListen: 'Listening on the broker',
+    stepConfigure: 'Configuring the device',
+    stepWaitSensor: 'Waiting for its first reading',
+    stepDone: 'Done',
   },
 };
 
