@@ -110,5 +110,12 @@ describe('discovery on the Devices page', () => {
 
   it('is shot in each language and theme', async () => {
     await saveScreenshots(browser, devicesPage(bridge.url), 'discovery', listed, { fullPage: true });
+    // The confirmation as each language and theme shows it; closed without confirming.
+    await saveScreenshots(browser, devicesPage(bridge.url), 'discovery-adopt', async (page) => {
+      await listed(page);
+      await page.locator('tr', { hasText: 'A0:B7:65:12:34:56' }).locator('button').click();
+      await page.getByRole('dialog').locator('pre').waitFor();
+    });
+    expect(device.commands.filter((c) => c.includes('gplug_keller'))).toEqual([]);
   }, 120_000);
 });

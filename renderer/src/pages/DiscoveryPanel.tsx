@@ -281,18 +281,24 @@ function AdoptDialog({ device, steps, onClose }: { device: FoundDevice; steps: A
       {!result && (
         <form onSubmit={adopt}>
           <p>{t('discovery.adoptWarning', { address })}</p>
-          <label>
-            {t('discovery.mqttHost')}
-            <input required value={host} onChange={(e) => setHost(e.target.value)} />
-          </label>
-          <label>
-            {t('discovery.mqttPort')}
-            <input required inputMode="numeric" value={port} onChange={(e) => setPort(e.target.value)} />
-          </label>
-          <label>
-            {t('discovery.topic')}
-            <input value={topic} onChange={(e) => setTopic(e.target.value)} />
-          </label>
+          <p>
+            <label>
+              {t('discovery.mqttHost')}
+              <input required value={host} onChange={(e) => setHost(e.target.value)} />
+            </label>
+          </p>
+          <p>
+            <label>
+              {t('discovery.mqttPort')}
+              <input required inputMode="numeric" value={port} onChange={(e) => setPort(e.target.value)} />
+            </label>
+          </p>
+          <p>
+            <label>
+              {t('discovery.topic')}
+              <input value={topic} onChange={(e) => setTopic(e.target.value)} />
+            </label>
+          </p>
           <p>{t('discovery.adoptCommand')}</p>
           <pre>
             <code>{command}</code>
