@@ -25,6 +25,8 @@ const cutOff = (): IecFrame => ({
 
 export class IecFramer {
   private readonly buffer = new ByteBuffer();
+  /** Where the held readout's scan resumes, and whether that is inside `(...)`: each byte is looked at about once. */
+  private scan = { at: 1, inValue: false };
 
   push(chunk: Uint8Array): IecFrame[] {
     this.buffer.append(chunk);
@@ -53,12 +55,17 @@ export class IecFramer {
         this.buffer.clear();
         return null;
       }
-      this.buffer.consume(start);
+      if (start > 0) {
+        this.buffer.consume(start);
+        this.scan = { at: 1, inValue: false };
+      }
       const view = this.buffer.view();
-      const end = findEnd(view);
+      const end = findEnd(view, this.scan);
+      if (end.kind !== 'more') this.scan = { at: 1, inValue: false };
       if (end.kind === 'more') {
         if (view.length <= MAX_READOUT_LENGTH) return null;
         this.buffer.consume(1);
+        this.scan = { at: 1, inValue: false };
         return {
           kind: 'error',
           error: decodeError('syntax', `an IEC 62056-21 readout over ${MAX_READOUT_LENGTH} bytes`),
@@ -72,6 +79,7 @@ export class IecFramer {
 }
 
 type End = { kind: 'bang' | 'restart'; at: number } | { kind: 'more' };
+type Scan = { at: number; inValue: boolean };
 
 const isLetter = (b: number | undefined) => b !== undefined && (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a;
 
@@ -88,16 +96,23 @@ function isIdentification(bytes: Uint8Array, at: number): boolean {
   );
 }
 
-/** The `!` closing the readout at 0 (outside parentheses), or the identification of a readout that cut it off. */
-function findEnd(bytes: Uint8Array): End {
-  let inValue = false;
-  for (let i = 1; i < bytes.length; i++) {
+/**
+ * The `!` closing the readout at 0 (outside parentheses), or the identification of a readout that cut it off.
+ * Scans from `scan` and, when the end is not there yet, leaves it where the next call resumes: four bytes back, as
+ * `/XXXZ` needs them to be recognised.
+ */
+function findEnd(bytes: Uint8Array, scan: Scan): End {
+  let inValue = scan.inValue;
+  const resume = Math.max(scan.at, bytes.length - 4);
+  for (let i = scan.at; i < bytes.length; i++) {
+    if (i === resume) scan.inValue = inValue;
     const b = bytes[i]!;
     if (b === OPEN) inValue = true;
     else if (b === CLOSE) inValue = false;
     else if (!inValue && b === BANG) return { kind: 'bang', at: i };
     else if (b === SLASH && isIdentification(bytes, i)) return { kind: 'restart', at: i };
   }
+  if (resume < bytes.length) scan.at = resume;
   return { kind: 'more' };
 }
 
