@@ -101,7 +101,11 @@ describe('settings that apply live', () => {
       await page.getByLabel(/^Alias/).fill('house');
       await page.getByRole('button', { name: 'Save alias' }).click();
       await page.getByRole('status').filter({ hasText: 'Saved and applied' }).waitFor();
-      await until(() => seen.some((m) => m.topic === 'smartmeter/house/power/power_in'), 'values under the alias', 30_000);
+      await until(
+        () => seen.some((m) => m.topic === 'smartmeter/house/power/power_in'),
+        'values under the alias',
+        30_000,
+      );
       await until(() => discovery()!.payload.includes('smartmeter/house/'), 'discovery with the new topics', 30_000);
       const after = discovery()!;
       expect(after.topic).toBe(before.topic);
