@@ -46,6 +46,8 @@ export interface MeterInfo {
   encrypted?: boolean;
   /** The link or gateway format the message came over: 'p1', 'hdlc', 'mbus', 'raw', 'tasmota', 'datacollector', 'rl-dsp'. */
   transport?: string;
+  /** The gateway device it came through, when that is not the meter's ID (a gPlug's Tasmota topic). */
+  device?: string;
 }
 
 /** A decoded DSMR telegram or DLMS/COSEM push, or a gateway's MQTT message read into OBIS terms. */

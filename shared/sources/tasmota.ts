@@ -178,6 +178,6 @@ export function convertTasmota(topic: string, payload: Uint8Array, options: Tasm
     meterId: meterId(serial),
     ...(timestamp !== undefined && timestamp >= CLOCK_SET_AFTER ? { timestamp } : {}),
     values,
-    info: { transport: 'tasmota' },
+    info: { transport: 'tasmota', device },
   };
 }

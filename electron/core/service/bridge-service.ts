@@ -350,7 +350,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     this.send(
       this.publications.forMessage(message, {
         sourceId: source.id,
-        sourceLabel: source.label,
+        sourceLabel: message.info?.device ? `${source.label}/${message.info.device}` : source.label,
         alias: configured?.alias,
         configured: configured !== undefined,
         receivedAt,

@@ -76,7 +76,11 @@ describe('bridge service: a gPlug on MQTT (Tasmota tele/<topic>/SENSOR with the 
       { timestamp: at('2026-06-15T19:00:07'), value: 1198, unit: 'W', obis: '1-0:1.7.0' },
     ]);
     expect(consumer.payloads(topicOf(METER, 'status'))).toEqual(['online']);
-    expect(consumer.lastJson<{ meterId: string }>(topicOf(METER, 'info'))).toMatchObject({ meterId: METER });
+    // The meter is named by its serial; the gPlug it came through stays visible as the source.
+    expect(consumer.lastJson<{ meterId: string }>(topicOf(METER, 'info'))).toMatchObject({
+      meterId: METER,
+      source: `mqtt:tasmota/${DEVICE}`,
+    });
 
     // Its own profile messages share the broker with the gPlug: none of them was read back as a meter.
     const { sources, meters } = bridge.service.snapshot()!;
