@@ -81,6 +81,11 @@ const mqttSource = z.strictObject({
   topic: z.string().min(1).optional(),
   /** gPlug scripts send power in W (older) or kW (newer); `auto` decides per message. */
   powerUnit: z.enum(['auto', 'W', 'kW']).default('auto'),
+  /** smartmeter-datacollector: the topic root it publishes under (its own setting; `smartmeter` by default). */
+  base: z
+    .string()
+    .regex(/^[^#+]+$/, 'a topic without MQTT wildcards')
+    .optional(),
   /** RL-DSP bundles: `base` (W, Wh, as smartmeter-datacollector's mqttrldsp sink publishes) or `kilo` (kW, kWh). */
   scale: z.enum(['base', 'kilo']).default('base'),
   ...sourceLimits,

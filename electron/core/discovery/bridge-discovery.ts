@@ -3,7 +3,7 @@
  * bridge already reads, and adopts devices onto the bridge's output broker. MQTT discovery starts with the first
  * discovery request, so a bridge whose user never opens the Devices page subscribes nothing extra.
  */
-import type { BridgeConfig } from '../../../shared/config/schema.ts';
+import type { ResolvedConfig } from '../config/load-config.ts';
 import { parseBrokerUrl } from '../mqtt/connection-options.ts';
 import type { BridgeService } from '../service/bridge-service.ts';
 import { DiscoveryService } from './discovery-service.ts';
@@ -17,7 +17,7 @@ export interface BridgeDiscovery {
 /** Call after the bridge started (its brokers are known then); undefined when it has none. */
 export function bridgeDiscovery(
   bridge: BridgeService,
-  config: Pick<BridgeConfig, 'profile'>,
+  config: Pick<ResolvedConfig, 'profile' | 'sources'>,
 ): BridgeDiscovery | undefined {
   // Credentials written into a URL move into the login: the URL is shown in the list and offered in sources.
   const brokers = bridge.gatewayBrokers().flatMap(({ protocolVersion, url, username, password }) => {
@@ -39,8 +39,11 @@ export function bridgeDiscovery(
   if (!output) return undefined;
   const { profile } = config;
   const guard = { baseTopic: profile.baseTopic, rlDspGroup: profile.rlDsp.enabled ? profile.rlDsp.group : undefined };
+  // Collectors found on the broker are looked for where the configured one publishes (its `base`).
+  const collector = config.sources.find((s) => s.type === 'mqtt' && s.gateway === 'datacollector' && s.base);
+  const rawPrefix = collector?.type === 'mqtt' ? collector.base : undefined;
   const service = new DiscoveryService({
-    brokers: brokers.map((broker) => ({ ...broker, guard })),
+    brokers: brokers.map((broker) => ({ ...broker, guard, rawPrefix })),
     outputBroker: output.url,
     receivedIds: () => new Set(bridge.snapshot()?.meters.map((meter) => meter.meterId)),
   });

@@ -23,7 +23,7 @@ export function gatewayConfig(source: MqttSourceConfig, timeZone: string | undef
     case 'tasmota':
       return { kind: 'tasmota', devices: only, powerUnit: source.powerUnit, timeZone };
     case 'datacollector':
-      return { kind: 'datacollector', meters: only, maxMeters: source.maxMeters };
+      return { kind: 'datacollector', meters: only, maxMeters: source.maxMeters, base: source.base };
     case 'rl-dsp':
       return { kind: 'rl-dsp', groups: only, scale: source.scale };
   }

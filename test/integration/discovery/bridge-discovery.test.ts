@@ -98,3 +98,39 @@ describe('discovery on a configured broker with the login in its URL', () => {
     }
   });
 });
+
+describe('a smartmeter-datacollector publishing under its own topic root (`base`)', () => {
+  it('is read by the bridge and listed by discovery there, not under the profile root', async () => {
+    const port = await freePort();
+    const config = validateConfig(
+      { embeddedBroker: { port }, sources: [{ type: 'mqtt', gateway: 'datacollector', base: 'sdc' }] },
+      tmpdir(),
+    );
+    if (!config.ok) throw new Error(config.problems.join('; '));
+    const collectorBridge = new BridgeService({
+      config: config.config,
+      dataDir: mkdtempSync(join(tmpdir(), 'smb-discovery-')),
+      version: '0.0.0-test',
+      log: silentLogger,
+    });
+    await collectorBridge.start();
+    const found = bridgeDiscovery(collectorBridge, config.config)!;
+    try {
+      found.service.start();
+      await until(() => found.service.view().brokers[0]?.connected === true, 'the discovery client connected');
+      const collector = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`);
+      const value = JSON.stringify({ value: 412, timestamp: 1795000000 });
+      await collector.publishAsync('sdc/LGZ1030012345/ACTIVE_POWER_P', value, { qos: 1, retain: true });
+      await collector.publishAsync('sdc/LGZ1030012345/ACTIVE_POWER_N', value, { qos: 1, retain: true });
+      await collector.endAsync();
+      await until(
+        () => found.service.view().meters.some((m) => m.meterId === 'LGZ1030012345' && m.received),
+        'the collector meter listed and read by the bridge',
+      );
+      expect(found.service.view().meters.every((m) => m.kind === 'datacollector')).toBe(true);
+    } finally {
+      await found.service.stop();
+      await collectorBridge.stop();
+    }
+  });
+});
