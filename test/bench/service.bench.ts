@@ -4,7 +4,7 @@
  * fixed time. Reports the bridge's RSS and CPU (from the operating system), the rate it published at, and readings
  * lost (every value topic of every telegram checked after the input stopped). `--quick` runs it shorter.
  */
-import { dsmrFleet } from '../helpers/dsmr-fleet.ts';
+import { DSMR_GAS_TOPIC, dsmrFleet } from '../helpers/dsmr-fleet.ts';
 import { bigBacklogMosquitto, serveConfig, settle } from '../helpers/load-kit.ts';
 import { fleetVerdict, profileConsumer, stateVerdict } from '../helpers/profile-consumer.ts';
 import { processUsage, startServe, type ProcessUsage } from '../helpers/serve-process.ts';
@@ -40,7 +40,7 @@ try {
   const first = [...fleet.sent.keys()].map((id) => `smartmeter/${id}/state`);
   const arrived = () => first.reduce((n, t) => n + consumer.timestamps(t).length, 0);
   const ended = await settle(() => arrived() >= readings, consumer.received, 3_000, quick ? 4_000 : 60_000);
-  const verdict = fleetVerdict(consumer, fleet.sent, 'smartmeter', TOPICS_PER_READING);
+  const verdict = fleetVerdict(consumer, fleet.sent, 'smartmeter', TOPICS_PER_READING, DSMR_GAS_TOPIC);
   const lostReadings = stateVerdict(consumer, fleet.sent).lost;
   const cpu = ((end.cpuSeconds - startUsage.cpuSeconds) / wall) * 100;
   const rss = Math.max(...samples.map((s) => s.rssMb));

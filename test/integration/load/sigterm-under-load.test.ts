@@ -4,7 +4,7 @@
  * reading it had accepted. Before issue 6 the process under this load ignored SIGTERM for 20–100 s.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { dsmrFleet } from '../../helpers/dsmr-fleet.ts';
+import { DSMR_GAS_TOPIC, dsmrFleet } from '../../helpers/dsmr-fleet.ts';
 import { bigBacklogMosquitto, serveConfig, settle } from '../../helpers/load-kit.ts';
 import { fleetVerdict, profileConsumer } from '../../helpers/profile-consumer.ts';
 import { startServe } from '../../helpers/serve-process.ts';
@@ -50,7 +50,7 @@ describe('load: SIGTERM under 100-meter load', () => {
     const readings = [...accepted.values()].reduce((n, t) => n + t.length, 0);
     const arrived = () => stateTopics.reduce((n, t) => n + new Set(consumer.timestamps(t)).size, 0);
     await settle(() => arrived() >= readings, consumer.received, 30_000, 300_000);
-    const result = fleetVerdict(consumer, accepted);
+    const result = fleetVerdict(consumer, accepted, 'smartmeter', 1, DSMR_GAS_TOPIC);
     expect(result.lost).toBe(0);
     expect(result.maxCopies).toBeLessThanOrEqual(2);
     expect(result.ordered).toBe(true);
