@@ -6,31 +6,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type { ApiResponse } from '../../../shared/api.ts';
 import type { DiagnosticsView } from '../../../shared/diagnostics.ts';
 import { freePort } from '../../helpers/mosquitto.ts';
 import { startServe, type ServeProcess } from '../../helpers/serve-process.ts';
 import { until } from '../../helpers/wait.ts';
+import { connectApi, type ApiClient } from './api-client.ts';
 
 const KEY = 'FEDCBA9876543210FEDCBA9876543210';
 let serve: ServeProcess;
-let socket: WebSocket;
-let nextId = 1;
-
-function call(method: string, params?: unknown): Promise<ApiResponse> {
-  const id = nextId++;
-  return new Promise((resolve) => {
-    const onMessage = (data: WebSocket.RawData) => {
-      const message = JSON.parse(String(data)) as ApiResponse;
-      if (!('id' in message) || message.id !== id) return;
-      socket.off('message', onMessage);
-      resolve(message);
-    };
-    socket.on('message', onMessage);
-    socket.send(JSON.stringify(params === undefined ? { id, method } : { id, method, params }));
-  });
-}
+let api: ApiClient;
 
 beforeAll(async () => {
   const port = await freePort();
@@ -42,18 +26,17 @@ beforeAll(async () => {
     sources: [{ type: 'tcp', id: 'p1', host: '127.0.0.1', port: await freePort(), key: KEY }],
   });
   await until(() => serve.stderr().includes('UI and api on') || serve.child.exitCode !== null, 'serve started', 60_000);
-  socket = new WebSocket(`ws://127.0.0.1:${port}/api`);
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  api = await connectApi(port);
 }, 90_000);
 
 afterAll(async () => {
-  socket?.close();
+  api?.close();
   await serve?.stop();
 });
 
 describe('getDiagnostics', () => {
   it('has versions, the log serve wrote, each source, and the config without its key', async () => {
-    const answer = await call('getDiagnostics');
+    const answer = await api.call('getDiagnostics');
     expect(answer.ok).toBe(true);
     const view = (answer as { result: DiagnosticsView }).result;
     expect(view.versions.node).toBe(process.versions.node);
@@ -64,9 +47,9 @@ describe('getDiagnostics', () => {
   });
 
   it('shows the config as it runs after a change from the UI', async () => {
-    const patched = await call('patchConfig', { patch: { profile: { baseTopic: 'house/meters' } } });
+    const patched = await api.call('patchConfig', { patch: { profile: { baseTopic: 'house/meters' } } });
     expect(patched).toMatchObject({ ok: true });
-    const view = ((await call('getDiagnostics')) as { result: DiagnosticsView }).result;
+    const view = ((await api.call('getDiagnostics')) as { result: DiagnosticsView }).result;
     expect(view.config).toMatchObject({ profile: { baseTopic: 'house/meters' } });
   });
 });

@@ -9,32 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type { ApiResponse } from '../../../shared/api.ts';
 import { freePort } from '../../helpers/mosquitto.ts';
 import { terminate } from '../../helpers/process.ts';
 import { until } from '../../helpers/wait.ts';
+import { connectApi, type ApiClient } from './api-client.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/smartmeter-bridge.js', import.meta.url));
 const KEY = '00112233445566778899AABBCCDDEEFF';
 let dir: string;
-let socket: WebSocket;
+let api: ApiClient;
 let serve: ReturnType<typeof spawn>;
-let nextId = 1;
-
-function call(method: string, params?: unknown): Promise<ApiResponse> {
-  const id = nextId++;
-  return new Promise((resolve) => {
-    const onMessage = (data: WebSocket.RawData) => {
-      const message = JSON.parse(String(data)) as ApiResponse;
-      if (!('id' in message) || message.id !== id) return;
-      socket.off('message', onMessage);
-      resolve(message);
-    };
-    socket.on('message', onMessage);
-    socket.send(JSON.stringify(params === undefined ? { id, method } : { id, method, params }));
-  });
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'smb-settings-'));
@@ -51,21 +35,20 @@ beforeAll(async () => {
   let stderr = '';
   serve.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   await until(() => stderr.includes('UI and api on') || serve.exitCode !== null, `serve started (${stderr})`, 60_000);
-  socket = new WebSocket(`ws://127.0.0.1:${port}/api`);
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  api = await connectApi(port);
 }, 90_000);
 
 afterAll(async () => {
-  socket?.close();
+  api?.close();
   if (serve) await terminate(serve);
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('settings through the api of serve without --config', () => {
   it('reads and writes the config in the data dir, keeping its comment', async () => {
-    const view = await call('getConfig');
+    const view = await api.call('getConfig');
     expect(view).toMatchObject({ ok: true, result: { path: join(dir, 'data', 'config.yaml'), created: true } });
-    const patched = await call('patchConfig', { patch: { meters: { '35012345': { alias: 'hall' } } } });
+    const patched = await api.call('patchConfig', { patch: { meters: { '35012345': { alias: 'hall' } } } });
     expect(patched).toMatchObject({ ok: true, result: { ok: true } });
     const text = readFileSync(join(dir, 'data', 'config.yaml'), 'utf8');
     expect(text).toContain('# saved from the UI, then commented by hand');
@@ -74,7 +57,7 @@ describe('settings through the api of serve without --config', () => {
 
   it('refuses an invalid change by key and reason, changing nothing', async () => {
     const before = readFileSync(join(dir, 'data', 'config.yaml'), 'utf8');
-    const answer = await call('patchConfig', { patch: { broker: { url: 'http://example' } } });
+    const answer = await api.call('patchConfig', { patch: { broker: { url: 'http://example' } } });
     expect(answer).toMatchObject({
       ok: true,
       result: { ok: false, problems: [expect.stringMatching(/^broker\.url: /)] },
@@ -83,10 +66,10 @@ describe('settings through the api of serve without --config', () => {
   });
 
   it('keeps a key in secrets.json, shows it only as set, and never writes it to the config', async () => {
-    const answer = await call('setSecret', { path: ['meters', '35012345', 'key'], value: KEY });
+    const answer = await api.call('setSecret', { path: ['meters', '35012345', 'key'], value: KEY });
     expect(answer).toMatchObject({ ok: true, result: { ok: true } });
     expect(JSON.stringify(answer)).not.toContain(KEY);
-    const view = await call('getConfig');
+    const view = await api.call('getConfig');
     expect(view).toMatchObject({ result: { secrets: { 'meters.35012345.key': 'store' }, protection: 'file' } });
     expect(JSON.stringify(view)).not.toContain(KEY);
     expect(readFileSync(join(dir, 'data', 'config.yaml'), 'utf8')).not.toContain(KEY);
