@@ -6,19 +6,19 @@
  * makes it a source of the running bridge and its live values show on the meters page.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { terminate } from '../helpers/process.ts';
 import { createPtyPair } from '../helpers/pty-pair.ts';
 import {
-  buildIfStale,
-  launchChromium,
   openPage,
   SCREENSHOTS,
   seriousViolations,
   startBridge,
+  startBrowser,
+  stopsAfterAll,
   type Bridge,
 } from './ui-kit.ts';
 
@@ -30,29 +30,22 @@ let browser: Browser;
 let bridge: Bridge;
 let port: string;
 let simulator: ChildProcess;
-const stops: (() => Promise<unknown>)[] = [];
+const defer = stopsAfterAll();
 
 beforeAll(async () => {
-  buildIfStale();
+  browser = await startBrowser(defer);
   const pair = await createPtyPair();
-  stops.push(() => pair.dispose());
+  defer(() => pair.dispose());
   port = realpathSync(pair.device); // /dev/pts/N: what a user would type for a port the list does not show
   simulator = spawn(
     process.execPath,
     [BIN, 'simulate', '--meter', 'lg-e450', '--key', KEY, '--interval', '1', '--to', `serial:${pair.meter}`],
     { stdio: 'ignore' },
   );
-  stops.push(() => terminate(simulator));
+  defer(() => terminate(simulator));
   bridge = await startBridge([]);
-  stops.push(() => bridge.stop());
-  browser = await launchChromium();
-  stops.push(() => browser.close());
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  defer(() => bridge.stop());
 }, 120_000);
-
-afterAll(async () => {
-  for (const stop of stops.reverse()) await stop();
-});
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });

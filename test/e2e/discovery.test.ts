@@ -7,30 +7,30 @@
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startMosquitto } from '../helpers/mosquitto.ts';
 import { GPLUG_SENSOR, startFakeTasmota, type FakeTasmota } from '../integration/discovery/fake-tasmota.ts';
 import {
-  buildIfStale,
-  launchChromium,
   openPage,
   saveScreenshots,
   SCREENSHOTS,
   seriousViolations,
   startBridge,
+  startBrowser,
+  stopsAfterAll,
   type Bridge,
 } from './ui-kit.ts';
 
 let browser: Browser;
 let bridge: Bridge;
 let device: FakeTasmota;
-const stops: (() => Promise<unknown>)[] = [];
+const defer = stopsAfterAll();
 const retained = { qos: 1, retain: true } as const;
 
 beforeAll(async () => {
-  buildIfStale();
+  browser = await startBrowser(defer);
   const broker = await startMosquitto();
-  stops.push(() => broker.dispose());
+  defer(() => broker.dispose());
   const gateway = await mqtt.connectAsync(broker.url);
   await gateway.publishAsync(
     'tasmota/discovery/A0B765123456/config',
@@ -40,18 +40,12 @@ beforeAll(async () => {
   await gateway.publishAsync('tele/gplug_keller/SENSOR', JSON.stringify(GPLUG_SENSOR), retained);
   await gateway.endAsync();
   device = await startFakeTasmota({ mac: 'A0:B7:65:00:00:01', topic: 'gplug_garage' });
-  stops.push(() => device.close());
+  defer(() => device.close());
   bridge = await startBridge([
     { type: 'mqtt', id: 'gplugs', gateway: 'tasmota', topic: 'gplug_keller', url: broker.url },
   ]);
-  stops.push(() => bridge.stop());
-  browser = await launchChromium();
-  stops.push(() => browser.close());
+  defer(() => bridge.stop());
 }, 120_000);
-
-afterAll(async () => {
-  for (const stop of stops.reverse()) await stop();
-});
 
 const devicesPage = (url: string) => `${url}#/devices`;
 

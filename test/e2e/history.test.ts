@@ -7,15 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/mosquitto.ts';
 import { startServe, type ServeProcess } from '../helpers/serve-process.ts';
 import { untilDefined } from '../helpers/wait.ts';
 import { chartOf, seedDay } from './history-kit.ts';
-import { buildIfStale, launchChromium, openPage, seriousViolations, startSimulatedMeter } from './ui-kit.ts';
+import { openPage, seriousViolations, startBrowser, startSimulatedMeter, stopsAfterAll } from './ui-kit.ts';
 
 let browser: Browser;
-let meter: Awaited<ReturnType<typeof startSimulatedMeter>>;
 let dir: string;
 let config: Record<string, unknown>;
 let serve: ServeProcess;
@@ -25,20 +24,17 @@ async function startUi(): Promise<string> {
   return untilDefined(() => /UI and api on (http:\/\/\S+)/.exec(serve.stderr())?.[1], 'serve to listen', 60_000);
 }
 
+const defer = stopsAfterAll();
+
 beforeAll(async () => {
-  buildIfStale();
-  browser = await launchChromium();
-  meter = await startSimulatedMeter();
   dir = mkdtempSync(join(tmpdir(), 'smb-e2e-history-'));
+  defer(async () => rmSync(dir, { recursive: true, force: true }));
+  browser = await startBrowser(defer);
+  const meter = await startSimulatedMeter();
+  defer(meter.stop);
+  defer(async () => serve?.stop('SIGTERM', 15_000)); // the serve running last, after a restart the second one
   config = { embeddedBroker: { port: await freePort() }, ui: { port: await freePort() }, sources: [meter.source] };
 }, 120_000);
-
-afterAll(async () => {
-  await serve?.stop('SIGTERM', 15_000);
-  await browser?.close();
-  await meter?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('history in the browser', () => {
   it('draws a day of 1 s readings as the 24 h chart, and still after serve restarted', async () => {

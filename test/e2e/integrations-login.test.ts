@@ -3,63 +3,35 @@
  * configured for the LAN, in Chromium against the real `serve` and the simulated meter. Screenshots in EN/DE/FR,
  * light and dark, under test/e2e/screenshots/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildIfStale,
-  launchChromium,
   openPage,
-  SCREENSHOTS,
+  saveScreenshots,
   seriousViolations,
   startBridge,
-  startSimulatedMeter,
+  startMeteredSession,
+  stopsAfterAll,
   type Bridge,
 } from './ui-kit.ts';
 
 const PASSWORD = 'e2e correct horse';
 /** A key configured for the meter (the simulated P1 meter does not encrypt): it must never show in a download. */
 const KEY = '0123456789ABCDEF0123456789ABCDEF';
-const VARIANTS = ['en-GB', 'de-CH', 'fr-CH'].flatMap((locale) =>
-  (['light', 'dark'] as const).map((colorScheme) => ({ locale, colorScheme })),
-);
 
 let browser: Browser;
 let bridge: Bridge;
 let guarded: Bridge;
-const stops: (() => Promise<void>)[] = [];
+const defer = stopsAfterAll();
 
 beforeAll(async () => {
-  buildIfStale();
-  browser = await launchChromium();
-  stops.push(() => browser.close());
-  const meter = await startSimulatedMeter();
-  stops.push(meter.stop);
-  bridge = await startBridge([{ ...meter.source, key: KEY }]);
-  stops.push(bridge.stop);
+  let meter;
+  ({ browser, bridge, meter } = await startMeteredSession(defer, (source) => [{ ...source, key: KEY }]));
   // Bound to loopback but configured as if on the LAN: requireLogin is the seam that keeps all traffic local.
-  guarded = await startBridge([meter.source], { requireLogin: true, password: PASSWORD });
-  stops.push(guarded.stop);
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  guarded = await startBridge([meter], { requireLogin: true, password: PASSWORD });
+  defer(guarded.stop);
 }, 180_000);
-
-afterAll(async () => {
-  for (const stop of stops.reverse()) await stop();
-});
-
-/** `<lang>-<scheme>-<name>.png` of `url` in each variant, once `prepare` brought the page to what is shown. */
-async function screenshots(url: string, name: string, prepare: (page: Page) => Promise<void>): Promise<void> {
-  for (const { locale, colorScheme } of VARIANTS) {
-    const { page, close } = await openPage(browser, url, { locale, colorScheme });
-    try {
-      await prepare(page);
-      await page.screenshot({ path: join(SCREENSHOTS, `${locale.slice(0, 2)}-${colorScheme}-${name}.png`) });
-    } finally {
-      await close();
-    }
-  }
-}
 
 describe('integration snippets on the Topics page', () => {
   it('shows a snippet per tool from the live meter, and copies the Node-RED flow for that meter', async () => {
@@ -94,7 +66,7 @@ describe('integration snippets on the Topics page', () => {
   }, 90_000);
 
   it('saves screenshots of the snippets in light and dark, English, German and French', async () => {
-    await screenshots(`${bridge.url}/#/topics`, 'integrations', async (page) => {
+    await saveScreenshots(browser, `${bridge.url}/#/topics`, 'integrations', async (page) => {
       await page.locator('summary').nth(3).waitFor({ timeout: 30_000 });
       await page.locator('summary').nth(3).click(); // Node-RED
       await page.locator('#integrations-title').scrollIntoViewIfNeeded();
@@ -145,7 +117,7 @@ describe('diagnostics depth', () => {
   }, 90_000);
 
   it('saves screenshots of the diagnostics depth in light and dark, English, German and French', async () => {
-    await screenshots(`${bridge.url}/#/diagnostics`, 'diagnostics-depth', async (page) => {
+    await saveScreenshots(browser, `${bridge.url}/#/diagnostics`, 'diagnostics-depth', async (page) => {
       await page.locator('details.frame summary').first().waitFor({ timeout: 30_000 });
       await page.locator('details.frame summary').first().click();
       await page.locator('#details-title').scrollIntoViewIfNeeded();
@@ -178,6 +150,8 @@ describe('the login page of a UI configured for the LAN', () => {
   }, 90_000);
 
   it('saves screenshots of the login page in light and dark, English, German and French', async () => {
-    await screenshots(guarded.url, 'login', (page) => page.locator('#login-password').waitFor({ timeout: 30_000 }));
+    await saveScreenshots(browser, guarded.url, 'login', (page) =>
+      page.locator('#login-password').waitFor({ timeout: 30_000 }),
+    );
   }, 120_000);
 });

@@ -5,23 +5,20 @@
  * Home Assistant unique_ids stay its own ID. Screenshots in EN/DE/FR, light and dark, under test/e2e/screenshots/.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { until } from '../helpers/wait.ts';
 import {
-  buildIfStale,
-  launchChromium,
   openPage,
   saveScreenshots,
-  SCREENSHOTS,
   seriousViolations,
-  startBridge,
-  startSimulatedMeter,
+  startMeteredSession,
+  stopsAfterAll,
   type Bridge,
 } from './ui-kit.ts';
 
@@ -31,37 +28,26 @@ let browser: Browser;
 let bridge: Bridge;
 let mosquitto: Mosquitto;
 let seen: { topic: string; payload: string; retain: boolean }[];
-const stops: (() => Promise<unknown>)[] = [];
+const defer = stopsAfterAll();
 
 beforeAll(async () => {
-  buildIfStale();
-  browser = await launchChromium();
-  stops.push(() => browser.close());
-  const meter = await startSimulatedMeter();
-  stops.push(meter.stop);
-  bridge = await startBridge([meter.source]);
-  stops.push(bridge.stop);
+  ({ browser, bridge } = await startMeteredSession(defer));
   const dir = mkdtempSync(join(tmpdir(), 'smb-e2e-mosq-'));
-  stops.push(async () => rmSync(dir, { recursive: true, force: true }));
+  defer(async () => rmSync(dir, { recursive: true, force: true }));
   const passwords = join(dir, 'passwords');
   execFileSync('mosquitto_passwd', ['-b', '-c', passwords, 'bridge', PASSWORD], { stdio: 'ignore' });
   chmodSync(dir, 0o755);
   chmodSync(passwords, 0o644);
   mosquitto = await startMosquitto(['allow_anonymous false', `password_file ${passwords}`]);
-  stops.push(() => mosquitto.dispose());
+  defer(() => mosquitto.dispose());
   const consumer = await mqtt.connectAsync(mosquitto.url, { username: 'bridge', password: PASSWORD });
-  stops.push(() => consumer.endAsync(true));
+  defer(() => consumer.endAsync(true));
   seen = [];
   consumer.on('message', (topic, payload, packet) =>
     seen.push({ topic, payload: payload.toString(), retain: packet.retain }),
   );
   await consumer.subscribeAsync('#', { qos: 1 });
-  mkdirSync(SCREENSHOTS, { recursive: true });
 }, 180_000);
-
-afterAll(async () => {
-  for (const stop of stops.reverse()) await stop();
-});
 
 describe('settings that apply live', () => {
   it('says "auth refused" for a wrong broker password, and switches to that broker without a restart', async () => {

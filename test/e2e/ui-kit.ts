@@ -4,12 +4,13 @@
  * playwright-core. axe-core is injected into the page for the accessibility checks.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll } from 'vitest';
 import { stringify } from 'yaml';
 import { freePort } from '../helpers/mosquitto.ts';
 import { terminate } from '../helpers/process.ts';
@@ -95,6 +96,42 @@ export async function startSimulatedMeter(): Promise<{ source: Record<string, un
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+}
+
+/** Registers how to stop something a test file's beforeAll started. */
+export type Defer = (stop: () => Promise<unknown>) => void;
+
+/** Runs what was deferred last-first after the file's tests, however far its beforeAll got. */
+export function stopsAfterAll(): Defer {
+  const stops: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const stop of stops.reverse()) await stop();
+  });
+  return (stop) => void stops.push(stop);
+}
+
+/** What every browser test starts from: the UI built, the screenshots folder, Chromium. */
+export async function startBrowser(defer: Defer): Promise<Browser> {
+  buildIfStale();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const browser = await launchChromium();
+  defer(() => browser.close());
+  return browser;
+}
+
+type MeterSource = Record<string, unknown>;
+
+/** Chromium and `serve` reading the simulated meter; `sources` makes the bridge's sources from the meter's. */
+export async function startMeteredSession(
+  defer: Defer,
+  sources: (meter: MeterSource) => MeterSource[] = (meter) => [meter],
+): Promise<{ browser: Browser; meter: MeterSource; bridge: Bridge }> {
+  const browser = await startBrowser(defer);
+  const simulator = await startSimulatedMeter();
+  defer(simulator.stop);
+  const bridge = await startBridge(sources(simulator.source));
+  defer(bridge.stop);
+  return { browser, meter: simulator.source, bridge };
 }
 
 export interface PageOptions {

@@ -4,18 +4,16 @@
  * saved under test/e2e/screenshots/ for people to look at), axe-core finds nothing serious, and with no source
  * configured the first-run page explains what to do.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildIfStale,
-  launchChromium,
   openPage,
   SCREENSHOTS,
   seriousViolations,
   startBridge,
-  startSimulatedMeter,
+  startMeteredSession,
+  stopsAfterAll,
   type Bridge,
 } from './ui-kit.ts';
 
@@ -24,23 +22,11 @@ const UNIT_VALUE = /^-?[\d.,’' \u00a0\u202f]+\u00a0(W|kWh|V|A|m³)$/;
 
 let browser: Browser;
 let bridge: Bridge;
-let meter: Awaited<ReturnType<typeof startSimulatedMeter>>;
-const stops: (() => Promise<void>)[] = [];
+const defer = stopsAfterAll();
 
 beforeAll(async () => {
-  buildIfStale();
-  browser = await launchChromium();
-  stops.push(() => browser.close());
-  meter = await startSimulatedMeter();
-  stops.push(meter.stop);
-  bridge = await startBridge([meter.source]);
-  stops.push(bridge.stop);
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  ({ browser, bridge } = await startMeteredSession(defer));
 }, 120_000);
-
-afterAll(async () => {
-  for (const stop of stops.reverse()) await stop();
-});
 
 describe('the browser UI against serve and the simulated meter', () => {
   it('opens on the meters page and shows live power, per phase and energy counters with their units', async () => {
