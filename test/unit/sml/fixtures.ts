@@ -1,5 +1,6 @@
 /** SML files built by our encoder, shaped like a German eHZ household meter's. */
 import { encodeSmlFile, type SmlEntrySpec } from '../../../shared/protocols/sml/index.ts';
+import { concat as joinBytes } from '../../../shared/protocols/dlms/sequence.ts';
 
 /** DIN 43863-5 server ID of `1EMH0012345678`: kind 0A, electricity, EMH, block 00, serial 12345678. */
 export const EMH_SERVER_ID = Uint8Array.of(0x0a, 0x01, 0x45, 0x4d, 0x48, 0x00, 0x00, 0xbc, 0x61, 0x4e);
@@ -27,12 +28,4 @@ export function ehzFile(energyIn?: number, power?: number, transactionId = 1): U
   });
 }
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+export const concat = (...parts: Uint8Array[]): Uint8Array => joinBytes(parts);
