@@ -3,6 +3,7 @@
  * converted, derived values (tariff sums, signed power) filled in. Values the table does not know are left out; the
  * decoder's own output still carries them. Pure and total: any message, however odd, gives a (possibly empty) list.
  */
+import { fullObis } from '../protocols/iec62056-21/full-obis.ts';
 import { parseObis } from '../protocols/obis.ts';
 import type { DecodedMessage, MbusMessage, ObisMessage } from '../protocols/types.ts';
 import { DSMR_SUBMETER, MEDIA, QUANTITIES, SIGNED_POWER, type Medium, type Quantity } from './quantities.ts';
@@ -115,8 +116,11 @@ function registerOf(code: string): Register | null {
 
 function parseValues(message: ObisMessage): ParsedValue[] {
   const parsed: ParsedValue[] = [];
+  // IEC 62056-21 readouts keep the meter's shortened addresses (`1.8.0`): the profile needs them in full.
+  const shortened = message.protocol === 'iec62056-21';
   for (const v of message.values) {
-    const register = typeof v.obis === 'string' ? registerOf(v.obis) : null;
+    const code = shortened && typeof v.obis === 'string' ? fullObis(v.obis) : v.obis;
+    const register = typeof code === 'string' ? registerOf(code) : null;
     if (!register) continue;
     const timestamp = finite(v.timestamp) ?? finite(message.timestamp);
     const { obis, a, b, key } = register;

@@ -16,5 +16,7 @@ export interface DecodedLine {
   meterId?: string;
   device?: Record<string, string | number>;
   values?: DecodedValue[];
+  /** The profile readings `decode` adds to each message. */
+  readings?: { quantity: string; value: number; unit: string; obis?: string }[];
   error?: { kind: string; message: string };
 }

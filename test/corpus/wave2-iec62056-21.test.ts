@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fullObis } from '../../shared/protocols/iec62056-21/full-obis.ts';
 import { checkCase } from './expectations.ts';
 import { CORPUS_DIR, type CorpusCase } from './manifest.ts';
 import { caseArgs, runDecode } from './run-decode.ts';
@@ -33,5 +34,17 @@ describe.skipIf(!available)('wave 2 corpus: IEC 62056-21 through `decode`', () =
       expect(run.lines.filter((l) => !l.error).every((l) => l.protocol === 'iec62056-21')).toBe(true);
       expect(run.code).toBe(run.lines.some((l) => l.error) ? 1 : 0);
     });
+  });
+
+  // Short addresses (`1.8.0`) and full ones (`1-0:1.8.0*255`) both reach the profile: the import register in kWh is
+  // published as energy_in in Wh.
+  it.each(iecCases.map((c) => [c.id, c] as const))('%s: 1.8.0 in kWh is energy_in', async (_id, c) => {
+    const run = await runDecode(caseArgs(c, 'iec62056-21'));
+    for (const line of run.lines.filter((l) => !l.error)) {
+      const imported = line.values?.find((v) => v.obis && fullObis(v.obis) === '1-0:1.8.0' && v.unit === 'kWh');
+      if (!imported) continue;
+      const published = line.readings?.find((r) => r.quantity === 'energy_in');
+      expect(published).toMatchObject({ value: Number(imported.value) * 1000, unit: 'Wh', obis: '1-0:1.8.0' });
+    }
   });
 });
