@@ -50,6 +50,11 @@ export interface MeterView {
   interval: number;
   readings: ReadingView[];
   info: { manufacturer?: string; model?: string; protocol: string; interface?: string; source?: string };
+  /**
+   * A DLMS meter's system title (16 hex digits), which ciphered frames carry. Keys set for the meter under its
+   * `meterId` or under this title (`meters.<id>.key`) decrypt it; the bridge ties the two together.
+   */
+  systemTitle?: string;
 }
 
 export interface BridgeView {
@@ -70,8 +75,13 @@ export interface SerialProbeView {
   protocol?: string;
   /** The link: 'p1', 'hdlc', 'mbus'. */
   transport?: string;
-  /** How the port was read, e.g. `2400 8E1` (a pty or USB-CDC adapter reads at any setting: the first tried). */
+  /** The line setting the meter uses, e.g. `2400 8E1`; see `lineSettingsProven`. */
   lineSettings: string;
+  /**
+   * True when only this setting read the meter. False on a port that reads at any setting (a pty, ser2net, a
+   * USB-CDC meter interface): `lineSettings` is then the protocol's standard setting, which the port could not prove.
+   */
+  lineSettingsProven: boolean;
   meterId?: string;
   manufacturer?: string;
   model?: string;
@@ -89,6 +99,8 @@ export interface SerialPortView {
   manufacturer?: string;
   chip?: string;
   likelyMeterAdapter: boolean;
+  /** Listed under `serial.extraPorts` (socat, ser2net, a virtual COM port): the system's list does not show it. */
+  configured?: boolean;
 }
 
 const requestId = z.number().int().nonnegative();

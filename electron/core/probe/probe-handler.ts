@@ -34,9 +34,10 @@ export function createProbeHandler(options: ProbeHandlerOptions) {
       const outcome = await probeSerialPort({ ...options.probe, path: params.path, key, authKey });
       if ('error' in outcome) throw new ApiFailure(outcome.error.kind, outcome.error.message);
       const lineSettings = formatLineSettings(outcome.settings);
+      const lineSettingsProven = outcome.proven;
       if ('decryptError' in outcome) {
         if (key) throw new ApiFailure('auth', keyRefused(outcome.decryptError.message));
-        return { path: params.path, lineSettings, encrypted: true, decrypted: false, readings: [] };
+        return { path: params.path, lineSettings, lineSettingsProven, encrypted: true, decrypted: false, readings: [] };
       }
       const { message } = outcome;
       const { manufacturer, model, family, transport, encrypted } = message.info;
@@ -45,6 +46,7 @@ export function createProbeHandler(options: ProbeHandlerOptions) {
         protocol: message.protocol,
         ...defined({ transport, meterId: message.meterId, manufacturer, model, family }),
         lineSettings,
+        lineSettingsProven,
         encrypted: encrypted === true,
         decrypted: true,
         readings: harmonize(message),

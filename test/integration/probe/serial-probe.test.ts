@@ -40,7 +40,8 @@ describe('probeSerialPort', () => {
   it('finds an encrypted meter and asks for its key', async () => {
     const found = await probe({ path });
     expect(found).toMatchObject({ path, encrypted: true, decrypted: false, readings: [] });
-    expect(found.lineSettings).toMatch(/^\d+ [78][NEO][12]$/);
+    // A pty reads the meter at every setting: without the protocol known, no setting is claimed as proven.
+    expect(found.lineSettingsProven).toBe(false);
   }, 20_000);
 
   it('refuses a wrong key as an authentication failure, saying to check the key', async () => {
@@ -58,6 +59,9 @@ describe('probeSerialPort', () => {
       meterId: meter.serial,
       encrypted: true,
       decrypted: true,
+      // The pty read it at 115200 8N1 first; the meter's own setting is wired M-Bus's, and the pty cannot prove it.
+      lineSettings: '2400 8E1',
+      lineSettingsProven: false,
     });
     expect(found.readings.map((r) => r.quantity)).toEqual(expect.arrayContaining(['power_in', 'energy_in']));
     // Released: the next probe opens the same port again.

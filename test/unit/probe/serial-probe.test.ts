@@ -14,15 +14,15 @@ const meter = SIMULATED_METERS['lg-e450']!({ key: KEY }) as WireMeter;
 const push = meter.render(new Household(1_780_000_000, 1, 'Europe/Zurich').at(1_780_000_000), 0);
 const NOISE = Uint8Array.from({ length: push.length }, (_, i) => (i * 37) & 0xff);
 
-/** A port whose meter pushes `push` every `everyMs`, readable only at the meter's settings. */
-function meterPort(meterSettings: LineSettings, everyMs: number) {
+/** A port whose meter pushes `push` every `everyMs`, readable only at the meter's settings (`any`: like a pty). */
+function meterPort(meterSettings: LineSettings | 'any', everyMs: number) {
   const opened: string[] = [];
   let open = 0;
   const binding: SerialBinding = {
     async open(options) {
-      const same = (['baudRate', 'dataBits', 'parity', 'stopBits'] as const).every(
-        (k) => options[k] === meterSettings[k],
-      );
+      const same =
+        meterSettings === 'any' ||
+        (['baudRate', 'dataBits', 'parity', 'stopBits'] as const).every((k) => options[k] === meterSettings[k]);
       opened.push(`${options.baudRate} ${options.parity}`);
       open++;
       let closed = false;
@@ -67,16 +67,34 @@ describe('probeSerialPort through the line settings', () => {
     });
     expect(outcome).toMatchObject({
       settings: { baudRate: 2400, parity: 'even' },
+      proven: true,
       message: { protocol: 'dlms', meterId: meter.serial },
     });
-    expect(port.opened.slice(0, 4)).toEqual(['115200 none', '115200 even', '9600 even', '2400 even']);
+    // The last look, at another speed, read only noise: the port tells settings apart, so 2400 8E1 is proven.
+    expect(port.opened).toEqual(['115200 none', '115200 even', '9600 even', '2400 even', '9600 none']);
     expect(port.isOpen()).toBe(false);
+  });
+
+  it('on a port that reads at any setting (a pty), reports the standard setting of the protocol as not proven', async () => {
+    const port = meterPort('any', 80);
+    const outcome = await probeSerialPort({ path: '/dev/pts/7', key: KEY, binding: port.binding, silenceMs: 30 });
+    // The first setting read the meter, and so did the standard one: the port proves neither.
+    expect(port.opened).toEqual(['115200 none', '2400 even']);
+    expect(outcome).toMatchObject({ settings: { baudRate: 2400, parity: 'even' }, proven: false });
+    expect(port.isOpen()).toBe(false);
+  });
+
+  it('on such a port without the key (no protocol known yet), says the setting is not proven', async () => {
+    const port = meterPort('any', 80);
+    const outcome = await probeSerialPort({ path: '/dev/pts/7', binding: port.binding, silenceMs: 30 });
+    expect(outcome).toMatchObject({ proven: false, decryptError: { kind: 'decrypt' } });
+    expect(port.opened).toEqual(['115200 none', '9600 none']);
   });
 
   it('without the key, says the frames are encrypted at the setting that carried them intact', async () => {
     const port = meterPort({ baudRate: 2400, dataBits: 8, parity: 'even', stopBits: 1 }, 80);
     const outcome = await probeSerialPort({ path: '/dev/ttyUSB7', binding: port.binding, silenceMs: 30 });
-    expect(outcome).toMatchObject({ settings: { baudRate: 2400 }, decryptError: { kind: 'decrypt' } });
+    expect(outcome).toMatchObject({ settings: { baudRate: 2400 }, proven: true, decryptError: { kind: 'decrypt' } });
     expect(port.isOpen()).toBe(false);
   });
 });
