@@ -95,7 +95,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   if (loaded.config.sources.length === 0)
     log.info('no sources configured yet: add some to the config file (docs/configuration.md)');
   const discovery = bridgeDiscovery(service, loaded.config);
-  const ports = new SerialPortWatch();
+  const ports = new SerialPortWatch({ extraPorts: () => service.currentConfig().serial.extraPorts });
   const discoveryApi = discovery && createDiscoveryBackend(discovery.service, { watch: discovery.watch });
   const editor = new ConfigEditor({ path: configFile, dataDir, secrets, apply: (next) => service.reconfigure(next) });
   const ui = await startApiServer({

@@ -82,7 +82,9 @@ export class DesktopBridge extends EventEmitter<{ change: []; discovery: [ApiEve
   }
 
   private readonly probe = createProbeHandler({ bridge: () => this.getBridge() });
-  private readonly ports = new SerialPortWatch();
+  private readonly ports = new SerialPortWatch({
+    extraPorts: () => this.running?.service.currentConfig().serial.extraPorts ?? [],
+  });
 
   onChange(listener: () => void): void {
     this.on('change', listener);

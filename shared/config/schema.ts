@@ -202,6 +202,23 @@ export const configSchema = z.strictObject({
       maxMegabytes: z.number().positive().default(1024),
     })
     .prefault({}),
+  /** Serial ports the system's list does not show, offered in the UI's port list while they exist. */
+  serial: z
+    .strictObject({
+      /** Paths or simple globs (`*`, `?` in the last part): socat/ser2net ptys, virtual ports; Windows `COM7`. */
+      extraPorts: z
+        .array(
+          z
+            .string()
+            .regex(
+              /^(\/(?!.*\/\.\.(\/|$))[^\0]+|(\\\\\.\\)?COM\d{1,3})$/i,
+              'expected an absolute path, a glob such as /tmp/ttyV*, or a Windows COM port such as COM7',
+            ),
+        )
+        .max(64)
+        .default([]),
+    })
+    .prefault({}),
   /** IANA zone for meter clocks without an offset; absent: the machine's zone. */
   timeZone: z.string().optional(),
   sources: z.array(sourceSchema).default([]),

@@ -5,9 +5,13 @@
  */
 import type { SerialPortView } from '../../../shared/api.ts';
 import { listSerialPorts } from '../transports/port-list.ts';
+import { listExtraPorts, withExtraPorts } from './extra-ports.ts';
 
 export interface SerialPortWatchOptions {
+  /** The system's list; default listSerialPorts. */
   list?: () => Promise<SerialPortView[]>;
+  /** `serial.extraPorts` as configured now (it may change live): listed while they exist. */
+  extraPorts?: () => readonly string[];
   /** Default 2 s: a plugged adapter shows within 3 s. */
   intervalMs?: number;
   /** How long after the last request the list is watched; default 10 min. */
@@ -25,7 +29,9 @@ export class SerialPortWatch {
   private looking = false;
 
   constructor(options: SerialPortWatchOptions = {}) {
-    this.list = options.list ?? (() => listSerialPorts());
+    const system = options.list ?? (() => listSerialPorts());
+    const extra = options.extraPorts ?? (() => []);
+    this.list = async () => withExtraPorts(await system(), await listExtraPorts(extra()));
     this.intervalMs = options.intervalMs ?? 2000;
     this.watchForMs = options.watchForMs ?? 600_000;
   }
@@ -68,5 +74,5 @@ export class SerialPortWatch {
 }
 
 function fingerprint(ports: SerialPortView[]): string {
-  return JSON.stringify(ports.map((p) => [p.path, p.device, p.manufacturer, p.chip]));
+  return JSON.stringify(ports.map((p) => [p.path, p.device, p.manufacturer, p.chip, p.configured]));
 }
