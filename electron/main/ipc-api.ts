@@ -15,10 +15,14 @@ import { isAppUrl } from './app-origin.ts';
 export const REFUSED_SENDER = 'refused: the request did not come from the app window';
 
 /** Our window's top frame, showing our page: not an iframe, not a page it navigated to, not another window. */
-export function isTrustedSender(event: IpcMainInvokeEvent, window: WebContents | undefined): boolean {
+export function isTrustedSender(
+  event: IpcMainInvokeEvent,
+  window: WebContents | undefined,
+  isOwnPage: (url: string) => boolean = isAppUrl,
+): boolean {
   const frame = event.senderFrame;
   return (
-    window !== undefined && event.sender === window && frame !== null && frame.parent === null && isAppUrl(frame.url)
+    window !== undefined && event.sender === window && frame !== null && frame.parent === null && isOwnPage(frame.url)
   );
 }
 
@@ -28,6 +32,11 @@ export interface IpcApiOptions {
   /** The app window's contents, when there is one. */
   window: () => WebContents | undefined;
   log: Logger;
+  /**
+   * Whether a frame shows our page; default: its URL is on app://bridge. The e2e double serves the same page from
+   * `serve` (test/e2e/ipc-transport-double.ts), so it names that origin instead.
+   */
+  isOwnPage?: (url: string) => boolean;
   /** Coalesce change events: at most one pushed view per this many ms; default 250. */
   pushIntervalMs?: number;
 }
@@ -36,7 +45,7 @@ export interface IpcApiOptions {
 export function serveApiOverIpc(options: IpcApiOptions): () => void {
   const { ipcMain, backend, log } = options;
   ipcMain.handle(IPC_CHANNELS.request, (event, payload: unknown) => {
-    if (!isTrustedSender(event, options.window())) {
+    if (!isTrustedSender(event, options.window(), options.isOwnPage)) {
       log.warn(`IPC request refused from ${event.senderFrame?.url ?? 'a closed frame'}`);
       return { id: null, ok: false, error: { message: REFUSED_SENDER } } satisfies ApiResponse;
     }

@@ -15,11 +15,17 @@ import { stringify } from 'yaml';
 import { freePort } from '../helpers/mosquitto.ts';
 import { terminate } from '../helpers/process.ts';
 import { untilDefined } from '../helpers/wait.ts';
+import { attachIpcDouble } from './ipc-transport-double.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'smartmeter-bridge.js');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const SCREENSHOTS = join(ROOT, 'test', 'e2e', 'screenshots');
+/**
+ * The api transport of the pages: the WebSocket of `serve`, or with SMB_E2E_TRANSPORT=ipc (test/e2e/over-ipc/) the
+ * desktop app's IPC, its preload and main process played around the same `serve` (ipc-transport-double.ts).
+ */
+export const OVER_IPC = process.env.SMB_E2E_TRANSPORT === 'ipc';
+export const SCREENSHOTS = join(ROOT, 'test', 'e2e', 'screenshots', ...(OVER_IPC ? ['over-ipc'] : []));
 
 /** The UI is tested as users get it: built (`npm test` builds first; this covers a bare `vitest run`). */
 export function buildIfStale(): void {
@@ -152,6 +158,7 @@ export async function openPage(browser: Browser, url: string, options: PageOptio
     // axe-core is injected as a script; the served page's CSP rightly forbids that for anything else.
     bypassCSP: true,
   });
+  if (OVER_IPC) await attachIpcDouble(context, url);
   if (options.initScript) await context.addInitScript(options.initScript);
   const page = await context.newPage();
   const errors: string[] = [];
