@@ -1,0 +1,3 @@
+/** ../history.test.ts over the desktop app's IPC (use-ipc.ts). */
+import './use-ipc.ts';
+import '../history.test.ts';
