@@ -3,6 +3,7 @@
  * as data: a name, the unit(s) meters state, and how to read the value. Used for names and unit checks, never to
  * filter: lines not listed here are decoded all the same. `0-n` rows cover every M-Bus channel (n = 1..4).
  */
+import { formatObis } from '../obis.ts';
 
 /**
  * How a value is read: `number` even without a unit, `string` kept verbatim (tariff `0001`, versions, serials),
@@ -131,4 +132,29 @@ const M_BUS_CHANNEL = /^0-[1-9]\d*:/;
 /** The table entry for an OBIS code in canonical form, M-Bus channels folded onto their `0-n` row. */
 export function lookupObis(obis: string): ObisEntry | undefined {
   return TABLE.get(obis) ?? (M_BUS_CHANNEL.test(obis) ? TABLE.get(obis.replace(M_BUS_CHANNEL, '0-n:')) : undefined);
+}
+
+/** What the telegram parser needs of a code: its canonical text, how to read it, and whether it is the DSMR 2.2/3 gas line. */
+export interface ObisSpec {
+  readonly obis: string;
+  readonly kind: ValueKind | undefined;
+  readonly legacyMbusReading: boolean;
+}
+
+const LEGACY_MBUS_READING = /^0-\d+:24\.3\.0$/;
+const MAX_CACHED_SPECS = 4096;
+const specs = new Map<number, ObisSpec>();
+
+/** The spec of a code read as a numeric key (six octets, see readObisKey); made once per code (bounded cache). */
+export function obisSpec(key: number): ObisSpec {
+  let spec = specs.get(key);
+  if (spec === undefined) {
+    const octets = [0, 0, 0, 0, 0, 0];
+    for (let i = 5, rest = key; i >= 0; i--, rest = Math.floor(rest / 256)) octets[i] = rest % 256;
+    const obis = formatObis(octets);
+    spec = { obis, kind: lookupObis(obis)?.kind, legacyMbusReading: LEGACY_MBUS_READING.test(obis) };
+    if (specs.size >= MAX_CACHED_SPECS) specs.clear();
+    specs.set(key, spec);
+  }
+  return spec;
 }

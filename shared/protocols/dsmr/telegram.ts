@@ -1,65 +1,89 @@
 /**
- * One P1 telegram (`/` identification line, COSEM lines, `!CRC`) to an ObisMessage: CRC check, header, values,
- * meter identity and clock.
+ * One P1 telegram (`/` identification line, COSEM lines, `!CRC`) to an ObisMessage in a single pass over its bytes:
+ * the CRC is updated while the lines are found, each line is read as it ends (OBIS as a numeric key, numbers and
+ * clocks from the bytes), and strings are made only for what the message holds.
  */
 import { decodeError, type DecodeOutput, type DecoderOptions, type MeterInfo, type ObisValue } from '../types.ts';
-import { crc16, formatCrc } from './crc16.ts';
-import { splitCosemLines } from './cosem-line.ts';
+import { CRC16_TABLE, formatCrc } from './crc16.ts';
+import { addGroups, indexOfByte, isBlank, readObisKey } from './cosem-line.ts';
 import { manufacturerName } from './manufacturers.ts';
-import { latin1 } from './text.ts';
+import { obisSpec, type ObisSpec } from './obis-table.ts';
+import { hexDigit, latin1 } from './text.ts';
 import { interpretLine } from './values.ts';
 
 const SLASH = 0x2f;
 const BANG = 0x21;
 const LF = 0x0a;
+const CR = 0x0d;
+const LPAREN = 0x28;
 
 /** From DSMR 4.0 on the CRC is mandatory. */
 const FIRST_VERSION_WITH_CRC = 40;
 
+const VERSION_CODES = ['1-3:0.2.8', '0-0:96.1.4'];
 /** Where the meter's identity is, in order of preference: DSMR, Belgian/Swedish, COSEM name, EasyMeter. */
 const METER_ID_CODES = ['0-0:96.1.1', '0-0:96.1.0', '0-0:42.0.0', '1-0:0.0.0', '0-0:96.1.255'];
+const CLOCK = '0-0:1.0.0';
 
 export function parseTelegram(bytes: Uint8Array, options: DecoderOptions = {}): DecodeOutput {
   const start = bytes.indexOf(SLASH);
   if (start < 0) return fail('syntax', "not a P1 telegram: no '/' identification line");
-  const bang = findEndLine(bytes, start);
-  if (bang < 0) return fail('truncated', "telegram ends before its '!' line: the data was cut off");
 
-  const lineEnd = bytes.indexOf(LF, bang);
-  const crcText = latin1(bytes, bang + 1, lineEnd < 0 ? bytes.length : lineEnd).trim();
-  if (crcText !== '') {
+  const values: ObisValue[] = [];
+  const groups: number[] = [];
+  let pending: ObisSpec | null = null;
+  let headerEnd = -1;
+  let lineStart = start + 1;
+  let bang = -1;
+  let crc = 0;
+  for (let i = start; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    crc = (crc >>> 8) ^ CRC16_TABLE[(crc ^ b) & 0xff]!;
+    if (b !== LF) continue;
+    if (headerEnd < 0) headerEnd = i;
+    else pending = readLine(bytes, lineStart, i, pending, groups, values, options.timeZone);
+    lineStart = i + 1;
+    if (bytes[lineStart] === BANG) {
+      bang = lineStart;
+      crc = (crc >>> 8) ^ CRC16_TABLE[(crc ^ BANG) & 0xff]!;
+      break;
+    }
+  }
+  if (bang < 0) return fail('truncated', "telegram ends before its '!' line: the data was cut off");
+  if (pending) interpretLine(bytes, pending, groups, options.timeZone, values);
+
+  const crcLine = trimmed(bytes, bang + 1, lineEndAt(bytes, bang));
+  const hasCrc = crcLine[1] > crcLine[0];
+  if (hasCrc) {
     // Four hex digits per DSMR; some meters drop a leading zero (`!B9F`), which still states the number.
-    if (!/^[0-9A-Fa-f]{3,4}$/.test(crcText)) return fail('syntax', `the CRC '${crcText}' is not 4 hex digits`);
-    const stated = parseInt(crcText, 16);
-    const computed = crc16(bytes, start, bang + 1);
-    if (stated !== computed) {
+    const stated = readHex(bytes, crcLine[0], crcLine[1]);
+    if (stated < 0) {
+      return fail('syntax', `the CRC '${latin1(bytes, crcLine[0], crcLine[1])}' is not 4 hex digits`);
+    }
+    if (stated !== crc) {
       return fail(
         'crc',
-        `CRC mismatch: the telegram states ${formatCrc(stated)}, its bytes give ${formatCrc(computed)}; ` +
+        `CRC mismatch: the telegram states ${formatCrc(stated)}, its bytes give ${formatCrc(crc)}; ` +
           'the data was damaged on the way (check the cable, the baud rate and the parity)',
       );
     }
   }
 
-  const text = latin1(bytes, start + 1, bang);
-  const headerEnd = text.indexOf('\n');
-  const header = (headerEnd < 0 ? text : text.slice(0, headerEnd)).replace(/\r$/, '');
-  const lines = splitCosemLines(headerEnd < 0 ? '' : text.slice(headerEnd + 1));
-  const values = lines.flatMap((line) => interpretLine(line, options.timeZone));
-
   // Random bytes hold a '/' ... '\n!' now and then; only a CRC or a value makes it a telegram.
-  if (crcText === '' && values.length === 0) {
+  if (!hasCrc && values.length === 0) {
     return fail('syntax', 'no values and no CRC between the / and ! lines: noise, not a telegram');
   }
 
-  const version = stringValue(values, '1-3:0.2.8') ?? stringValue(values, '0-0:96.1.4');
+  const version = firstText(values, VERSION_CODES);
   const versionNumber = version ? Number(version.slice(0, 2)) : NaN;
-  if (crcText === '' && versionNumber >= FIRST_VERSION_WITH_CRC) {
+  if (!hasCrc && versionNumber >= FIRST_VERSION_WITH_CRC) {
     return fail('crc', `the telegram has no CRC, but its DSMR version ${version} requires one: it was cut off`);
   }
 
-  const meterId = METER_ID_CODES.map((code) => stringValue(values, code)).find((id) => id);
-  const timestamp = values.find((v) => v.obis === '0-0:1.0.0' && typeof v.value === 'number')?.timestamp;
+  const meterId = firstText(values, METER_ID_CODES);
+  const timestamp = values.find((v) => v.obis === CLOCK && typeof v.value === 'number')?.timestamp;
+  const headerStop = headerEnd > start + 1 && bytes[headerEnd - 1] === CR ? headerEnd - 1 : headerEnd;
+  const header = latin1(bytes, start + 1, headerStop);
   const info: MeterInfo = { header, transport: 'p1', ...identify(header) };
   if (version) info.version = version;
   return {
@@ -74,24 +98,89 @@ export function parseTelegram(bytes: Uint8Array, options: DecoderOptions = {}): 
   };
 }
 
-/** Index of the `!` that opens the last line: the first `!` at a line start. */
-function findEndLine(bytes: Uint8Array, start: number): number {
-  for (let i = bytes.indexOf(BANG, start); i >= 0; i = bytes.indexOf(BANG, i + 1)) {
-    if (bytes[i - 1] === LF) return i;
+/**
+ * Reads the line bytes[start, end) and returns the line now pending: a continuation line (`(...)`) adds its groups
+ * to the pending line; a line with a valid OBIS code completes the pending one (into `values`) and takes its place;
+ * blank and damaged lines are left out.
+ */
+function readLine(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  pending: ObisSpec | null,
+  groups: number[],
+  values: ObisValue[],
+  timeZone: string | undefined,
+): ObisSpec | null {
+  while (start < end && isBlank(bytes[start]!)) start++;
+  while (end > start && isBlank(bytes[end - 1]!)) end--;
+  if (start === end) return pending;
+  if (bytes[start] === LPAREN) {
+    if (pending) addGroups(bytes, start, end, groups);
+    return pending;
   }
-  return -1;
+  const open = indexOfByte(bytes, LPAREN, start, end);
+  let codeEnd = open < 0 ? end : open;
+  while (codeEnd > start && isBlank(bytes[codeEnd - 1]!)) codeEnd--;
+  const key = readObisKey(bytes, start, codeEnd);
+  if (key < 0) return pending;
+  if (pending) interpretLine(bytes, pending, groups, timeZone, values);
+  groups.length = 0;
+  if (open >= 0) addGroups(bytes, open, end, groups);
+  return obisSpec(key);
 }
 
-function stringValue(values: ObisValue[], obis: string): string | undefined {
-  const value = values.find((v) => v.obis === obis)?.value;
-  return value === undefined || value === '' ? undefined : String(value);
+function lineEndAt(bytes: Uint8Array, from: number): number {
+  const lf = bytes.indexOf(LF, from);
+  return lf < 0 ? bytes.length : lf;
 }
+
+function trimmed(bytes: Uint8Array, start: number, end: number): [number, number] {
+  while (start < end && isBlank(bytes[start]!)) start++;
+  while (end > start && isBlank(bytes[end - 1]!)) end--;
+  return [start, end];
+}
+
+/** Three or four hex digits as a number; -1 for anything else. */
+function readHex(bytes: Uint8Array, start: number, end: number): number {
+  if (end - start < 3 || end - start > 4) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const digit = hexDigit(bytes[i]!);
+    if (digit < 0) return -1;
+    n = n * 16 + digit;
+  }
+  return n;
+}
+
+/** The first non-empty value among the codes, in their order of preference, as text. */
+function firstText(values: readonly ObisValue[], codes: readonly string[]): string | undefined {
+  for (const code of codes) {
+    const value = values.find((v) => v.obis === code)?.value;
+    if (value !== undefined && value !== '') return String(value);
+  }
+  return undefined;
+}
+
+const MAX_CACHED_HEADERS = 256;
+const identities = new Map<string, Pick<MeterInfo, 'manufacturer' | 'model'>>();
 
 /**
  * `XXXZ\WIdent` (IEC 62056-21): manufacturer flag, baud-rate character, an optional mark (`\2`, a 0x02 or 0xAB byte,
- * or such a byte written as an octal escape), then the meter's own identification.
+ * or such a byte written as an octal escape), then the meter's own identification. A meter sends the same header
+ * every time: it is read once.
  */
 function identify(header: string): Pick<MeterInfo, 'manufacturer' | 'model'> {
+  let identity = identities.get(header);
+  if (identity === undefined) {
+    identity = readIdentification(header);
+    if (identities.size >= MAX_CACHED_HEADERS) identities.clear();
+    identities.set(header, identity);
+  }
+  return identity;
+}
+
+function readIdentification(header: string): Pick<MeterInfo, 'manufacturer' | 'model'> {
   const flag = header.slice(0, 3);
   if (!/^[A-Za-z]{3}$/.test(flag)) return {};
   const model = header

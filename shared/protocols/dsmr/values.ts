@@ -1,70 +1,96 @@
 /**
  * What each telegram line means: scalar registers, registers with their own capture time (M-Bus readings, Belgian
- * peak demand), profile buffers (power-failure log, monthly peaks) and the DSMR 2.2/3 gas line.
+ * peak demand), profile buffers (power-failure log, monthly peaks) and the DSMR 2.2/3 gas line. Lines come as byte
+ * ranges of their groups (start/end pairs); values go straight into the message's list.
  */
 import type { ObisValue } from '../types.ts';
-import { normalizeObis } from '../obis.ts';
-import { parseDecimal, splitUnit, type CosemLine } from './cosem-line.ts';
-import { lookupObis, type ValueKind } from './obis-table.ts';
-import { decodeHexAscii } from './text.ts';
-import { looksLikeDsmrTime, parseDsmrTime } from './timestamp.ts';
+import { countDigits, readDecimal, readObisKey, unitStar, unitText } from './cosem-line.ts';
+import { obisSpec, type ObisSpec, type ValueKind } from './obis-table.ts';
+import { decodeHexAscii, latin1 } from './text.ts';
+import { isDsmrTime, readDsmrTime } from './timestamp.ts';
 
 /** Unit-less numbers longer than this are identifiers, and would lose digits as doubles anyway. */
 const MAX_NUMBER_DIGITS = 15;
+const FLAGGED_TIME_LENGTH = 13;
 
-const LEGACY_MBUS_READING = /^0-\d+:24\.3\.0$/;
-
-export function interpretLine(line: CosemLine, timeZone: string | undefined): ObisValue[] {
-  const { obis, groups } = line;
-  if (groups.length === 0) return [];
-  if (LEGACY_MBUS_READING.test(obis)) return legacyMbusReading(obis, groups, timeZone);
-  if (groups.length === 1) return [scalar(obis, groups[0]!, timeZone)];
-  if (groups.length === 2 && looksLikeDsmrTime(groups[0]!)) {
-    return [withTimestamp(scalar(obis, groups[1]!, timeZone), parseDsmrTime(groups[0]!, timeZone))];
+export function interpretLine(
+  bytes: Uint8Array,
+  spec: ObisSpec,
+  groups: readonly number[],
+  timeZone: string | undefined,
+  out: ObisValue[],
+): void {
+  const count = groups.length / 2;
+  if (count === 0) return;
+  if (spec.legacyMbusReading) return legacyMbusReading(bytes, spec.obis, groups, timeZone, out);
+  if (count === 1) {
+    out.push(scalar(bytes, spec, groups[0]!, groups[1]!, timeZone));
+    return;
   }
-  return profileBuffer(obis, groups, timeZone) ?? [{ obis, value: groups.map((g) => `(${g})`).join(''), unit: null }];
+  if (count === 2 && isDsmrTime(bytes, groups[0]!, groups[1]!)) {
+    const value = scalar(bytes, spec, groups[2]!, groups[3]!, timeZone);
+    out.push(withTimestamp(value, readDsmrTime(bytes, groups[0]!, groups[1]!, timeZone)));
+    return;
+  }
+  if (profileBuffer(bytes, spec.obis, groups, timeZone, out)) return;
+  let raw = '';
+  for (let g = 0; g < groups.length; g += 2) raw += `(${latin1(bytes, groups[g]!, groups[g + 1]!)})`;
+  out.push({ obis: spec.obis, value: raw, unit: null });
 }
 
-function scalar(obis: string, group: string, timeZone: string | undefined): ObisValue {
-  const { text, unit } = splitUnit(group);
-  const kind = lookupObis(obis)?.kind ?? guessKind(text, unit);
-  switch (kind) {
+function scalar(bytes: Uint8Array, spec: ObisSpec, start: number, end: number, timeZone?: string): ObisValue {
+  const { obis } = spec;
+  const star = unitStar(bytes, start, end);
+  const unit = star < end ? unitText(bytes, star + 1, end) : null;
+  switch (spec.kind ?? guessKind(bytes, start, star, unit)) {
     case 'time': {
-      const time = parseDsmrTime(text, timeZone);
-      return time === null ? { obis, value: text, unit } : { obis, value: time, unit, timestamp: time };
+      const time = readDsmrTime(bytes, start, star, timeZone);
+      return time === null
+        ? { obis, value: latin1(bytes, start, star), unit }
+        : { obis, value: time, unit, timestamp: time };
     }
     case 'hex':
-      return { obis, value: decodeHexAscii(text) ?? text, unit };
+      return { obis, value: decodeHexAscii(bytes, start, star) ?? latin1(bytes, start, star), unit };
     case 'text':
-      return { obis, value: decodeHexAscii(text, true) ?? text, unit };
+      return { obis, value: decodeHexAscii(bytes, start, star, true) ?? latin1(bytes, start, star), unit };
     case 'string':
-      return { obis, value: text, unit };
+      return { obis, value: latin1(bytes, start, star), unit };
     case 'number':
-      return { obis, value: parseDecimal(text) ?? text, unit };
+      return { obis, value: readDecimal(bytes, start, star) ?? latin1(bytes, start, star), unit };
   }
 }
 
-/** For codes the table does not know: a stated unit or a short decimal means a number, a flagged date-time a time. */
-function guessKind(text: string, unit: string | null): ValueKind {
-  if (/^\d{12}[SWsw]$/.test(text)) return 'time';
+/** For codes the table does not know: a flagged date-time means a time, a stated unit or a short decimal a number. */
+function guessKind(bytes: Uint8Array, start: number, end: number, unit: string | null): ValueKind {
+  if (end - start === FLAGGED_TIME_LENGTH && isDsmrTime(bytes, start, end)) return 'time';
   if (unit !== null) return 'number';
-  return text.replace(/\D/g, '').length <= MAX_NUMBER_DIGITS ? 'number' : 'string';
+  return countDigits(bytes, start, end) <= MAX_NUMBER_DIGITS ? 'number' : 'string';
 }
 
 function withTimestamp(value: ObisValue, timestamp: number | null): ObisValue {
-  return timestamp === null ? value : { ...value, timestamp };
+  if (timestamp !== null) value.timestamp = timestamp;
+  return value;
 }
 
 /**
  * DSMR 2.2/3: `0-n:24.3.0(capture time)(status)(period)(count)(0-n:24.2.1)(unit)` with the reading as the last group,
  * which the meter sends on the next line.
  */
-function legacyMbusReading(obis: string, groups: string[], timeZone: string | undefined): ObisValue[] {
-  const reading = splitUnit(groups[groups.length - 1]!);
-  const value = groups.length >= 7 ? parseDecimal(reading.text) : null;
-  if (value === null) return [];
-  const unit = reading.unit ?? (groups[5] || null);
-  return [withTimestamp({ obis, value, unit }, parseDsmrTime(groups[0]!, timeZone))];
+function legacyMbusReading(
+  bytes: Uint8Array,
+  obis: string,
+  groups: readonly number[],
+  timeZone: string | undefined,
+  out: ObisValue[],
+): void {
+  const start = groups[groups.length - 2]!;
+  const end = groups[groups.length - 1]!;
+  const star = unitStar(bytes, start, end);
+  const value = groups.length >= 14 ? readDecimal(bytes, start, star) : null;
+  if (value === null) return;
+  const stated = groups[11]! > groups[10]! ? latin1(bytes, groups[10]!, groups[11]!) : null;
+  const unit = star < end ? unitText(bytes, star + 1, end) : stated;
+  out.push(withTimestamp({ obis, value, unit }, readDsmrTime(bytes, groups[0]!, groups[1]!, timeZone)));
 }
 
 /**
@@ -72,32 +98,44 @@ function legacyMbusReading(obis: string, groups: string[], timeZone: string | un
  * An entry is emitted under the one object the buffer lists (the power-failure log lists 0-0:96.7.19: each event is
  * its duration, stamped with its end). Buffers that list several objects (the Belgian monthly peaks list the clock
  * and the value of 1-0:1.6.0) keep the buffer's own code, so they do not collide with the live register. The power-
- * failure count is a value of its own. Returns null for lines of another shape.
+ * failure count is a value of its own. False, with nothing added, for lines of another shape.
  */
-function profileBuffer(obis: string, groups: string[], timeZone: string | undefined): ObisValue[] | null {
-  const count = parseDecimal(groups[0]!);
-  if (count === null || !Number.isInteger(count) || count < 0) return null;
+function profileBuffer(
+  bytes: Uint8Array,
+  obis: string,
+  groups: readonly number[],
+  timeZone: string | undefined,
+  out: ObisValue[],
+): boolean {
+  const count = readDecimal(bytes, groups[0]!, groups[1]!);
+  if (count === null || !Number.isInteger(count) || count < 0) return false;
+  const total = groups.length / 2;
   let first = 1;
-  const listed: string[] = [];
-  for (let code; first < groups.length && (code = normalizeObis(groups[first]!)); first++) listed.push(code);
-  if (listed.length === 0) return null;
-  const entries = groups.length - first;
+  let listedKey = -1;
+  for (let key; first < total && (key = readObisKey(bytes, groups[2 * first]!, groups[2 * first + 1]!)) >= 0; first++) {
+    listedKey = first === 1 ? key : -1;
+  }
+  if (first === 1) return false;
+  const entries = total - first;
   const entrySize = entries > 0 ? entries / count : 1;
-  if (!Number.isInteger(entrySize)) return null;
+  if (!Number.isInteger(entrySize)) return false;
 
-  const entryObis = listed.length === 1 ? listed[0]! : obis;
-  const values: ObisValue[] = entryObis === obis ? [] : [{ obis, value: count, unit: null }];
-  for (let start = first; start < groups.length; start += entrySize) {
+  const entryObis = listedKey >= 0 ? obisSpec(listedKey).obis : obis;
+  if (entryObis !== obis) out.push({ obis, value: count, unit: null });
+  for (let entry = first; entry < total; entry += entrySize) {
     let timestamp: number | null = null;
-    for (const group of groups.slice(start, start + entrySize)) {
-      if (looksLikeDsmrTime(group)) {
-        timestamp = parseDsmrTime(group, timeZone);
+    for (let g = entry; g < Math.min(entry + entrySize, total); g++) {
+      const start = groups[2 * g]!;
+      const end = groups[2 * g + 1]!;
+      if (isDsmrTime(bytes, start, end)) {
+        timestamp = readDsmrTime(bytes, start, end, timeZone);
         continue;
       }
-      const { text, unit } = splitUnit(group);
-      const value = parseDecimal(text);
-      if (value !== null) values.push(withTimestamp({ obis: entryObis, value, unit }, timestamp));
+      const star = unitStar(bytes, start, end);
+      const value = readDecimal(bytes, start, star);
+      const unit = star < end ? unitText(bytes, star + 1, end) : null;
+      if (value !== null) out.push(withTimestamp({ obis: entryObis, value, unit }, timestamp));
     }
   }
-  return values;
+  return true;
 }

@@ -1,17 +1,30 @@
-/** The hand-written scanners read lines and decimals exactly as the plain regex and split/trim readings do. */
+/** The byte scanners read lines and decimals exactly as the plain regex and split/trim readings do. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDecimal, splitCosemLines } from '../../../shared/protocols/dsmr/cosem-line.ts';
+import { readDecimal } from '../../../shared/protocols/dsmr/cosem-line.ts';
+import { parseTelegram } from '../../../shared/protocols/dsmr/telegram.ts';
+import { latin1Bytes } from '../../../shared/protocols/dsmr/text.ts';
 
-const latin1Text = (alphabet: string) =>
-  fc.array(fc.constantFrom(...alphabet), { maxLength: 60 }).map((chars) => chars.join(''));
+const latin1Text = (alphabet: string, maxLength = 60) =>
+  fc.array(fc.constantFrom(...alphabet), { maxLength }).map((chars) => chars.join(''));
+
+/** A telegram without CRC around `body`, its lines ending in CRLF. */
+const telegram = (body: string) => latin1Bytes(`/XMX5TEST\r\n\r\n${body}\r\n!\r\n`);
 
 describe('COSEM line syntax', () => {
   it('reads a decimal exactly when it matches [-+]digits[.digits]', () => {
     fc.assert(
-      fc.property(latin1Text('0123456789.+-e x'), (text) => {
+      fc.property(latin1Text('0123456789.+-e x', 40), (text) => {
         const expected = /^[-+]?\d+(\.\d+)?$/.test(text) ? Number(text) : null;
-        expect(parseDecimal(text)).toBe(expected);
+        expect(readDecimal(latin1Bytes(text), 0, text.length)).toBe(expected);
+      }),
+    );
+  });
+
+  it('reads long and finely divided decimals as Number() does', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^-?\d{1,30}\.\d{1,30}$/), (text) => {
+        expect(readDecimal(latin1Bytes(text), 0, text.length)).toBe(Number(text));
       }),
     );
   });
@@ -23,8 +36,8 @@ describe('COSEM line syntax', () => {
           .split('\n')
           .map((raw) => raw.replace(/\r$/, '').trim())
           .filter((t) => t !== '');
-        const seen = splitCosemLines(reference.join('\n'));
-        expect(splitCosemLines(body)).toEqual(seen);
+        const values = (out: ReturnType<typeof parseTelegram>) => (out.ok ? out.message.values : out.error.kind);
+        expect(values(parseTelegram(telegram(body)))).toEqual(values(parseTelegram(telegram(reference.join('\n')))));
       }),
     );
   });
