@@ -36,3 +36,11 @@ export function withLive(history: readonly Point[], live: readonly Point[], from
   for (const p of live) if (p.t > last) out.push(p);
   return out;
 }
+
+/**
+ * A number that changes only when a sample at `lastMs` would move a line by a point: with `pointsAcross` points over
+ * `spanMs`, a day's chart redraws once every minute or so, not on every 1 s sample that draws onto the same pixel.
+ */
+export function redrawKey(lastMs: number, spanMs: number, pointsAcross: number): number {
+  return spanMs > 0 && pointsAcross > 0 ? Math.floor(lastMs / (spanMs / pointsAcross)) : lastMs;
+}

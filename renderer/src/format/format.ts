@@ -39,14 +39,18 @@ export function formatValue(locale: string, value: number, unit: string): string
   return shown ? `${number}\u00a0${shown}` : number;
 }
 
-function timeFormat(locale: string, withDate: boolean): Intl.DateTimeFormat {
-  const key = `${locale}|${withDate}`;
+const TIME_STYLES = {
+  dateTime: { dateStyle: 'short', timeStyle: 'medium' },
+  time: { timeStyle: 'medium' },
+  minutes: { timeStyle: 'short' },
+  date: { dateStyle: 'short' },
+} as const satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+function timeFormat(locale: string, style: keyof typeof TIME_STYLES): Intl.DateTimeFormat {
+  const key = `${locale}|${style}`;
   let format = timeFormats.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(
-      locale,
-      withDate ? { dateStyle: 'short', timeStyle: 'medium' } : { timeStyle: 'medium' },
-    );
+    format = new Intl.DateTimeFormat(locale, TIME_STYLES[style]);
     timeFormats.set(key, format);
   }
   return format;
@@ -55,5 +59,11 @@ function timeFormat(locale: string, withDate: boolean): Intl.DateTimeFormat {
 /** A time in the user's zone; the date only when it is not today. */
 export function formatTime(locale: string, epochMs: number, now = Date.now()): string {
   const sameDay = new Date(epochMs).toDateString() === new Date(now).toDateString();
-  return timeFormat(locale, !sameDay).format(epochMs);
+  return timeFormat(locale, sameDay ? 'time' : 'dateTime').format(epochMs);
+}
+
+/** A time axis label, as precise as the ticks are apart: the date for days, the minute for minutes and hours. */
+export function formatTick(locale: string, epochMs: number, stepMs: number): string {
+  const style = stepMs >= 86_400_000 ? 'date' : stepMs >= 60_000 ? 'minutes' : 'time';
+  return timeFormat(locale, style).format(epochMs);
 }

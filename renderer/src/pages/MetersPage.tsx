@@ -86,10 +86,7 @@ function Meter({ meter }: { meter: MeterView }) {
 
       <TodayEnergy meterId={meter.meterId} />
 
-      <LiveChart
-        meterId={meter.meterId}
-        quantities={meter.readings.map((r) => r.topic.slice(r.topic.lastIndexOf('/') + 1))}
-      />
+      <LiveChart meterId={meter.meterId} />
 
       <div className="columns">
         {phaseRows.length > 0 && (

@@ -47,4 +47,12 @@ export class PowerHistory {
   of(meterId: string): PowerSeries | undefined {
     return this.series.get(meterId);
   }
+
+  /** The times of the meter's first and last samples; undefined before its first. */
+  span(meterId: string): { fromMs: number; toMs: number } | undefined {
+    const series = this.series.get(meterId);
+    const first = Math.min(series?.import[0]?.t ?? Infinity, series?.export[0]?.t ?? Infinity);
+    const last = Math.max(series?.import.at(-1)?.t ?? -Infinity, series?.export.at(-1)?.t ?? -Infinity);
+    return first <= last ? { fromMs: first, toMs: last } : undefined;
+  }
 }

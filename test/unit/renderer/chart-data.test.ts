@@ -59,6 +59,14 @@ describe('PowerHistory', () => {
     });
   });
 
+  it('spans from the first to the last sample of either line', () => {
+    const history = new PowerHistory();
+    expect(history.span('M1')).toBeUndefined();
+    history.add([meter(100, 1000)]);
+    history.add([meter(160, 1000)]);
+    expect(history.span('M1')).toEqual({ fromMs: 100_000, toMs: 160_000 });
+  });
+
   it('keeps at most a day of 1 s samples per meter however long the page stays open', () => {
     const history = new PowerHistory();
     for (let s = 0; s < MAX_SAMPLES * 1.5; s++) history.add([meter(s, s)]);
