@@ -29,6 +29,8 @@ MQTT 5 shared subscriptions (docs/scale-out.md).
   --session-expiry  seconds the broker keeps an absent instance's session and messages (default 600)
   --offline-after   seconds without a reading before a meter is reported offline (default 60)
   --stats-interval  seconds between <base>/bridge/<id>/stats messages (default 10)
+  --max-delay       ms a reading may have waited at the broker and still go to the live topics, below the meters'
+                    interval; longer goes to <base>/<id>/late (default 500)
   --log-format      text (default) or json (one JSON object per line)
   --log-level       debug, info (default), warn or error`;
 
@@ -75,6 +77,7 @@ const optionsSchema = z.object({
   'session-expiry': seconds,
   'offline-after': seconds,
   'stats-interval': seconds,
+  'max-delay': z.coerce.number().int().positive().max(3_600_000),
   'log-format': z.enum(['text', 'json']),
   'log-level': z.enum(['debug', 'info', 'warn', 'error']),
 });
@@ -96,6 +99,7 @@ export async function translateCommand(args: string[], io: CliIo): Promise<numbe
         'session-expiry': { type: 'string', default: '600' },
         'offline-after': { type: 'string', default: '60' },
         'stats-interval': { type: 'string', default: '10' },
+        'max-delay': { type: 'string', default: '500' },
         'log-format': { type: 'string', default: 'text' },
         'log-level': { type: 'string', default: 'info' },
       },
@@ -135,6 +139,7 @@ export async function translateCommand(args: string[], io: CliIo): Promise<numbe
     sessionExpirySeconds: options['session-expiry'],
     offlineAfterSeconds: options['offline-after'],
     statsIntervalSeconds: options['stats-interval'],
+    maxDelayMs: options['max-delay'],
     version: packageVersion(),
     log,
   });

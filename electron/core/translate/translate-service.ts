@@ -10,6 +10,13 @@
  * the same id; a message translated but not yet acknowledged is translated twice (idempotent: same topics, same values).
  *
  * Per-meter state lives in the broker's retained topics (MeterLedger), not in this instance's memory.
+ *
+ * Order: shared subscriptions hand successive readings of one meter to different instances, so an instance that is
+ * behind (a backlog after a restart, a starved CPU) could publish a reading after another instance published the next
+ * one. The instance therefore measures how long messages wait for it: a probe on its own topic, subscribed on the same
+ * session, queues at the broker behind the gateway messages, so every message handled after the probe came back
+ * reached the broker after the probe was sent. A reading that may have waited longer than `maxDelayMs` (kept below the
+ * meters' interval) goes to `late`: another instance may have published its meter's next reading meanwhile.
  */
 import { EventEmitter } from 'node:events';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
@@ -50,6 +57,8 @@ export interface TranslateOptions {
   offlineAfterSeconds: number;
   /** How often the instance's counters are published, seconds. */
   statsIntervalSeconds: number;
+  /** A reading that may have waited at the broker longer than this goes to `late`; below the meters' interval, ms. */
+  maxDelayMs: number;
   version: string;
   log: Logger;
   reconnectPeriodMs?: number;
@@ -62,6 +71,8 @@ export interface TranslateCounters {
   translated: number;
   /** Readings older than the newest already published for their meter: sent to `<base>/<id>/late` only. */
   late: number;
+  /** Readings that may have waited at the broker longer than maxDelayMs: sent to `<base>/<id>/late` only. */
+  delayed: number;
   /** Gateway messages that could not be read (a typed error each). */
   errors: number;
   /** Messages no configured gateway claims, and the bridge's own output. */
@@ -79,6 +90,8 @@ export interface TranslateStatus {
 
 /** Gateway messages the broker may have in flight to this instance (MQTT 5 Receive Maximum). */
 const RECEIVE_WINDOW = 32;
+/** Time between a delay probe's return and the next one: bounds how stale the proof of a short wait is, ms. */
+const PROBE_SPACING_MS = 100;
 /** Late readings are history, not the meter's present: never retained. */
 const LATE_OPTIONS = { qos: 1, retain: false } as const;
 const origin = { userProperties: { [ORIGIN_PROPERTY]: '1' } };
@@ -91,10 +104,12 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
   private readonly ledger: MeterLedger;
   private readonly topics: ProfileTopics;
   private readonly instanceRoot: string;
+  private readonly probeTopic: string;
   private readonly counters: TranslateCounters = {
     received: 0,
     translated: 0,
     late: 0,
+    delayed: 0,
     errors: 0,
     ignored: 0,
     publishFailures: 0,
@@ -103,6 +118,11 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
   private timers: NodeJS.Timeout[] = [];
   private loggedFailures = 0;
   private stopped = false;
+  /** Every message handled now reached the broker after this local time (ms): when the last probe was sent. */
+  private arrivedAfter = -Infinity;
+  private probePending: string | undefined;
+  private probeTimer: NodeJS.Timeout | undefined;
+  private probeSeq = 0;
 
   /** Throws a TypeError for an unusable base topic or time zone. */
   constructor(private readonly options: TranslateOptions) {
@@ -111,6 +131,7 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
     this.reader = createGatewayReader(options.gateways, { baseTopic: options.baseTopic });
     this.ledger = new MeterLedger(options.baseTopic);
     this.instanceRoot = `${options.baseTopic}/bridge/${options.instanceId}`;
+    this.probeTopic = `${this.instanceRoot}/probe`;
   }
 
   /** The shared subscriptions: the gateways' filters under `$share/<group>/`. */
@@ -208,9 +229,12 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
       will: { topic: `${this.instanceRoot}/status`, payload: Buffer.from('offline'), qos: 1, retain: true },
     };
     const client = (this.client = mqtt.connect(options.url, clientOptions));
-    client.on('connect', () => this.onConnect(client));
+    client.on('connect', (connack) => this.onConnect(client, connack.sessionPresent));
     client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet));
-    client.on('close', () => this.setSubscribed(false));
+    client.on('close', () => {
+      clearTimeout(this.probeTimer);
+      this.setSubscribed(false);
+    });
     client.on('error', (error) => options.log.warn(`broker ${options.url}: ${error.message}`));
     this.timers.push(
       setInterval(() => this.expire(), 1000),
@@ -221,6 +245,7 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
   /** Publishes what is still being joined, reports this instance offline, and ends its session. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.probeTimer);
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     const client = this.client;
@@ -242,12 +267,15 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
     this.setSubscribed(false);
   }
 
-  private onConnect(client: MqttClient): void {
+  private onConnect(client: MqttClient, sessionPresent: boolean): void {
     this.options.log.info(`connected to ${this.options.url} as ${this.options.instanceId}`);
+    // A new session holds no backlog: everything it gets reaches the broker after the subscription below. A session
+    // the broker kept delivers what queued meanwhile first, so the proof of a short wait comes from a probe.
+    if (!sessionPresent) this.arrivedAfter = Date.now();
     this.send(client, `${this.instanceRoot}/status`, 'online', PUBLISH_OPTIONS.bridgeStatus);
     // Subscribed again on every connect: a broker that lost the session (a restart without persistence) serves us again.
     const filters = this.sharedFilters;
-    client.subscribe(filters, { qos: 1 }, (error, granted) => {
+    client.subscribe([...filters, this.probeTopic], { qos: 1 }, (error, granted) => {
       const refused = granted?.filter((g) => g.qos >= 128).map((g) => g.topic) ?? [];
       if (error || refused.length) {
         this.options.log.error(`subscribing failed: ${error?.message ?? `refused ${refused.join(', ')}`}`);
@@ -255,7 +283,24 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
       }
       this.options.log.info(`subscribed to ${filters.join(', ')}`);
       this.setSubscribed(client.connected);
+      this.sendProbe(client);
     });
+  }
+
+  /** One probe in flight at a time; it queues at the broker behind every gateway message sent to this session. */
+  private sendProbe(client: MqttClient): void {
+    clearTimeout(this.probeTimer);
+    if (!client.connected || this.stopped) return;
+    this.probePending = `${Date.now()}:${++this.probeSeq}`;
+    this.send(client, this.probeTopic, this.probePending, LATE_OPTIONS);
+  }
+
+  private probeReturned(client: MqttClient, payload: Buffer): void {
+    const text = payload.toString('utf8');
+    if (text !== this.probePending) return; // an earlier connection's probe, or someone else's message
+    this.probePending = undefined;
+    this.arrivedAfter = Number(text.slice(0, text.indexOf(':')));
+    this.probeTimer = setTimeout(() => this.sendProbe(client), PROBE_SPACING_MS);
   }
 
   private setSubscribed(subscribed: boolean): void {
@@ -268,6 +313,10 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
   private onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
     const client = this.client;
     if (!client) return;
+    if (topic === this.probeTopic) {
+      this.probeReturned(client, payload);
+      return;
+    }
     const now = Date.now();
     this.counters.received++;
     let result: ReturnType<GatewayReader['read']>;
@@ -299,9 +348,10 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
     const topics = this.topics.meter(meterId);
     const readings = harmonize(message, this.ledger.get(topics.id)?.tariffs);
     const state = statePayload(readings, message.timestamp, receivedAt);
-    if (!this.ledger.accepts(topics.id, state.timestamp)) {
+    const delayed = nowMs - this.arrivedAfter > this.options.maxDelayMs;
+    if (delayed || !this.ledger.accepts(topics.id, state.timestamp)) {
       // Kept, but off the live topics, which only move forward (Home Assistant books a lower total as a reset).
-      this.counters.late++;
+      this.counters[delayed ? 'delayed' : 'late']++;
       this.send(client, `${this.topics.base}/${topics.id}/late`, JSON.stringify(state), LATE_OPTIONS);
       return;
     }

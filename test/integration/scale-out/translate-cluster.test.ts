@@ -2,8 +2,10 @@
  * Issue 10: three `translate` instances share `$share/scale/tele/+/SENSOR` on a real Mosquitto 2 while simulated
  * gPlugs publish once a second (200 by default, 1,000 with LOAD_FULL=1). Mid-run one instance is killed with
  * SIGKILL and started again under its id. Every reading is translated, at most twice (on the live state topic, or on
- * `late` when a newer one of its meter was published first); per meter the state bundles arrive in meter-clock order
- * and the energy total never goes down.
+ * `late` when a newer one of its meter was published first or it may have waited at the broker too long); per meter
+ * the state bundles arrive in meter-clock order and the energy total never goes down. Before the delay probe, a
+ * restarted instance draining its backlog on a saturated CPU (`taskset -c 0`) published about a third of one second's
+ * readings after the next second's.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMosquitto } from '../../helpers/mosquitto.ts';
@@ -61,20 +63,27 @@ describe('translate: three instances behind one broker', () => {
     await until(() => missing().length === 0, 'every reading translated', 120_000).catch(() => undefined);
     expect(missing()).toEqual([]);
 
+    const twice: string[] = [];
+    const disorder: string[] = [];
     for (let n = 0; n < GATEWAYS; n++) {
       const id = meterId(n);
-      for (let s = 0; s < SECONDS; s++) expect(translated(id, s), `${id}@${s}`).toBeLessThanOrEqual(2);
+      for (let s = 0; s < SECONDS; s++) if (translated(id, s) > 2) twice.push(`${id}@${s}`);
       const states = seen.state.get(id)!;
       for (let i = 1; i < states.length; i++) {
-        expect(states[i]!.timestamp, `${id}: order`).toBeGreaterThanOrEqual(states[i - 1]!.timestamp);
-        expect(states[i]!.energy, `${id}: energy`).toBeGreaterThanOrEqual(states[i - 1]!.energy);
+        const [before, after] = [states[i - 1]!, states[i]!];
+        if (after.timestamp < before.timestamp || after.energy < before.energy)
+          disorder.push(`${id}: ${before.timestamp} then ${after.timestamp}`);
       }
     }
-    // The work was shared: every instance, the replacement too, translated readings.
-    await until(() => ['t1', 't3'].every((id) => (seen.stats.get(id)?.translated ?? 0) > 0), 'stats of t1 and t3');
-    await until(() => (seen.stats.get('t2')?.translated ?? 0) > 0, 'stats of the restarted t2');
+    expect(twice, 'translated more than twice').toEqual([]);
+    expect(disorder, 'state bundles out of meter-clock order').toEqual([]);
+    // The work was shared: every instance, the replacement too, took readings (live, or late when it was behind).
+    const took = (id: string) => (seen.stats.get(id)?.received ?? 0) > 0;
+    await until(() => ['t1', 't3'].every(took), 'stats of t1 and t3');
+    await until(() => took('t2'), 'stats of the restarted t2');
     const late = [...seen.late.values()].reduce((sum, l) => sum + l.length, 0);
-    console.log(`scale-out: ${GATEWAYS * SECONDS} readings, ${late} published late`);
+    const counts = [...seen.stats].map(([id, c]) => `${id} ${c.translated} live, ${c.late} late, ${c.delayed} delayed`);
+    console.log(`scale-out: ${GATEWAYS * SECONDS} readings, ${late} published late (${counts.join('; ')})`);
   }, 300_000);
 });
 

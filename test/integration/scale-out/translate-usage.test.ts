@@ -20,6 +20,7 @@ describe('translate: usage', () => {
     [['--broker', 'mqtt://x', '--base-topic', '$SYS'], '--base-topic: the base topic must not start with "$"'],
     [['--broker', 'mqtt://x', '--time-zone', 'Mars/Base'], '--time-zone:'],
     [['--broker', 'mqtt://x', '--offline-after', '0'], '--offline-after:'],
+    [['--broker', 'mqtt://x', '--max-delay', '0'], '--max-delay:'],
   ])('%j: exit 2 naming the option', async (args, message) => {
     const { code, err } = await translate(args);
     expect(code).toBe(2);
