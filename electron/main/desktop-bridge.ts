@@ -1,11 +1,12 @@
 /**
- * The bridge inside the desktop app: the same BridgeService as `serve`, with the same discovery, in the main process
- * (never in the page), which the tray can pause and resume. Paused means stopped as `serve` stops: meters reported
- * offline, nothing read or published, queued messages kept on disk for the next start.
+ * The bridge inside the desktop app: the same BridgeService as `serve`, with the same discovery and api methods, in
+ * the main process (never in the page), which the tray can pause and resume. Paused means stopped as `serve` stops:
+ * meters reported offline, nothing read or published, queued messages kept on disk for the next start.
  */
 import { EventEmitter } from 'node:events';
 import type { ApiEvent, BridgeView } from '../../shared/api.ts';
 import type { BridgeDiscovery } from '../core/discovery/bridge-discovery.ts';
+import type { ResolvedConfig } from '../core/config/load-config.ts';
 import type { BridgeService } from '../core/service/bridge-service.ts';
 import { serviceDiagnostics } from '../core/service/diagnostics-bundle.ts';
 import { LogRing } from '../core/service/logger.ts';
@@ -24,6 +25,8 @@ export class DesktopBridge extends EventEmitter<{ change: []; discovery: [ApiEve
   private running: Running | undefined;
   /** Start and stop one after another, so that quick pause/resume clicks never run two services. */
   private queue: Promise<void> = Promise.resolve();
+  /** The settings methods (getConfig, patchConfig, ...): they work paused too, on the config file. */
+  private settings: ApiBackend['handlers'] = {};
 
   /** Discovery events of whichever service runs now, and serial ports plugged in or out. */
   onEvent(listener: (event: ApiEvent) => void): () => void {
@@ -63,6 +66,15 @@ export class DesktopBridge extends EventEmitter<{ change: []; discovery: [ApiEve
     });
   }
 
+  /** A changed config applied to the running service (a paused one starts with it, through `create`). */
+  reconfigure(config: ResolvedConfig): Promise<void> {
+    return this.serially(async () => this.running?.service.reconfigure(config));
+  }
+
+  offerSettings(handlers: ApiBackend['handlers']): void {
+    this.settings = handlers;
+  }
+
   getBridge(): BridgeView | undefined {
     return this.running?.service.snapshot();
   }
@@ -78,6 +90,7 @@ export class DesktopBridge extends EventEmitter<{ change: []; discovery: [ApiEve
       probeSerialPort: this.probe,
       ...this.running?.discovery?.backend.handlers,
       ...historyHandlers(() => this.running?.service.history()),
+      ...this.settings,
     };
   }
 

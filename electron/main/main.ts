@@ -8,10 +8,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, ipcMain, Menu, nativeImage, screen, session, shell, type BrowserWindow } from 'electron';
 import { packageRoot, rendererDir } from '../core/build-info.ts';
-import { loadConfig } from '../core/config/load-config.ts';
+import { ConfigEditor } from '../core/config/config-editor.ts';
+import { loadConfig, type ResolvedConfig } from '../core/config/load-config.ts';
+import { makeDirs } from '../core/fs/make-dirs.ts';
+import { SECRETS_FILE } from '../core/secrets/file-secret-store.ts';
 import { bridgeDiscovery } from '../core/discovery/bridge-discovery.ts';
 import { BridgeService } from '../core/service/bridge-service.ts';
 import { createLogger, LogRing } from '../core/service/logger.ts';
+import { settingsHandlers } from '../server/settings-methods.ts';
 import { registerAppScheme, serveApp } from './app-protocol.ts';
 import { DesktopBridge } from './desktop-bridge.ts';
 import { DesktopSettings } from './desktop-settings.ts';
@@ -19,7 +23,7 @@ import { serveDesktopOverIpc } from './desktop-ipc.ts';
 import { serveApiOverIpc } from './ipc-api.ts';
 import { rotatingLogFile } from './log-file.ts';
 import { createMainWindow } from './main-window.ts';
-import { SafeStorageSecretStore } from './safe-storage-secret-store.ts';
+import { keychainProtection, SafeStorageSecretStore } from './safe-storage-secret-store.ts';
 import { createTray, hideOnClose } from './tray.ts';
 import { trayLabels } from './tray-labels.ts';
 import { newerRelease, releaseFeed, type Release } from './update-check.ts';
@@ -53,35 +57,54 @@ function start(): void {
   process.on('unhandledRejection', (reason) => log.error(`internal error (please report it): ${String(reason)}`));
   log.info(`${APP_NAME} ${app.getVersion()} starting; settings and secrets in ${userData}`);
 
-  const secrets = new SafeStorageSecretStore(join(userData, 'secrets.json'));
-  if (secrets.protection() === 'weak') {
+  makeDirs(userData);
+  if (keychainProtection() === 'weak') {
     log.warn('no system keyring (safeStorage uses basic_text): secrets are only obscured; see docs/desktop.md');
+  }
+  const secretsFile = join(userData, SECRETS_FILE);
+  let secrets: SafeStorageSecretStore | undefined;
+  try {
+    secrets = new SafeStorageSecretStore(secretsFile);
+  } catch (e) {
+    // Never overwritten: the app runs without the stored secrets (and without settings) until the file is fixed.
+    dialog.showErrorBox(`${APP_NAME}: the stored secrets cannot be read`, (e as Error).message);
   }
 
   const configFile = join(userData, 'bridge.yaml');
-  const loaded = loadConfig(existsSync(configFile) ? configFile : undefined);
+  const loaded = loadConfig(existsSync(configFile) ? configFile : undefined, process.env, secrets?.lookup);
   if (!loaded.ok) {
     dialog.showErrorBox(
       `${APP_NAME}: the configuration has problems`,
       `${configFile}\n\n${loaded.problems.join('\n')}`,
     );
   }
-  const meterConfigured = loaded.ok && loaded.config.sources.length > 0;
+  /** The config running now: the one loaded, then each change made from the UI. */
+  let config: ResolvedConfig | undefined = loaded.ok ? loaded.config : undefined;
+  const meterConfigured = () => (config?.sources.length ?? 0) > 0;
   const settings = new DesktopSettings(join(userData, 'desktop-settings.json'));
 
   const bridge = new DesktopBridge(
     () => {
-      if (!loaded.ok) throw new Error('the configuration has problems');
-      return new BridgeService({
-        config: loaded.config,
-        dataDir: join(userData, 'data'),
-        version: app.getVersion(),
-        log,
-      });
+      if (!config) throw new Error('the configuration has problems');
+      return new BridgeService({ config, dataDir: join(userData, 'data'), version: app.getVersion(), log });
     },
-    (service) => (loaded.ok ? bridgeDiscovery(service, loaded.config) : undefined),
+    (service) => config && bridgeDiscovery(service, config),
     recent,
   );
+  // The UI's settings, as `serve` offers them: changes validated, applied live, written to bridge.yaml (comments
+  // kept); meter keys and passwords to the keychain-sealed secrets file, never into the config.
+  if (loaded.ok && secrets) {
+    const editor = new ConfigEditor({
+      path: configFile,
+      dataDir: userData,
+      secrets,
+      apply: async (next) => {
+        await bridge.reconfigure(next);
+        config = next;
+      },
+    });
+    bridge.offerSettings(settingsHandlers(editor, secrets, loaded.config));
+  }
   let paused = false;
   const run = () => bridge.start().catch((e: Error) => log.error(`cannot start: ${e.message}`));
   const openLogFolder = () => void shell.openPath(logs);
@@ -119,7 +142,7 @@ function start(): void {
     });
     hideOnClose(
       window,
-      () => settings.closeToTray(meterConfigured),
+      () => settings.closeToTray(meterConfigured()),
       () => quitting,
     );
     window.on('closed', () => (window = undefined));
@@ -139,7 +162,7 @@ function start(): void {
         log.info(pause ? 'publishing paused from the tray' : 'publishing resumed from the tray');
         void (pause ? bridge.stop() : run());
       },
-      keepRunningWhenClosed: () => settings.closeToTray(meterConfigured),
+      keepRunningWhenClosed: () => settings.closeToTray(meterConfigured()),
       setKeepRunningWhenClosed: (on) => settings.update({ closeToTray: on }),
       openLogFolder,
       quit: () => app.quit(),
@@ -178,9 +201,9 @@ function start(): void {
     log,
     actions: {
       state: () => ({
-        secretProtection: secrets.protection(),
+        secretProtection: keychainProtection(),
         paused,
-        settings: { ...settings.get(), closeToTray: settings.closeToTray(meterConfigured) },
+        settings: { ...settings.get(), closeToTray: settings.closeToTray(meterConfigured()) },
       }),
       openLogFolder,
       setSettings: (change) => {
@@ -203,7 +226,7 @@ function start(): void {
     event.preventDefault();
     tray.destroy();
     // Bounded like `serve`: the configured flush time and a grace, then the app ends with the rest on disk.
-    const boundMs = (loaded.ok ? loaded.config.queue.shutdownFlushMs : 0) + STOP_GRACE_MS;
+    const boundMs = (config?.queue.shutdownFlushMs ?? 0) + STOP_GRACE_MS;
     const timeUp = new Promise((resolve) => setTimeout(resolve, boundMs).unref());
     void Promise.race([bridge.stop(), timeUp]).finally(() => ((stopped = true), app.quit()));
   });
@@ -216,5 +239,5 @@ function start(): void {
   const atLogin =
     process.argv.includes(STARTED_AT_LOGIN) ||
     (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
-  if (!(atLogin && meterConfigured)) showWindow();
+  if (!(atLogin && meterConfigured())) showWindow();
 }

@@ -12,29 +12,14 @@ import { stringify } from 'yaml';
 import type { ApiResponse } from '../../../shared/api.ts';
 import { freePort } from '../../helpers/mosquitto.ts';
 import { until } from '../../helpers/wait.ts';
+import { fromWindow as windowSender, launch as launchIn } from './launch-entry.ts';
 
 vi.mock('electron', () => import('./electron-double.ts'));
 
 let dir: string;
 beforeAll(async () => (dir = await mkdtemp(join(tmpdir(), 'desktop-entry-'))));
 afterAll(() => rm(dir, { recursive: true, force: true }));
-
-/** A fresh double and a fresh entry module, as a new process would have them. */
-async function launch(singleInstance: boolean) {
-  vi.resetModules();
-  // The mocked module itself: the one the entry will import, whatever vitest kept across the reset.
-  const double = (await import('electron')) as unknown as typeof import('./electron-double.ts');
-  // A new process starts with nothing of the last one: no windows, trays, handlers or listeners.
-  double.BrowserWindow.created.length = 0;
-  double.Tray.created.length = 0;
-  double.ipcMain.handlers.clear();
-  double.app.removeAllListeners();
-  Object.assign(double.app, { quitCalls: 0, quitted: false });
-  double.app.singleInstance = singleInstance;
-  double.app.paths = { appData: dir, logs: join(dir, 'logs') };
-  await import('../../../electron/main/main.ts');
-  return double;
-}
+const launch = (singleInstance: boolean) => launchIn(dir, singleInstance);
 
 const accepts = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -105,7 +90,7 @@ describe('the first start of the app', () => {
     expect(existsSync((tray.icon as { path: string }).path)).toBe(true);
 
     const handler = double.ipcMain.handlers.get('smartmeter-bridge:api-request')!;
-    const fromWindow = { sender: window.webContents, senderFrame: { url: 'app://bridge/index.html', parent: null } };
+    const fromWindow = windowSender(double);
     const running = async (expected: boolean) =>
       vi.waitFor(
         async () => {

@@ -30,7 +30,7 @@ let dir: string;
 let file: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'secrets-'));
-  file = join(dir, 'nested', 'secrets.json');
+  file = join(dir, 'secrets.json');
   keychain.available = true;
   keychain.backend = 'gnome_libsecret';
 });
@@ -43,6 +43,13 @@ describe('SafeStorageSecretStore', () => {
     expect(secret?.reveal()).toBe('hunter2-correct-horse');
     expect(String(secret)).toBe('***');
     expect(await readFile(file, 'utf8')).not.toContain('hunter2');
+  });
+
+  it('opens a secret synchronously for the config loader, which resolves references while validating', async () => {
+    await new SafeStorageSecretStore(file).set('meters.35012345.key', '000102030405060708090A0B0C0D0E0F');
+    const store = new SafeStorageSecretStore(file);
+    expect(store.lookup('meters.35012345.key')).toBe('000102030405060708090A0B0C0D0E0F');
+    expect(store.lookup('broker.password')).toBeUndefined();
   });
 
   it.skipIf(process.platform === 'win32')('keeps its file readable by the user only', async () => {
@@ -81,13 +88,16 @@ describe('SafeStorageSecretStore', () => {
     await expect(store.get('')).rejects.toThrow(/not a secret name/);
   });
 
-  it('says which secret can no longer be decrypted, and that a damaged file is damaged', async () => {
+  it('says which secret can no longer be decrypted, and refuses a damaged file instead of overwriting it', async () => {
     await new SafeStorageSecretStore(file).set('broker.password', 'x');
     const contents = JSON.parse(await readFile(file, 'utf8'));
     contents.secrets['broker.password'] = Buffer.from('from another machine').toString('base64');
     await writeFile(file, JSON.stringify(contents));
-    await expect(new SafeStorageSecretStore(file).get('broker.password')).rejects.toThrow(/broker.password.*again/);
+    const store = new SafeStorageSecretStore(file);
+    await expect(store.get('broker.password')).rejects.toThrow(/broker.password.*again/);
+    // The config loader then reports it missing, by name: the app starts and asks for it again.
+    expect(store.lookup('broker.password')).toBeUndefined();
     await writeFile(file, '{"version":1,');
-    await expect(new SafeStorageSecretStore(file).get('broker.password')).rejects.toThrow(/damaged/);
+    expect(() => new SafeStorageSecretStore(file)).toThrow(/not a secrets file/);
   });
 });
