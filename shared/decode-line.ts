@@ -3,7 +3,15 @@
  * profile readings with the MQTT topics the bridge would publish them on (default base topic).
  */
 import { harmonize, profileTopics } from './profile/index.ts';
-import type { DecodeError, DecodeOutput, MbusDevice, MeterInfo, MbusRecord, ObisValue } from './protocols/types.ts';
+import {
+  type DecodeError,
+  type DecodeOutput,
+  isMbusMessage,
+  type MbusDevice,
+  type MeterInfo,
+  type MbusRecord,
+  type ObisValue,
+} from './protocols/types.ts';
 
 export interface DecodeLineReading {
   topic: string;
@@ -42,7 +50,7 @@ export function toDecodeLine(output: DecodeOutput): DecodeLine {
     protocol: m.protocol,
     meterId: m.meterId,
     timestamp: m.timestamp,
-    ...(m.protocol === 'mbus' ? { device: m.device } : {}),
+    ...(isMbusMessage(m) ? { device: m.device } : {}),
     info: m.info,
     values: invalid.length ? m.values.filter(finite) : m.values,
     readings,

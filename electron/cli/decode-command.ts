@@ -12,14 +12,14 @@ import { parseKey, UsageError } from './args.ts';
 import type { CliIo } from './io.ts';
 import { withNodeCrypto } from '../core/crypto/node-gcm.ts';
 
-export const DECODE_USAGE = `usage: smartmeter-bridge decode [--protocol auto|dsmr|dlms|mbus|sml|iec62056-21]
+export const DECODE_USAGE = `usage: smartmeter-bridge decode [--protocol auto|dsmr|dlms|mbus|sml|iec62056-21|wmbus]
                                 [--key HEX] [--auth-key HEX] [--hex] [--tz ZONE] [--family NAME] [FILE|-]
 
 Decodes DSMR P1 telegrams, DLMS/COSEM pushes (HDLC, wired M-Bus, bare APDUs, AES-GCM encrypted), EN 13757-3
-M-Bus frames, SML 1.04 files (German eHZ meters) and IEC 62056-21 readouts (named only) from FILE (default:
-standard input) and prints one JSON line per message.
+M-Bus frames, SML 1.04 files (German eHZ meters), IEC 62056-21 readouts and wireless M-Bus / OMS telegrams
+(these two named only) from FILE (default: standard input) and prints one JSON line per message.
   --protocol  the dialect, or auto (default) to recognise it
-  --key       AES-128 encryption key (GUEK), 32 hex digits
+  --key       AES-128 encryption key (GUEK; for wireless M-Bus the meter's key), 32 hex digits
   --auth-key  AES-128 authentication key (GAK), 32 hex digits
   --hex       the input is hex text (whitespace, ':' and 0x prefixes allowed) instead of raw bytes
   --tz        time zone for meter clocks that carry no UTC offset (default: this machine's zone)

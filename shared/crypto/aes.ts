@@ -1,12 +1,12 @@
 /**
- * The AES block cipher (FIPS-197), forward direction only: CTR and GCM never run the inverse cipher.
+ * The AES block cipher (FIPS-197), forward direction; the inverse cipher (for CBC decryption) is in aes-inverse.ts.
  *
  * Rounds are table-driven: the state is four big-endian column words, and SubBytes, ShiftRows and MixColumns of one
  * round collapse into 16 look-ups in four 256-entry tables. The S-box and the tables are computed at load time from
  * their definitions (FIPS-197 5.1.1 and 5.1.3) rather than written out as constants.
  */
 
-const SBOX = new Uint8Array(256);
+export const SBOX = new Uint8Array(256);
 // Int32Array rather than Uint32Array: V8 keeps signed 32-bit values unboxed, and XOR only cares about the bits.
 const T0 = new Int32Array(256);
 const T1 = new Int32Array(256);
@@ -60,7 +60,8 @@ function subWord(w: number): number {
 /** An expanded AES key (128, 192 or 256 bits) that encrypts single blocks. */
 export class Aes {
   readonly rounds: number;
-  private readonly roundKeys: Int32Array;
+  /** The expanded key, four big-endian words per round; the inverse cipher runs them backwards. */
+  readonly roundKeys: Int32Array;
 
   constructor(key: Uint8Array) {
     if (key.length !== 16 && key.length !== 24 && key.length !== 32) {

@@ -5,7 +5,7 @@
  */
 import { fullObis } from '../protocols/iec62056-21/full-obis.ts';
 import { parseObis } from '../protocols/obis.ts';
-import type { DecodedMessage, MbusMessage, ObisMessage } from '../protocols/types.ts';
+import { type DecodedMessage, isMbusMessage, type MbusMessage, type ObisMessage } from '../protocols/types.ts';
 import { DSMR_SUBMETER, MEDIA, QUANTITIES, SIGNED_POWER, type Medium, type Quantity } from './quantities.ts';
 import { roundValue, toProfileUnit } from './units.ts';
 
@@ -57,7 +57,7 @@ function mbusKey(medium: Medium, vif: string, tariff: number): string {
  * immediate message with `Ei1` alone) never makes the total go down, which Home Assistant would book as a reset.
  */
 export function harmonize(message: DecodedMessage, knownTariffs?: ReadonlySet<string>): Reading[] {
-  const found = message.protocol === 'mbus' ? fromMbus(message) : fromObis(message);
+  const found = isMbusMessage(message) ? fromMbus(message) : fromObis(message);
   addTariffSums(found, knownTariffs);
   return toReadings(found);
 }

@@ -2,7 +2,7 @@
  * Payloads of the profile's topics, as plain objects (JSON.stringify them; key order is fixed by construction).
  * Missing values are never published as null: a quantity the message does not carry is simply absent.
  */
-import type { DecodedMessage } from '../protocols/types.ts';
+import { type DecodedMessage, isMbusMessage } from '../protocols/types.ts';
 import type { Reading } from './harmonize.ts';
 
 /**
@@ -77,7 +77,7 @@ export function meterInfoPayload(
   context: { interface?: string; source?: string } = {},
 ): MeterInfoPayload {
   const info = message.info;
-  const manufacturer = info.manufacturer ?? (message.protocol === 'mbus' ? message.device.manufacturer : undefined);
+  const manufacturer = info.manufacturer ?? (isMbusMessage(message) ? message.device.manufacturer : undefined);
   const payload: MeterInfoPayload = {
     profile: PROFILE_VERSION,
     meterId: message.meterId ?? '',

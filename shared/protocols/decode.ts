@@ -6,18 +6,21 @@ import { createDsmrDecoder } from './dsmr/index.ts';
 import { createMbusDecoder } from './mbus/index.ts';
 import { createIecDecoder } from './iec62056-21/index.ts';
 import { createSmlDecoder } from './sml/index.ts';
+import { createWmbusDecoder } from './wmbus/index.ts';
 import { isEscape, isStartMark } from './sml/escape.ts';
 import type { DecodeOutput, DecoderOptions, Protocol, StreamDecoder } from './types.ts';
 
 export type ProtocolChoice = Protocol | 'auto';
 
-export const PROTOCOLS: readonly Protocol[] = ['dsmr', 'dlms', 'mbus', 'sml', 'iec62056-21'];
+export const PROTOCOLS: readonly Protocol[] = ['dsmr', 'dlms', 'mbus', 'sml', 'iec62056-21', 'wmbus'];
 
 /**
  * What `auto` tries. IEC 62056-21 only when named: its readouts carry no checksum in mode D, so a DSMR telegram with a
- * broken CRC would decode as one and lock the stream onto a reader that checks nothing.
+ * broken CRC would decode as one and lock the stream onto a reader that checks nothing. Wireless M-Bus likewise: a
+ * receiver's frames without CRCs start with a bare length byte, so nearly any bytes would pass for one.
  */
-const AUTO_PROTOCOLS: readonly Protocol[] = PROTOCOLS.filter((p) => p !== 'iec62056-21');
+const NAMED_ONLY: ReadonlySet<Protocol> = new Set(['iec62056-21', 'wmbus']);
+const AUTO_PROTOCOLS: readonly Protocol[] = PROTOCOLS.filter((p) => !NAMED_ONLY.has(p));
 
 const factories: Record<Protocol, (options: DecoderOptions) => StreamDecoder> = {
   dsmr: createDsmrDecoder,
@@ -25,6 +28,7 @@ const factories: Record<Protocol, (options: DecoderOptions) => StreamDecoder> = 
   mbus: createMbusDecoder,
   sml: createSmlDecoder,
   'iec62056-21': createIecDecoder,
+  wmbus: createWmbusDecoder,
 };
 
 export function createDecoder(protocol: ProtocolChoice, options: DecoderOptions = {}): StreamDecoder {

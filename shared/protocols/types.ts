@@ -3,7 +3,7 @@
  * Errors are values with a kind and a human message; decoders never throw on bad input.
  */
 
-export type Protocol = 'dsmr' | 'dlms' | 'mbus' | 'sml' | 'iec62056-21';
+export type Protocol = 'dsmr' | 'dlms' | 'mbus' | 'sml' | 'iec62056-21' | 'wmbus';
 
 /** Where OBIS-keyed values can come from: a wire protocol, or a gateway that already publishes on MQTT. */
 export type ObisProtocol = 'dsmr' | 'dlms' | 'sml' | 'iec62056-21' | 'mqtt';
@@ -89,8 +89,9 @@ export interface MbusRecord {
   value: number | string;
 }
 
+/** Wired M-Bus (EN 13757-2 frames) or wireless M-Bus (EN 13757-4): the same EN 13757-3 records. */
 export interface MbusMessage {
-  protocol: 'mbus';
+  protocol: 'mbus' | 'wmbus';
   meterId: string;
   timestamp?: number;
   device: MbusDevice;
@@ -99,6 +100,10 @@ export interface MbusMessage {
 }
 
 export type DecodedMessage = ObisMessage | MbusMessage;
+
+export function isMbusMessage(message: DecodedMessage): message is MbusMessage {
+  return message.protocol === 'mbus' || message.protocol === 'wmbus';
+}
 
 export type DecodeOutput = { ok: true; message: DecodedMessage } | { ok: false; error: DecodeError };
 
@@ -112,6 +117,8 @@ export interface DecoderOptions {
    * fallback for meters it does not know.
    */
   keysFor?: (systemTitle: Uint8Array) => { key?: Uint8Array; authKey?: Uint8Array } | undefined;
+  /** Wireless M-Bus: the key of the meter with this ID (8 digits as decoded), tried before `key`. */
+  meterKey?: (meterId: string) => Uint8Array | undefined;
   /** IANA zone for meter clocks that carry no UTC offset; defaults to the system zone. */
   timeZone?: string;
   /** Force a DLMS meter-family table (see shared/protocols/dlms/families) instead of recognising it. */

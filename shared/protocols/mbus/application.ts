@@ -42,7 +42,7 @@ function unsupportedReason(ci: number): string {
  * Unix time of the meter clock, read in `timeZone` (the frame carries no offset); none when the meter flags it
  * invalid or the configured zone is unknown to Intl (configuration validates zones; decoding must not throw).
  */
-function unixTime(fields: CivilFields | undefined, timeZone?: string): number | undefined {
+export function unixTime(fields: CivilFields | undefined, timeZone?: string): number | undefined {
   if (!fields || fields.invalid || fields.month < 1 || fields.month > 12 || fields.day < 1 || fields.day > 31) {
     return undefined;
   }
