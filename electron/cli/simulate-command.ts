@@ -2,6 +2,7 @@
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { SIMULATED_METERS, type SimulatedMeter } from '../../shared/simulator/index.ts';
+import { answerModeC, type ModeCSimulatedMeter } from '../core/simulator/mode-c-responder.ts';
 import { runSimulation } from '../core/simulator/run-simulation.ts';
 import { mqttSink, serialSink, streamSink, tcpSink, type MqttSink, type WireSink } from '../core/simulator/sinks.ts';
 import { parseKey, parsePositive, UsageError } from './args.ts';
@@ -14,7 +15,8 @@ export const SIMULATE_USAGE = `usage: smartmeter-bridge simulate --meter MODEL [
 Plays a meter with a plausible household behind it (a day curve, PV export at noon, counters that only rise).
   --meter     the model (--list shows them)
   --to        - (standard output, default), serial:PATH (e.g. one end of a socat pty pair), tcp:[HOST:]PORT
-              (a server like ser2net; HOST defaults to 127.0.0.1), or an mqtt:// URL for MQTT gateways
+              (a server like ser2net; HOST defaults to 127.0.0.1), or an mqtt:// URL for MQTT gateways;
+              a meter that answers requests (iec-c, IEC 62056-21 mode C) needs serial:PATH and --count counts answers
   --key, --auth-key  AES-128 keys (32 hex digits) for the encrypted models
   --interval  seconds between messages (default: the meter's own)
   --count     stop after N messages
@@ -32,6 +34,26 @@ async function openSink(target: string, meter: SimulatedMeter, stdout: Writable)
   const tcp = /^tcp:(?:(.+):)?(\d{1,5})$/.exec(target);
   if (tcp) return tcpSink(tcp[1] ?? '127.0.0.1', Number(tcp[2]));
   throw new UsageError(`--to: expected -, serial:PATH, tcp:[HOST:]PORT or an mqtt:// URL, got '${target}'`);
+}
+
+/** A mode C meter speaks only when asked: it listens on a serial port instead of pushing to a sink. */
+async function answerRequests(
+  meter: ModeCSimulatedMeter,
+  values: { to: string; count?: string; speed?: string },
+  io: CliIo,
+): Promise<number> {
+  if (!values.to.startsWith('serial:')) {
+    throw new UsageError(`--to: ${meter.model} answers requests on a serial port: give serial:PATH`);
+  }
+  const path = values.to.slice('serial:'.length);
+  const count = parsePositive('count', values.count);
+  io.err(`simulating ${meter.model} (${meter.serial}) on ${path}, answering IEC 62056-21 mode C requests`);
+  await answerModeC(meter, path, {
+    count: count === undefined ? undefined : Math.ceil(count),
+    speed: parsePositive('speed', values.speed),
+    signal: io.signal,
+  });
+  return 0;
 }
 
 export async function simulateCommand(args: string[], io: CliIo): Promise<number> {
@@ -66,6 +88,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
       throw e instanceof RangeError ? new UsageError(e.message) : e;
     }
     const count = parsePositive('count', values.count);
+    if (meter.kind === 'wire' && meter.modeC) return await answerRequests({ ...meter, modeC: meter.modeC }, values, io);
     const sink = await openSink(values.to, meter, io.stdout);
     io.err(`simulating ${meter.model} (${meter.serial}) on ${sink.describe}`);
     try {

@@ -3,6 +3,7 @@ import type { SimulatedMeter, SimulationKeys } from './meter.ts';
 import { lgE360Meter, lgE450Meter } from './meters/dlms.ts';
 import { dsmr5EncryptedMeter, dsmr5Meter, iskraAm550P1Meter } from './meters/dsmr.ts';
 import { datacollectorMeter, gplugMeter } from './meters/gateways.ts';
+import { iecModeCMeter, iecModeDMeter } from './meters/iec62056-21.ts';
 import { heatMeter } from './meters/mbus.ts';
 import { ehzMeter } from './meters/sml.ts';
 
@@ -17,6 +18,8 @@ export const SIMULATED_METERS: Readonly<Record<string, (keys: SimulationKeys) =>
   'lg-e360': lgE360Meter,
   'mbus-heat': heatMeter,
   ehz: ehzMeter,
+  'iec-d': iecModeDMeter,
+  'iec-c': iecModeCMeter,
   gplug: gplugMeter,
   datacollector: datacollectorMeter,
 };

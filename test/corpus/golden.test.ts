@@ -37,7 +37,7 @@ describe('golden decode output of the simulated meters', () => {
   it.each(wire)('%s', async (model, meter) => {
     if (meter.kind !== 'wire') return;
     const household = new Household(START, 7);
-    const decoder = createDecoder('auto', { key, authKey, timeZone: ZONE });
+    const decoder = createDecoder(meter.protocol ?? 'auto', { key, authKey, timeZone: ZONE });
     const out: DecodeOutput[] = [];
     for (let i = 0; i < 4; i++) out.push(...decoder.push(meter.render(household.at(START + i * 3 * 3600), i)));
     out.push(...decoder.end());

@@ -1,0 +1,43 @@
+/**
+ * The byte source for a configured serial meter: an IEC 62056-21 meter in mode C is asked for its readout every poll
+ * interval; every other meter (mode D included) pushes, and is listened to with fixed or auto-detected settings.
+ */
+import type { DecoderOptions } from '../../../shared/protocols/types.ts';
+import type { BackoffOptions } from './backoff.ts';
+import type { ByteSource } from './byte-source.ts';
+import { ModeCSource } from './iec-mode-c.ts';
+import type { LineSettings } from './line-settings.ts';
+import { SerialSource } from './serial-source.ts';
+
+/** The serial source's configuration fields this needs (shared/config/schema.ts). */
+export interface SerialMeterConfig {
+  port: string;
+  settings: LineSettings | 'auto';
+  protocol: string;
+  mode?: 'C' | 'D';
+  pollSeconds?: number;
+  address?: string;
+  maxBaudRate?: number;
+}
+
+/** IEC 62056-21 mode D pushes at 2400 7E1; auto-detection would not find it (the dialect has no checksum to prove). */
+export const IEC_MODE_D_LINE: LineSettings = { baudRate: 2400, dataBits: 7, parity: 'even', stopBits: 1 };
+export const DEFAULT_POLL_SECONDS = 30;
+
+export function serialMeterSource(
+  source: SerialMeterConfig,
+  options: { decoderOptions?: DecoderOptions; backoff?: BackoffOptions } = {},
+): ByteSource {
+  const { port: path, settings, protocol, mode } = source;
+  const iec = protocol === 'iec62056-21';
+  if (iec && mode === 'C') {
+    const { pollSeconds = DEFAULT_POLL_SECONDS, address, maxBaudRate } = source;
+    return new ModeCSource({ path, pollSeconds, address, maxBaudRate, backoff: options.backoff });
+  }
+  return new SerialSource({
+    path,
+    settings: iec && settings === 'auto' ? IEC_MODE_D_LINE : settings,
+    decoderOptions: options.decoderOptions,
+    backoff: options.backoff,
+  });
+}
