@@ -43,18 +43,49 @@ const meterKeys = { key: hexKey.optional(), authKey: hexKey.optional() };
 /** Meters one source may bring; more are refused and counted, so made-up meter IDs cannot grow memory or flood HA. */
 const sourceLimits = { maxMeters: z.number().int().positive().default(1000) };
 
-const serialSource = z.strictObject({
-  type: z.literal('serial'),
-  id: z.string().min(1).optional(),
-  /** /dev/ttyUSB0, /dev/serial/by-id/..., COM3 */
-  port: z.string().min(1),
-  /** `auto` tries the known line settings in turn (see docs/adapters.md). */
-  settings: z.union([z.literal('auto'), lineSettings]).default('auto'),
-  protocol: protocolChoice.default('auto'),
-  family: z.string().optional(),
-  ...meterKeys,
-  ...sourceLimits,
-});
+/** IEC 62056-21 meters on a serial port: D pushes on its own; C is asked every pollSeconds (docs/configuration.md). */
+const iecOptions = {
+  mode: z.enum(['C', 'D']).optional(),
+  pollSeconds: z.number().min(1).max(86_400).optional(),
+  /** The device address for `/?<address>!`; absent: whichever meter is at the optical port. */
+  address: z
+    .string()
+    .regex(/^[0-9A-Za-z ]{0,32}$/, 'expected up to 32 digits, letters or spaces')
+    .optional(),
+  /** The fastest rate to acknowledge (some optical heads stop at 9600); absent: what the meter offers. */
+  maxBaudRate: z.union([300, 600, 1200, 2400, 4800, 9600, 19200].map((r) => z.literal(r))).optional(),
+};
+
+const serialSource = z
+  .strictObject({
+    type: z.literal('serial'),
+    id: z.string().min(1).optional(),
+    /** /dev/ttyUSB0, /dev/serial/by-id/..., COM3 */
+    port: z.string().min(1),
+    /** `auto` tries the known line settings in turn (see docs/adapters.md). */
+    settings: z.union([z.literal('auto'), lineSettings]).default('auto'),
+    protocol: protocolChoice.default('auto'),
+    family: z.string().optional(),
+    ...iecOptions,
+    ...meterKeys,
+    ...sourceLimits,
+  })
+  .superRefine((source, ctx) => {
+    const misplaced = (key: keyof typeof iecOptions, why: string) =>
+      source[key] !== undefined && ctx.addIssue({ code: 'custom', path: [key], message: why, input: source[key] });
+    if (source.protocol !== 'iec62056-21') misplaced('mode', 'only for protocol: iec62056-21');
+    for (const key of ['pollSeconds', 'address', 'maxBaudRate'] as const) {
+      if (source.mode !== 'C') misplaced(key, 'only for protocol: iec62056-21 with mode: C');
+    }
+    if (source.mode === 'C' && source.settings !== 'auto') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['settings'],
+        input: source.settings,
+        message: 'mode C signs on at 300 7E1 and switches to the rate the meter offers: leave settings out',
+      });
+    }
+  });
 
 const tcpSource = z.strictObject({
   type: z.literal('tcp'),
