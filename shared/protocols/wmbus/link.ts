@@ -2,6 +2,7 @@
  * EN 13757-4 data link layer: the frame formats A and B with their block CRCs, and the link header (L, C, M, A).
  * Frames leave this file as "plain" frames, as USB sticks without CRCs hand them over: L, then L bytes, no CRCs.
  */
+import { concat } from '../dlms/sequence.ts';
 import { crcMatches, wmbusCrc } from './crc.ts';
 
 /** L, C, M (2) and A (6): the first block of both formats. */
@@ -49,12 +50,7 @@ export function stripFormatB(frame: Uint8Array): Uint8Array | null {
     if (total < BLOCK_B2_END + 3 || !crcMatches(frame, BLOCK_B2_END, total - 2)) return null;
     parts.push(frame.subarray(BLOCK_B2_END, total - 2));
   }
-  const plain = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    plain.set(p, at);
-    at += p.length;
-  }
+  const plain = concat(parts);
   plain[0] = plain.length - 1;
   return plain;
 }

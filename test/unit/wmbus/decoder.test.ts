@@ -1,0 +1,122 @@
+/** The OMS transport and security layers: headers, modes 5 and 7, keys per meter, and what a user sees when a key is wrong. */
+import { describe, expect, it } from 'vitest';
+import { harmonize } from '../../../shared/profile/index.ts';
+import { createDecoder } from '../../../shared/protocols/decode.ts';
+import { decodeFrame } from '../../../shared/protocols/wmbus/index.ts';
+import { decodeAll, heatFrame, KEY, only, OTHER_KEY, waterFrame } from './fixtures.ts';
+
+const values = (frame: Uint8Array, options = {}) =>
+  only(decodeAll([frame], options)).values.map((r) => [r.quantity, r.storage, r.value, r.unit]);
+
+const WATER_VALUES = [
+  ['Volume', 0, 123.456, 'm3'],
+  ['Volume flow', 0, 0.25, 'm3/h'],
+  ['Volume', 1, 115.2, 'm3'],
+];
+
+describe('wireless M-Bus decoder', () => {
+  it('reads the link address and a short TPL header: the meter, its medium and its records', () => {
+    const m = only(decodeAll([waterFrame()]));
+    expect(m).toMatchObject({
+      protocol: 'wmbus',
+      meterId: '12345678',
+      device: { id: '12345678', manufacturer: 'KAM', version: 0x1b, medium: 'Water', accessNumber: 0x42 },
+      info: { transport: 'wmbus', encrypted: false },
+    });
+    expect(values(waterFrame())).toEqual(WATER_VALUES);
+  });
+
+  it('takes the identity of a long TPL header and names the radio converter that sent it', () => {
+    const frame = waterFrame({
+      header: 'long',
+      address: { manufacturer: 'HYD', id: '81100028', version: 0x64, deviceType: 0x37 },
+      meter: { manufacturer: 'DME', id: '64745666', version: 0x70, deviceType: 0x07 },
+    });
+    const m = only(decodeAll([frame]));
+    expect(m.device).toMatchObject({ id: '64745666', manufacturer: 'DME', medium: 'Water' });
+    expect(m.info.device).toBe('HYD 81100028');
+  });
+
+  it('reads frames without a TPL header (CI 0x78)', () => {
+    expect(values(waterFrame({ header: 'none' }))).toEqual(WATER_VALUES);
+  });
+
+  describe.each([
+    ['mode 5', { mode: 5 as const, key: KEY }],
+    ['mode 7', { mode: 7 as const, key: KEY, counter: 0x1234 }],
+  ])('security %s', (_name, security) => {
+    const frame = waterFrame({ security });
+
+    it('decrypts with the key given', () => {
+      expect(values(frame, { key: KEY })).toEqual(WATER_VALUES);
+      expect(only(decodeAll([frame], { key: KEY })).info.encrypted).toBe(true);
+    });
+
+    it('decrypts with the key of that meter among several', () => {
+      const meterKey = (id: string) => (id === '12345678' ? KEY : undefined);
+      expect(values(frame, { key: OTHER_KEY, meterKey })).toEqual(WATER_VALUES);
+    });
+
+    it('says a key is needed when none was given', () => {
+      const [out] = decodeAll([frame]);
+      expect(out).toMatchObject({ ok: false, error: { kind: 'decrypt' } });
+      expect(!out!.ok && out!.error.message).toMatch(/meter 12345678 \(KAM\).*give its key/);
+    });
+
+    it('says the key is wrong when it does not decrypt', () => {
+      const [out] = decodeAll([frame], { key: OTHER_KEY });
+      expect(out).toMatchObject({ ok: false, error: { kind: 'decrypt' } });
+      expect(!out!.ok && out!.error.message).toMatch(/check the key/);
+    });
+  });
+
+  it('refuses a mode 7 message whose MAC does not match (altered on the way)', () => {
+    const frame = waterFrame({ security: { mode: 7, key: KEY, counter: 9 } });
+    frame[frame.length - 1]! ^= 0x01; // the last block: the 2F 2F check at the start still passes
+    const [out] = decodeAll([frame], { key: KEY });
+    expect(out).toMatchObject({ ok: false, error: { kind: 'decrypt', message: expect.stringMatching(/MAC/) } });
+  });
+
+  it('reads data a decrypting receiver passed on with the header still saying encrypted', () => {
+    // The header says mode 5, the data is plain behind its 2F 2F: as wmbusmeters' simulations and some sticks send it.
+    const encrypted = waterFrame({ security: { mode: 5, key: KEY } });
+    const cfgAt = 13;
+    const plain = waterFrame();
+    const passedOn = Uint8Array.from([...encrypted.subarray(0, cfgAt + 2), 0x2f, 0x2f, ...plain.subarray(cfgAt + 2)]);
+    passedOn[0] = passedOn.length - 1;
+    passedOn[cfgAt + 1] = 0x05;
+    passedOn[cfgAt] = 0x10;
+    expect(values(passedOn)).toEqual(WATER_VALUES);
+  });
+
+  it('reports compact frames, unknown CIs and cut headers as typed errors', () => {
+    const compact = waterFrame();
+    compact[10] = 0x7b;
+    expect(decodeFrame(compact)).toMatchObject({ ok: false, error: { kind: 'unsupported' } });
+    const unknown = waterFrame();
+    unknown[10] = 0xa0;
+    expect(decodeFrame(unknown)).toMatchObject({ ok: false, error: { kind: 'unsupported' } });
+    expect(decodeFrame(waterFrame().subarray(0, 12))).toMatchObject({ ok: false, error: { kind: 'truncated' } });
+  });
+
+  it('feeds the profile: water volume and flow, heat energy and temperatures', () => {
+    const water = harmonize(only(decodeAll([waterFrame()])));
+    expect(water.map((r) => [r.quantity, r.value, r.unit])).toEqual([
+      ['water_volume', 123.456, 'm3'],
+      ['water_flow', 0.25, 'm3/h'],
+    ]);
+    const heat = harmonize(only(decodeAll([heatFrame()])));
+    expect(heat.map((r) => [r.quantity, r.value, r.unit])).toEqual([
+      ['heat_energy', 4321000, 'Wh'],
+      ['heat_flow_temperature', 55.5, '°C'],
+      ['heat_return_temperature', 31.2, '°C'],
+    ]);
+  });
+
+  it('is reached by name only: auto does not take a bare length byte for a frame', () => {
+    const named = createDecoder('wmbus');
+    expect(named.push(waterFrame())).toHaveLength(1);
+    const auto = createDecoder('auto');
+    expect([...auto.push(waterFrame()), ...auto.end()].some((o) => o.ok)).toBe(false);
+  });
+});
