@@ -11,6 +11,9 @@
  *   queued per subscriber, see docs/broker.md). Live messages arriving meanwhile wait behind the backlog (one global
  *   order, so per-meter order holds), and each one lets one more backlog message go: live traffic is never slowed by
  *   the pacing, the backlog drains at `flushRate` on top of it.
+ * - Backpressure upstream: while connected and half of `maxPending` wait in memory, `whenRoom()` hands sources that
+ *   can wait (a gateway subscription, a TCP socket) a promise that resolves once a quarter is left, so a burst waits
+ *   at the broker or in the kernel instead of growing this process or spilling to disk.
  */
 import { EventEmitter } from 'node:events';
 import { PublishRejectedError, type BrokerConnection } from './broker-connection.ts';
@@ -98,6 +101,9 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
   private epoch = 0;
   /** A take from the disk queue is on its way: nothing newer may be sent before it. */
   private taking = false;
+  /** Resolves the sources waiting for room (see whenRoom); undefined while nobody waits. */
+  private roomWaiters: (() => void) | undefined;
+  private roomPromise: Promise<void> | undefined;
   private pumping = false;
   private pumpScheduled = false;
   private closed = false;
@@ -186,14 +192,18 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     };
   }
 
-  /** Resolves true once nothing is queued, pending or in flight, false if that did not happen within `timeoutMs`. */
-  async flushed(timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.queue.size > 0 || this.pending.length > 0 || this.inFlight.size > 0) {
-      if (Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    return true;
+  /**
+   * Undefined while there is room for more live messages; otherwise (connected, no backlog, and half of `maxPending`
+   * waiting in memory) a promise that resolves once the tail is down to a quarter, a backlog forms (live messages
+   * then let it go, so holding them back would slow it), the connection drops or the publisher closes. A source that
+   * can hold its input back waits for it before reading on.
+   */
+  whenRoom(): Promise<void> | undefined {
+    if (this.roomPromise) return this.roomPromise;
+    if (this.closed || !this.connection.connected || this.hasBacklog()) return undefined;
+    if (this.pending.length < this.maxPending / 2) return undefined;
+    this.roomPromise = new Promise((resolve) => (this.roomWaiters = resolve));
+    return this.roomPromise;
   }
 
   /**
@@ -212,6 +222,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     }
     clearTimeout(this.wakeTimer);
     await this.returnToQueue();
+    this.makeRoom();
     for (const report of Object.values(this.reports)) report.close();
     this.detach();
   }
@@ -267,7 +278,16 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     const items = [...this.inFlight.values()];
     this.inFlight.clear();
     this.queue.release(items.filter((i) => !i.settle).map((i) => i.seq));
-    return this.persist([...items.filter((i) => i.settle), ...this.pending.take()]);
+    const persisted = this.persist([...items.filter((i) => i.settle), ...this.pending.take()]);
+    this.makeRoom(); // while disconnected the disk queue takes what comes, up to its own caps
+    return persisted;
+  }
+
+  private makeRoom(): void {
+    const resolve = this.roomWaiters;
+    this.roomWaiters = undefined;
+    this.roomPromise = undefined;
+    resolve?.();
   }
 
   /** Moves live messages to the disk queue; their callers learn 'queued' (or 'failed') once it is written. */
@@ -311,6 +331,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
       }
     } finally {
       this.pumping = false;
+      if (this.roomWaiters && (this.pending.length <= this.maxPending / 4 || this.hasBacklog())) this.makeRoom();
     }
   }
 

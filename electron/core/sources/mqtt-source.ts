@@ -34,6 +34,11 @@ export interface MqttSourceOptions {
   gateways: readonly GatewayConfig[];
   /** What the bridge publishes itself, so it is never read back in. */
   guard: LoopGuardOptions;
+  /**
+   * Asked after each message: undefined when the output can take more, else a promise to wait for before the next
+   * message is read (and, at QoS 1, acknowledged), so a burst waits at the broker instead of in this process.
+   */
+  room?: () => Promise<void> | undefined;
 }
 
 export interface DeviceStats {
@@ -76,6 +81,11 @@ export const MAX_RAW_CHARS = 4096;
 const MAX_DEVICES = 256;
 /** MQTT 5: the broker must not send us packets larger than this (gateway messages are far smaller). */
 const MAX_PACKET_BYTES = 256 * 1024;
+/**
+ * Reading waits for room at most this long at a time: the client's own keep-alive answer queues behind the held
+ * message, and a connection dropped for want of it would cost the broker's queue of this clean session.
+ */
+const MAX_HOLD_MS = 10_000;
 
 export class MqttSource extends EventEmitter<MqttSourceEvents> {
   private readonly reader: GatewayReader;
@@ -125,6 +135,8 @@ export class MqttSource extends EventEmitter<MqttSourceEvents> {
       return;
     }
     this.client = client;
+    const room = this.options.room;
+    if (room) client.handleMessage = (_packet, done) => holdFor(room(), done);
     client.on('connect', () => this.subscribe(client));
     client.on('message', (topic, payload, packet) => this.handle(topic, payload, packet));
     client.on('error', (error) => this.setConnection(this.connection.connected && client.connected, error.message));
@@ -258,6 +270,20 @@ export class MqttSource extends EventEmitter<MqttSourceEvents> {
     this.connection = { connected, ...(reason !== undefined ? { reason } : {}) };
     this.safeEmit(() => this.emit('connection', { ...this.connection }));
   }
+}
+
+/** Calls `done` once `wait` resolves (at once without one), or after MAX_HOLD_MS at the latest. */
+function holdFor(wait: Promise<void> | undefined, done: () => void): void {
+  if (!wait) return done();
+  let held = true;
+  const release = (): void => {
+    if (!held) return;
+    held = false;
+    clearTimeout(timer);
+    done();
+  };
+  const timer = setTimeout(release, MAX_HOLD_MS);
+  void wait.then(release);
 }
 
 function asText(payload: Buffer): string {

@@ -21,6 +21,11 @@ export interface TcpSourceOptions {
    */
   idleTimeoutMs?: number;
   backoff?: BackoffOptions;
+  /**
+   * Asked after each chunk: undefined when the output can take more, else a promise until which the socket is not
+   * read (the kernel's buffers and TCP flow control hold the rest), so a flood cannot grow this process.
+   */
+  room?: () => Promise<void> | undefined;
 }
 
 export class TcpSource extends ReconnectingSource {
@@ -65,7 +70,13 @@ export class TcpSource extends ReconnectingSource {
         if (idleTimeoutMs > 0) socket.setTimeout(idleTimeoutMs);
         this.setState({ state: 'open', detail: this.address });
       });
-      socket.on('data', (chunk: Buffer) => this.deliver(chunk));
+      socket.on('data', (chunk: Buffer) => {
+        this.deliver(chunk);
+        const wait = this.options.room?.();
+        if (!wait) return;
+        socket.pause();
+        void wait.then(() => socket.resume());
+      });
       socket.on('timeout', () =>
         finish(sourceError('no-signal', `no data from ${this.address} for ${formatDuration(idleTimeoutMs)}`)),
       );

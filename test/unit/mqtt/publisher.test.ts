@@ -102,6 +102,34 @@ describe('publisher', () => {
     expect(connection.payloads()).toEqual(['1']);
   });
 
+  it('asks sources to wait while half its memory tail is full, and lets them go on once a quarter is left', async () => {
+    const p = start({ inFlightWindow: 10, maxPending: 40 });
+    connection.connect();
+    for (let n = 1; n <= 29; n++) void p.publish(reading(n)); // 10 in flight, 19 pending
+    expect(p.whenRoom()).toBeUndefined();
+    void p.publish(reading(30)); // 20 pending: half the tail
+    let room = false;
+    void p.whenRoom()!.then(() => (room = true));
+    connection.ack(9); // 9 more leave the tail for the window: 11 pending, still over a quarter
+    await Promise.resolve();
+    expect(room).toBe(false);
+    connection.ack(1); // one more leaves: 10 pending, a quarter
+    await until(() => room);
+    expect(p.whenRoom()).toBeUndefined();
+    expect(readdirSync(dir).filter((f) => f.startsWith('segment-'))).toEqual([]); // nothing spilled to disk
+  });
+
+  it('never holds sources back while disconnected: the disk queue takes what comes', () => {
+    const p = start({ inFlightWindow: 1, maxPending: 4 });
+    connection.connect();
+    for (let n = 1; n <= 3; n++) void p.publish(reading(n));
+    const waiting = p.whenRoom();
+    expect(waiting).toBeDefined();
+    connection.disconnect();
+    expect(p.whenRoom()).toBeUndefined();
+    return waiting; // resolved by the drop
+  });
+
   it('sends the backlog first, and lets one more backlog message go per live one however slow the pacing', async () => {
     const p = start({ flushRate: 1 }); // one backlog message per second: the pacing alone would take minutes
     for (let n = 1; n <= 100; n++) await p.publish(reading(n)); // queued: no connection yet
