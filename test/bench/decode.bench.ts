@@ -15,6 +15,7 @@ import { aesGcmEncrypt } from '../../shared/crypto/gcm.ts';
 import { harmonize } from '../../shared/profile/index.ts';
 import { createDecoder, PROTOCOLS, type ProtocolChoice } from '../../shared/protocols/decode.ts';
 import { encodePush, obisData } from '../../shared/protocols/dlms/encode.ts';
+import { encodeWmbusFrame } from '../../shared/protocols/wmbus/encode.ts';
 import type { DecoderOptions, Protocol } from '../../shared/protocols/types.ts';
 import { Household, SIMULATED_METERS } from '../../shared/simulator/index.ts';
 import { machine, median, row } from './bench-kit.ts';
@@ -34,8 +35,8 @@ interface Workload {
   messages: number;
 }
 
-/** Dialects `auto` does not try (IEC 62056-21 has no checksum): their auto column stays empty. */
-const NAMED_ONLY: ReadonlySet<Protocol> = new Set(['iec62056-21']);
+/** Dialects `auto` does not try (IEC 62056-21 has no checksum, wM-Bus no start mark): their auto column stays empty. */
+const NAMED_ONLY: ReadonlySet<Protocol> = new Set(['iec62056-21', 'wmbus']);
 
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -81,6 +82,25 @@ function e450ThreeFrames(count = 200): Workload {
 }
 
 /** The corpus's unencrypted captures of one protocol that decode completely (wave 2 dialects: manifest-wave2.json). */
+/** Wireless M-Bus water meter telegrams from our encoder, as a USB stick passes them on (no CRCs). */
+function wmbusWorkload(mode: 0 | 5 | 7, count = 200): Workload {
+  const records = [
+    { coding: 'int32' as const, vib: [0x13], value: 0 },
+    { coding: 'int16' as const, vib: [0x3b], value: 250 },
+    { coding: 'int32' as const, vib: [0x13], value: 115_200, storage: 1 },
+  ];
+  const frames = Array.from({ length: count }, (_, i) =>
+    encodeWmbusFrame({
+      address: { manufacturer: 'KAM', id: '12345678', version: 0x1b, deviceType: 0x07 },
+      accessNumber: i & 0xff,
+      records: [{ ...records[0]!, value: 123_456 + i }, ...records.slice(1)],
+      ...(mode === 5 ? { security: { mode, key } } : mode === 7 ? { security: { mode, key, counter: i } } : {}),
+    }),
+  );
+  const name = `wM-Bus water ${mode ? `OMS mode ${mode}` : 'unencrypted'}`;
+  return { name, protocol: 'wmbus', options: { key }, streams: [concat(frames)], messages: count };
+}
+
 function corpusWorkload(protocol: Protocol, manifest = 'manifest.json'): Workload | null {
   const dir = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
   if (!existsSync(`${dir}${manifest}`)) return null;
@@ -165,6 +185,9 @@ const workloads = [
   e450,
   mbusHeat,
   simulated('ehz', 'sml'),
+  wmbusWorkload(0),
+  wmbusWorkload(5),
+  wmbusWorkload(7),
   ...[
     ...(['dsmr', 'dlms', 'mbus'] as const).map((p) => corpusWorkload(p)),
     corpusWorkload('sml', 'manifest-wave2.json'),
