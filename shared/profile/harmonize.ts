@@ -7,7 +7,7 @@ import { fullObis } from '../protocols/iec62056-21/full-obis.ts';
 import { parseObis } from '../protocols/obis.ts';
 import { type DecodedMessage, isMbusMessage, type MbusMessage, type ObisMessage } from '../protocols/types.ts';
 import { DSMR_SUBMETER, MEDIA, QUANTITIES, SIGNED_POWER, type Medium, type Quantity } from './quantities.ts';
-import { roundValue, toProfileUnit } from './units.ts';
+import { roundValue, unitConversion } from './units.ts';
 
 export interface Reading {
   /** Quantity id from the table, e.g. `power_in`. */
@@ -30,25 +30,49 @@ interface Candidate {
   channel: number;
   obis?: string;
   timestamp?: number;
+  /** The quantity's position in the table: readings come out in table order. */
+  order: number;
 }
 
 const byId = new Map(QUANTITIES.map((q) => [q.id, q]));
 const byObis = new Map(QUANTITIES.flatMap((q) => (q.obis ?? []).map((code) => [code, q] as const)));
-const signedByObis = new Map(SIGNED_POWER.map((rule) => [rule.obis, rule]));
+const signedByObis = new Map(SIGNED_POWER.map((rule) => [rule.obis, byId.get(rule.positive)!]));
 const mediumByCode = new Map(MEDIA.map((m) => [m.code, m.medium]));
 const mediumByName = new Map(MEDIA.flatMap((m) => m.names.map((name) => [name.toLowerCase(), m.medium] as const)));
-/** Position in the table: readings come out in table order. */
 const tableIndex = new Map(QUANTITIES.map((q, i) => [q, i]));
-const SUMMED = QUANTITIES.filter((q) => q.sumOf);
-/** M-Bus rows by medium, VIF quantity (lower case) and tariff; the first row of the table wins. */
-const byMbusRecord = new Map<string, Quantity>();
+/** Totals summed from tariff registers, each with its parts. */
+const SUMMED = QUANTITIES.filter((q) => q.sumOf).map((total) => ({
+  total,
+  ids: total.sumOf!,
+  parts: new Set(total.sumOf!.map((id) => byId.get(id)!)),
+}));
+const SIGN_RULES = SIGNED_POWER.map((rule) => ({
+  positive: byId.get(rule.positive)!,
+  negative: byId.get(rule.negative)!,
+}));
+const SUBMETER_VALUES: readonly string[] = DSMR_SUBMETER.values;
+/** M-Bus rows by medium, tariff and VIF quantity (lower case); the first row of the table wins. */
+const byMbusRecord = new Map<Medium, Map<number, Map<string, Quantity>>>();
 for (const q of QUANTITIES) {
-  const key = q.mbus && mbusKey(q.medium, q.mbus.vif.toLowerCase(), q.mbus.tariff ?? 0);
-  if (key && !byMbusRecord.has(key)) byMbusRecord.set(key, q);
+  if (!q.mbus) continue;
+  const byTariff = byMbusRecord.get(q.medium) ?? new Map<number, Map<string, Quantity>>();
+  byMbusRecord.set(q.medium, byTariff);
+  const byVif = byTariff.get(q.mbus.tariff ?? 0) ?? new Map<string, Quantity>();
+  byTariff.set(q.mbus.tariff ?? 0, byVif);
+  const vif = q.mbus.vif.toLowerCase();
+  if (!byVif.has(vif)) byVif.set(vif, q);
 }
 
-function mbusKey(medium: Medium, vif: string, tariff: number): string {
-  return `${medium}|${tariff}|${vif}`;
+/** Bounds the caches below, whose keys come from the wire. */
+const MAX_CACHED = 4096;
+
+function cached<K, V>(cache: Map<K, V>, key: K, make: (key: K) => V): V {
+  const known = cache.get(key);
+  if (known !== undefined || cache.has(key)) return known as V;
+  const value = make(key);
+  if (cache.size >= MAX_CACHED) cache.clear();
+  cache.set(key, value);
+  return value;
 }
 
 /**
@@ -71,100 +95,98 @@ function finite(n: unknown): number | undefined {
 
 /** The value in the quantity's unit, or undefined when the unit does not fit or the value is implausible. */
 function convert(quantity: Quantity, value: number, unit: string | null): number | undefined {
-  const converted = toProfileUnit(value, unit);
-  if (!converted || converted.unit !== quantity.unit || !Number.isFinite(converted.value)) return undefined;
-  const [min, max] = quantity.range ?? [-Infinity, Infinity];
-  return converted.value >= min && converted.value <= max ? converted.value : undefined;
+  const conversion = unitConversion(unit);
+  if (!conversion || conversion.unit !== quantity.unit) return undefined;
+  const converted = value * conversion.factor;
+  if (!Number.isFinite(converted)) return undefined;
+  const range = quantity.range;
+  return range && (converted < range[0] || converted > range[1]) ? undefined : converted;
 }
 
 /** First register wins: a meter that repeats a code (or sends 24.2.1 and 24.2.3) publishes one value per topic. */
-function add(found: Candidate[], candidate: Candidate): void {
-  const taken = found.some((c) => c.quantity === candidate.quantity && c.channel === candidate.channel);
-  if (!taken) found.push(candidate);
+function add(
+  found: Candidate[],
+  quantity: Quantity,
+  value: number,
+  channel: number,
+  obis?: string,
+  timestamp?: number,
+): void {
+  for (const c of found) if (c.quantity === quantity && c.channel === channel) return;
+  found.push({ quantity, value, channel, obis, timestamp, order: tableIndex.get(quantity)! });
 }
 
-/** A current register's code, split the way the table is keyed. */
+/**
+ * What the table makes of one current register, worked out once per code: meters send the same codes in every
+ * message, and each message then costs a lookup per value, no string work.
+ */
 interface Register {
+  /** `A-B:C.D.E` */
   obis: string;
   a: number;
   b: number;
-  key: string;
+  /** A meter register (A = 1): the quantity it fills, and the import quantity of a signed power it states. */
+  quantity: Quantity | undefined;
+  signed: Quantity | undefined;
+  /** A DSMR sub-meter's device type (0-n:24.1.0), or one of its values on channel n > 0. */
+  deviceType: boolean;
+  submeterValue: boolean;
 }
 
-interface ParsedValue extends Register {
-  value: number | string;
-  unit: string | null;
-  timestamp?: number;
-}
-
-/** Meters send the same codes in every message: each is read once (bounded, as codes come from the wire). */
-const MAX_CACHED_REGISTERS = 4096;
 const registers = new Map<string, Register | null>();
 
-function registerOf(code: string): Register | null {
-  const known = registers.get(code);
-  if (known !== undefined) return known;
+function readRegister(code: string): Register | null {
   const parts = parseObis(code);
   // F other than 255 is a historical value (a billing period), not the current reading.
-  const current = parts !== null && (parts[5] === undefined || parts[5] === 255);
-  const [a = 0, b = 0, c, d, e] = parts ?? [];
-  const register = current ? { obis: `${a}-${b}:${c}.${d}.${e}`, a, b, key: `${c}.${d}.${e}` } : null;
-  if (registers.size >= MAX_CACHED_REGISTERS) registers.clear();
-  registers.set(code, register);
-  return register;
+  if (parts === null || (parts[5] !== undefined && parts[5] !== 255)) return null;
+  const [a = 0, b = 0, c, d, e] = parts;
+  const key = `${c}.${d}.${e}`;
+  return {
+    obis: `${a}-${b}:${key}`,
+    a,
+    b,
+    quantity: a === 1 ? byObis.get(key) : undefined,
+    signed: a === 1 ? signedByObis.get(key) : undefined,
+    deviceType: a === 0 && key === DSMR_SUBMETER.deviceType,
+    submeterValue: a === 0 && b > 0 && SUBMETER_VALUES.includes(key),
+  };
 }
 
-function parseValues(message: ObisMessage): ParsedValue[] {
-  const parsed: ParsedValue[] = [];
-  // IEC 62056-21 readouts keep the meter's shortened addresses (`1.8.0`): the profile needs them in full.
-  const shortened = message.protocol === 'iec62056-21';
-  for (const v of message.values) {
-    const code = shortened && typeof v.obis === 'string' ? fullObis(v.obis) : v.obis;
-    const register = typeof code === 'string' ? registerOf(code) : null;
-    if (!register) continue;
-    const timestamp = finite(v.timestamp) ?? finite(message.timestamp);
-    const { obis, a, b, key } = register;
-    parsed.push({ obis, a, b, key, value: v.value, unit: v.unit, timestamp });
-  }
-  return parsed;
+/** IEC 62056-21 readouts keep the meter's shortened addresses (`1.8.0`): the profile needs them in full. */
+function registerFor(obis: string | null, shortened: boolean): Register | null {
+  if (typeof obis !== 'string') return null;
+  const code = shortened ? fullObis(obis) : obis;
+  return code === null ? null : cached(registers, code, readRegister);
 }
 
 function fromObis(message: ObisMessage): Candidate[] {
-  const values = parseValues(message);
-  const deviceTypes = new Map<number, number>();
-  for (const v of values) {
-    if (v.a === 0 && v.key === DSMR_SUBMETER.deviceType) deviceTypes.set(v.b, Number(v.value));
+  const shortened = message.protocol === 'iec62056-21';
+  let deviceTypes: Map<number, number> | undefined;
+  for (const v of message.values) {
+    const register = registerFor(v.obis, shortened);
+    if (register?.deviceType) (deviceTypes ??= new Map()).set(register.b, Number(v.value));
   }
+  const messageTime = finite(message.timestamp);
   const found: Candidate[] = [];
   const signed: Candidate[] = [];
-  for (const v of values) {
-    const number = finite(v.value);
-    if (number === undefined) continue;
-    if (v.a === 1) {
-      const quantity = byObis.get(v.key);
+  for (const v of message.values) {
+    const register = registerFor(v.obis, shortened);
+    const number = register ? finite(v.value) : undefined;
+    if (!register || number === undefined) continue;
+    const { obis } = register;
+    const timestamp = finite(v.timestamp) ?? messageTime;
+    if (register.a === 1) {
+      const { quantity, signed: positive } = register;
       const value = quantity && convert(quantity, number, v.unit);
-      if (quantity && value !== undefined) {
-        add(found, { quantity, value, channel: 0, obis: v.obis, timestamp: v.timestamp });
-      }
-      const rule = signedByObis.get(v.key);
-      const net = rule && convert(byId.get(rule.positive)!, number, v.unit);
-      if (rule && net !== undefined) {
-        add(signed, {
-          quantity: byId.get(rule.positive)!,
-          value: net,
-          channel: 0,
-          obis: v.obis,
-          timestamp: v.timestamp,
-        });
-      }
-    } else if (v.a === 0 && v.b > 0 && (DSMR_SUBMETER.values as readonly string[]).includes(v.key)) {
-      const medium = mediumByCode.get(deviceTypes.get(v.b) ?? -1);
-      const unit = toProfileUnit(number, v.unit)?.unit;
+      if (quantity && value !== undefined) add(found, quantity, value, 0, obis, timestamp);
+      const net = positive && convert(positive, number, v.unit);
+      if (positive && net !== undefined) add(signed, positive, net, 0, obis, timestamp);
+    } else if (register.submeterValue) {
+      const medium = mediumByCode.get(deviceTypes?.get(register.b) ?? -1);
+      const unit = unitConversion(v.unit)?.unit;
       const quantity = QUANTITIES.find((q) => q.dsmrSubmeter && q.medium === medium && q.unit === unit);
       const value = quantity && convert(quantity, number, v.unit);
-      if (quantity && value !== undefined) {
-        add(found, { quantity, value, channel: v.b, obis: v.obis, timestamp: v.timestamp });
-      }
+      if (quantity && value !== undefined) add(found, quantity, value, register.b, obis, timestamp);
     }
   }
   applySignConvention(found, signed);
@@ -177,21 +199,18 @@ function fromObis(message: ObisMessage): Candidate[] {
  * way (some meters sign 1.7.0); a negative value next to its partner register is read as 0.
  */
 function applySignConvention(found: Candidate[], signed: readonly Candidate[]): void {
-  for (const rule of SIGNED_POWER) {
-    const imported = found.find((c) => c.quantity.id === rule.positive);
-    const exported = found.find((c) => c.quantity.id === rule.negative);
+  for (const { positive, negative } of SIGN_RULES) {
+    const imported = first(found, positive);
+    const exported = first(found, negative);
     let net: Candidate | undefined;
-    if (!imported && !exported) net = signed.find((c) => c.quantity.id === rule.positive);
+    if (!imported && !exported) net = first(signed, positive);
     else if (imported && !exported && imported.value < 0) net = imported;
     else if (exported && !imported && exported.value < 0) net = { ...exported, value: -exported.value };
     if (net) {
       const rest = found.filter((c) => c !== imported && c !== exported);
-      const { obis, timestamp } = net;
-      rest.push(
-        { quantity: byId.get(rule.positive)!, value: Math.max(net.value, 0), channel: 0, obis, timestamp },
-        { quantity: byId.get(rule.negative)!, value: Math.max(-net.value, 0), channel: 0, obis, timestamp },
-      );
       found.splice(0, found.length, ...rest);
+      add(found, positive, Math.max(net.value, 0), 0, net.obis, net.timestamp);
+      add(found, negative, Math.max(-net.value, 0), 0, net.obis, net.timestamp);
     } else {
       if (imported) imported.value = Math.max(imported.value, 0);
       if (exported) exported.value = Math.max(exported.value, 0);
@@ -199,41 +218,56 @@ function applySignConvention(found: Candidate[], signed: readonly Candidate[]): 
   }
 }
 
+function first(candidates: readonly Candidate[], quantity: Quantity): Candidate | undefined {
+  for (const c of candidates) if (c.quantity === quantity) return c;
+  return undefined;
+}
+
+const mbusMedia = new Map<string, Medium | undefined>();
+const lowerCase = new Map<string, string>();
+const mediumNamed = (name: string): Medium | undefined => mediumByName.get(name.trim().toLowerCase());
+const toLowerCase = (text: string): string => text.toLowerCase();
+
 function fromMbus(message: MbusMessage): Candidate[] {
-  const medium: Medium | undefined = mediumByName.get(String(message.device.medium).trim().toLowerCase());
+  const medium = cached(mbusMedia, String(message.device.medium), mediumNamed);
   const found: Candidate[] = [];
-  if (!medium) return found;
+  const byTariff = medium && byMbusRecord.get(medium);
+  if (!byTariff) return found;
   const timestamp = finite(message.timestamp);
   for (const r of message.values) {
     const number = finite(r.value);
     if (number === undefined || r.function !== 'instantaneous' || r.storage !== 0 || r.subunit !== 0) continue;
-    const quantity = byMbusRecord.get(mbusKey(medium, String(r.quantity).toLowerCase(), r.tariff));
+    const vif = cached(lowerCase, String(r.quantity), toLowerCase);
+    const quantity = byTariff.get(r.tariff)?.get(vif);
     const value = quantity && convert(quantity, number, r.unit);
-    if (quantity && value !== undefined) add(found, { quantity, value, channel: 0, timestamp });
+    if (quantity && value !== undefined) add(found, quantity, value, 0, undefined, timestamp);
   }
   return found;
 }
 
 /** A total the meter does not send is the sum of the tariff registers it does send (DSMR has only T1/T2). */
 function addTariffSums(found: Candidate[], knownTariffs: ReadonlySet<string> | undefined): void {
-  for (const quantity of SUMMED) {
-    const sumOf = quantity.sumOf!;
-    if (found.some((c) => c.quantity === quantity)) continue;
-    const parts = found.filter((c) => c.channel === 0 && sumOf.includes(c.quantity.id));
-    if (parts.length === 0) continue;
-    const missing = sumOf.some((id) => knownTariffs?.has(id) && !parts.some((c) => c.quantity.id === id));
-    if (missing) continue;
-    const value = parts.reduce((sum, c) => sum + c.value, 0);
-    if (Number.isFinite(value)) add(found, { quantity, value, channel: 0, timestamp: parts[0]!.timestamp });
+  for (const { total, ids, parts } of SUMMED) {
+    if (first(found, total)) continue;
+    let value = 0;
+    let firstPart: Candidate | undefined;
+    for (const c of found) {
+      if (c.channel !== 0 || !parts.has(c.quantity)) continue;
+      firstPart ??= c;
+      value += c.value;
+    }
+    if (!firstPart || (knownTariffs && ids.some((id) => knownTariffs.has(id) && !first(found, byId.get(id)!))))
+      continue;
+    if (Number.isFinite(value)) add(found, total, value, 0, undefined, firstPart.timestamp);
   }
 }
 
 /** Table order, then channel; the lowest channel of a quantity gets the plain topic, others `<topic>_<channel>`. */
-function toReadings(found: readonly Candidate[]): Reading[] {
-  const ordered = [...found].sort(
-    (x, y) => tableIndex.get(x.quantity)! - tableIndex.get(y.quantity)! || x.channel - y.channel,
-  );
-  return ordered.map((c, i): Reading => {
+function toReadings(found: Candidate[]): Reading[] {
+  const ordered = found.length > 1 ? found.sort(byTableOrder) : found;
+  const readings: Reading[] = [];
+  for (let i = 0; i < ordered.length; i++) {
+    const c = ordered[i]!;
     const { quantity } = c;
     const lowest = i === 0 || ordered[i - 1]!.quantity !== quantity;
     const reading: Reading = {
@@ -244,6 +278,11 @@ function toReadings(found: readonly Candidate[]): Reading[] {
     };
     if (c.obis !== undefined) reading.obis = c.obis;
     if (c.timestamp !== undefined) reading.timestamp = c.timestamp;
-    return reading;
-  });
+    readings.push(reading);
+  }
+  return readings;
+}
+
+function byTableOrder(x: Candidate, y: Candidate): number {
+  return x.order - y.order || x.channel - y.channel;
 }

@@ -79,16 +79,48 @@ const CASELESS = new Map(
     .map(([unit, conversion]) => [unit.toLowerCase(), conversion] as const),
 );
 
+export interface UnitConversion {
+  unit: ProfileUnit;
+  factor: number;
+}
+
+const DIMENSIONLESS: UnitConversion = { unit: '', factor: 1 };
+const MAX_CACHED_UNITS = 256;
+const conversions = new Map<string, UnitConversion | null>();
+
+/**
+ * How a unit as the meter states it (null = the frame states none) converts to the profile unit of the same
+ * dimension, or null when the unit is unknown. Meters state the same few units in every message: each is looked up
+ * once (bounded, as units come from the wire).
+ */
+export function unitConversion(unit: string | null): UnitConversion | null {
+  if (unit === null) return DIMENSIONLESS;
+  let conversion = conversions.get(unit);
+  if (conversion === undefined) {
+    const key = unit.trim();
+    const found = key === '' ? undefined : (CONVERSIONS[key] ?? CASELESS.get(key.toLowerCase()));
+    conversion = key === '' ? DIMENSIONLESS : found ? { unit: found[0], factor: found[1] } : null;
+    if (conversions.size >= MAX_CACHED_UNITS) conversions.clear();
+    conversions.set(unit, conversion);
+  }
+  return conversion;
+}
+
 /**
  * `value` (in `unit` as the meter states it; null = the frame states none) in the profile unit of the same dimension,
  * or null when the unit is unknown. A value without a unit is dimensionless: it only fits dimensionless quantities.
  */
 export function toProfileUnit(value: number, unit: string | null): { value: number; unit: ProfileUnit } | null {
-  if (unit === null || unit.trim() === '') return { value, unit: '' };
-  const key = unit.trim();
-  const conversion = CONVERSIONS[key] ?? CASELESS.get(key.toLowerCase());
-  return conversion ? { value: value * conversion[1], unit: conversion[0] } : null;
+  const conversion = unitConversion(unit);
+  return conversion ? { value: value * conversion.factor, unit: conversion.unit } : null;
 }
+
+const SIGNIFICANT_DIGITS = 12;
+const LIMIT = 10 ** SIGNIFICANT_DIGITS;
+/** Decimal places tried before the string round trip: meters state up to three (Wh from kWh, V, A, Hz). */
+const SCALES = [1, 10, 100, 1000];
+/** Well below half a unit in the 12th significant digit (5e-13 relative), well above a double's rounding (1.1e-16). */
+const NEAR = 1e-13;
 
 /**
  * Deterministic rounding for every published number: 12 significant digits. That removes binary float noise
@@ -97,7 +129,14 @@ export function toProfileUnit(value: number, unit: string | null): { value: numb
  */
 export function roundValue(value: number): number {
   // Integers below 10^12 already have at most 12 significant digits (most registers): no string round trip.
-  if (Number.isInteger(value) && Math.abs(value) < 1e12) return value === 0 ? 0 : value;
-  const rounded = Number(value.toPrecision(12));
+  if (Number.isInteger(value) && Math.abs(value) < LIMIT) return value === 0 ? 0 : value;
+  // A value this near n / 10^d (|n| < 10^12) has that decimal as its 12-digit rounding, and n / 10^d (two exact
+  // doubles, one division) is the double Number() reads from it: the same result as toPrecision, without strings.
+  for (const scale of SCALES) {
+    const scaled = value * scale;
+    const n = Math.round(scaled);
+    if (Math.abs(scaled - n) <= Math.abs(scaled) * NEAR && Math.abs(n) < LIMIT && n !== 0) return n / scale;
+  }
+  const rounded = Number(value.toPrecision(SIGNIFICANT_DIGITS));
   return rounded === 0 ? 0 : rounded;
 }

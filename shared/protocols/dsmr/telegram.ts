@@ -29,9 +29,7 @@ export function parseTelegram(bytes: Uint8Array, options: DecoderOptions = {}): 
   const start = bytes.indexOf(SLASH);
   if (start < 0) return fail('syntax', "not a P1 telegram: no '/' identification line");
 
-  const values: ObisValue[] = [];
-  const groups: number[] = [];
-  let pending: ObisSpec | null = null;
+  const lines = new LineReader(bytes, options.timeZone);
   let headerEnd = -1;
   let lineStart = start + 1;
   let bang = -1;
@@ -41,7 +39,7 @@ export function parseTelegram(bytes: Uint8Array, options: DecoderOptions = {}): 
     crc = (crc >>> 8) ^ CRC16_TABLE[(crc ^ b) & 0xff]!;
     if (b !== LF) continue;
     if (headerEnd < 0) headerEnd = i;
-    else pending = readLine(bytes, lineStart, i, pending, groups, values, options.timeZone);
+    else lines.read(lineStart, i);
     lineStart = i + 1;
     if (bytes[lineStart] === BANG) {
       bang = lineStart;
@@ -50,7 +48,7 @@ export function parseTelegram(bytes: Uint8Array, options: DecoderOptions = {}): 
     }
   }
   if (bang < 0) return fail('truncated', "telegram ends before its '!' line: the data was cut off");
-  if (pending) interpretLine(bytes, pending, groups, options.timeZone, values);
+  const values = lines.finish();
 
   const crcLine = trimmed(bytes, bang + 1, lineEndAt(bytes, bang));
   const hasCrc = crcLine[1] > crcLine[0];
@@ -98,36 +96,48 @@ export function parseTelegram(bytes: Uint8Array, options: DecoderOptions = {}): 
   };
 }
 
-/**
- * Reads the line bytes[start, end) and returns the line now pending: a continuation line (`(...)`) adds its groups
- * to the pending line; a line with a valid OBIS code completes the pending one (into `values`) and takes its place;
- * blank and damaged lines are left out.
- */
-function readLine(
-  bytes: Uint8Array,
-  start: number,
-  end: number,
-  pending: ObisSpec | null,
-  groups: number[],
-  values: ObisValue[],
-  timeZone: string | undefined,
-): ObisSpec | null {
-  while (start < end && isBlank(bytes[start]!)) start++;
-  while (end > start && isBlank(bytes[end - 1]!)) end--;
-  if (start === end) return pending;
-  if (bytes[start] === LPAREN) {
-    if (pending) addGroups(bytes, start, end, groups);
-    return pending;
+/** The body's lines, read one by one as the scan finds their ends, into the message's values. */
+class LineReader {
+  private readonly values: ObisValue[] = [];
+  /** The line whose groups are being collected: continuation lines may still add to it. */
+  private pending: ObisSpec | null = null;
+  private groups: number[] = [];
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly timeZone: string | undefined,
+  ) {}
+
+  /**
+   * Reads the line bytes[start, end): a continuation line (`(...)`) adds its groups to the pending line; a line with
+   * a valid OBIS code completes the pending one and takes its place; blank and damaged lines are left out.
+   */
+  read(start: number, end: number): void {
+    const { bytes } = this;
+    while (start < end && isBlank(bytes[start]!)) start++;
+    while (end > start && isBlank(bytes[end - 1]!)) end--;
+    if (start === end) return;
+    if (bytes[start] === LPAREN) {
+      if (this.pending) addGroups(bytes, start, end, this.groups);
+      return;
+    }
+    const open = indexOfByte(bytes, LPAREN, start, end);
+    let codeEnd = open < 0 ? end : open;
+    while (codeEnd > start && isBlank(bytes[codeEnd - 1]!)) codeEnd--;
+    const key = readObisKey(bytes, start, codeEnd);
+    if (key < 0) return;
+    this.finish();
+    this.pending = obisSpec(key);
+    this.groups = [];
+    if (open >= 0) addGroups(bytes, open, end, this.groups);
   }
-  const open = indexOfByte(bytes, LPAREN, start, end);
-  let codeEnd = open < 0 ? end : open;
-  while (codeEnd > start && isBlank(bytes[codeEnd - 1]!)) codeEnd--;
-  const key = readObisKey(bytes, start, codeEnd);
-  if (key < 0) return pending;
-  if (pending) interpretLine(bytes, pending, groups, timeZone, values);
-  groups.length = 0;
-  if (open >= 0) addGroups(bytes, open, end, groups);
-  return obisSpec(key);
+
+  /** Completes the pending line; the values read so far. */
+  finish(): ObisValue[] {
+    if (this.pending) interpretLine(this.bytes, this.pending, this.groups, this.timeZone, this.values);
+    this.pending = null;
+    return this.values;
+  }
 }
 
 function lineEndAt(bytes: Uint8Array, from: number): number {

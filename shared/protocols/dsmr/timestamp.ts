@@ -31,15 +31,14 @@ export function isDsmrTime(bytes: Uint8Array, start: number, end: number): boole
  */
 export function readDsmrTime(bytes: Uint8Array, start: number, end: number, timeZone?: string): number | null {
   if (!isDsmrTime(bytes, start, end)) return null;
-  const two = (at: number) => (bytes[start + at]! - 0x30) * 10 + bytes[start + at + 1]! - 0x30;
-  const yy = two(0);
+  const yy = twoDigits(bytes, start);
   // The POSIX %y pivot: 69..99 are 19xx, so an unset M-Bus clock `700101010000W` reads as the Unix epoch.
   const year = yy >= 69 ? 1900 + yy : 2000 + yy;
-  const month = two(2);
-  const day = two(4);
-  const hour = two(6);
-  const minute = two(8);
-  const second = two(10);
+  const month = twoDigits(bytes, start + 2);
+  const day = twoDigits(bytes, start + 4);
+  const hour = twoDigits(bytes, start + 6);
+  const minute = twoDigits(bytes, start + 8);
+  const second = twoDigits(bytes, start + 10);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;
   const local = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
@@ -52,6 +51,10 @@ export function readDsmrTime(bytes: Uint8Array, start: number, end: number, time
 export function parseDsmrTime(text: string, timeZone?: string): number | null {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) return null;
   return readDsmrTime(latin1Bytes(text), 0, text.length, timeZone);
+}
+
+function twoDigits(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! - 0x30) * 10 + bytes[at + 1]! - 0x30;
 }
 
 function daysInMonth(year: number, month: number): number {
