@@ -3,6 +3,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BrokerTestResult, SettingsView } from '../../../shared/api.ts';
 import { SaveStatus } from './SaveStatus.tsx';
+import { SecretProtectionNote } from './SecretProtectionNote.tsx';
 import './settings.css';
 import { useSettings, type SaveOutcome } from './use-settings.ts';
 
@@ -135,6 +136,7 @@ export function BrokerPage() {
               {text('username')}
               {text('password', 'password')}
               <p className="hint">{passwordSet ? t('settings.passwordSet') : t('settings.passwordNotSet')}</p>
+              <SecretProtectionNote protection={settings.protection} />
               {text('clientId')}
               <label>
                 {t('settings.protocolVersion')}

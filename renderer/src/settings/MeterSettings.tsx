@@ -10,6 +10,7 @@ import { useLocale } from '../components/use-locale.ts';
 import { formatNumber, formatTime } from '../format/format.ts';
 import { useBridge } from '../store/use-bridge.ts';
 import { SaveStatus } from './SaveStatus.tsx';
+import { SecretProtectionNote } from './SecretProtectionNote.tsx';
 import './settings.css';
 import { useSettings, type SaveOutcome } from './use-settings.ts';
 
@@ -29,6 +30,7 @@ export function MeterSettingsPage() {
     <>
       <h1>{t('settings.metersTitle')}</h1>
       <p className="hint">{t('settings.metersIntro')}</p>
+      <SecretProtectionNote protection={settings.settings.protection} />
       {ids.length === 0 && <p>{t('meters.waiting')}</p>}
       {ids.map((id) => (
         <MeterCard key={id} id={id} bridge={bridge} meter={bridge.meters.find((m) => m.meterId === id)} {...settings} />

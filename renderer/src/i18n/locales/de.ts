@@ -285,6 +285,8 @@ export const de: Messages = {
     password: 'Passwort (leer lassen, um das gespeicherte zu behalten)',
     passwordSet: 'Ein Passwort ist gesetzt; es wird nie angezeigt.',
     passwordNotSet: 'Kein Passwort gesetzt.',
+    secretsWeak:
+      'Kein Schlüsselbund des Systems: Hier gespeicherte Passwörter und Schlüssel werden nur verschleiert, nicht verschlüsselt. Installieren und entsperren Sie einen Schlüsselbund (GNOME Keyring, KWallet) oder betreiben Sie die Bridge ohne Oberfläche (smartmeter-bridge serve).',
     clientId: 'Client-ID (optional)',
     protocolVersion: 'MQTT-Version',
     ca: 'CA-Zertifikatsdatei (PEM, für mqtts:// mit eigener CA)',

@@ -280,6 +280,8 @@ export const en = {
     password: 'Password (leave empty to keep the stored one)',
     passwordSet: 'A password is set; it is never shown.',
     passwordNotSet: 'No password set.',
+    secretsWeak:
+      'No system keyring: passwords and keys saved here are only obscured, not encrypted. Install and unlock a keyring (GNOME Keyring, KWallet), or run the bridge headless (smartmeter-bridge serve).',
     clientId: 'Client ID (optional)',
     protocolVersion: 'MQTT version',
     ca: 'CA certificate file (PEM, for mqtts:// with your own CA)',

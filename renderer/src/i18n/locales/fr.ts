@@ -284,6 +284,8 @@ export const fr: Messages = {
     password: 'Mot de passe (laisser vide pour garder celui enregistré)',
     passwordSet: 'Un mot de passe est défini ; il n’est jamais affiché.',
     passwordNotSet: 'Aucun mot de passe défini.',
+    secretsWeak:
+      'Aucun trousseau système : les mots de passe et clés enregistrés ici sont seulement masqués, pas chiffrés. Installez et déverrouillez un trousseau (GNOME Keyring, KWallet), ou faites tourner le pont sans interface (smartmeter-bridge serve).',
     clientId: 'ID client (facultatif)',
     protocolVersion: 'Version MQTT',
     ca: 'Fichier du certificat CA (PEM, pour mqtts:// avec votre propre CA)',

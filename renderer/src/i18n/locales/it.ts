@@ -284,6 +284,8 @@ export const it: Messages = {
     password: 'Password (lasciare vuoto per mantenere quella salvata)',
     passwordSet: 'Una password è impostata; non viene mai mostrata.',
     passwordNotSet: 'Nessuna password impostata.',
+    secretsWeak:
+      'Nessun portachiavi di sistema: password e chiavi salvate qui sono solo offuscate, non cifrate. Installare e sbloccare un portachiavi (GNOME Keyring, KWallet) oppure eseguire il bridge senza interfaccia (smartmeter-bridge serve).',
     clientId: 'ID client (facoltativo)',
     protocolVersion: 'Versione MQTT',
     ca: 'File del certificato CA (PEM, per mqtts:// con una propria CA)',
