@@ -4,12 +4,23 @@
  * `1-0:1.8.1*07`); numbers are numbers in the stated unit, anything else text.
  */
 import { decodeError, type DecodeOutput, type ObisValue } from '../types.ts';
+import { fullObis } from './full-obis.ts';
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)$/;
 const UNIT = /^[A-Za-z0-9%°/]+$/;
-/** Addresses that carry the meter's serial, in the order they are trusted: kept as text (leading zeros matter). */
-const SERIAL_ADDRESSES = ['0.0.0', '0.0', 'C.1.0', 'C.1', '96.1.0'];
-const TEXT_ADDRESSES = new Set([...SERIAL_ADDRESSES, 'F.F']);
+/**
+ * Registers (C.D.E of the full code, whatever A-B) that carry the meter's serial, in the order they are trusted:
+ * 0.0.0 (`0.0`, `1-0:0.0.0*255`), then 96.1.0 (`C.1.0`, `C.1`). Kept as text, as is the error register 97.97.0
+ * (`F.F`): leading zeros matter.
+ */
+const SERIAL_REGISTERS = ['0.0.0', '96.1.0'];
+const TEXT_REGISTERS = new Set([...SERIAL_REGISTERS, '97.97.0']);
+
+/** `C.D.E` of a current register, `C.D.E*F` of a historical one, null for what is no address. */
+function registerOf(address: string): string | null {
+  const full = fullObis(address);
+  return full === null ? null : full.slice(full.indexOf(':') + 1);
+}
 
 function readValue(text: string): { value: number | string; unit: string | null } {
   const star = text.lastIndexOf('*');
@@ -35,7 +46,7 @@ export function decodeReadout(identification: string, data: Uint8Array): DecodeO
       if (code)
         values.push({
           obis: code,
-          ...(TEXT_ADDRESSES.has(code) ? { value: text.trim(), unit: null } : readValue(text)),
+          ...(TEXT_REGISTERS.has(registerOf(code) ?? '') ? { value: text.trim(), unit: null } : readValue(text)),
         });
       address = '';
       i = close;
@@ -47,7 +58,9 @@ export function decodeReadout(identification: string, data: Uint8Array): DecodeO
   }
   if (values.length === 0)
     return { ok: false, error: decodeError('syntax', 'an IEC 62056-21 readout without data sets') };
-  const serial = SERIAL_ADDRESSES.map((a) => values.find((v) => v.obis === a)).find((v) => v && v.value !== '');
+  const serial = SERIAL_REGISTERS.map((r) => values.find((v) => v.value !== '' && registerOf(v.obis!) === r)).find(
+    (v) => v,
+  );
   const manufacturer = identification.slice(0, 3);
   return {
     ok: true,

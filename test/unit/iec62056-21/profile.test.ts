@@ -51,7 +51,7 @@ describe('IEC 62056-21 addresses in the profile', () => {
     );
   });
 
-  it('reads full codes with a letter group and a historical F the same way as other dialects', () => {
+  it('reads full codes with a letter group and a historical F, and the serial under its full code', () => {
     const line = readingsOf(
       encodeReadout({
         identification: 'ISk5MT174-0001',
@@ -63,7 +63,8 @@ describe('IEC 62056-21 addresses in the profile', () => {
         stx: true,
       }),
     );
-    // The billing-period value (*01) is history, not the current register.
+    // The serial under its full code names the meter; the billing-period value (*01) is history, not published.
+    expect(line.meterId).toBe('63355730');
     expect(line.readings.filter((r) => r.quantity === 'energy_in')).toEqual([
       expect.objectContaining({ value: 8_048_375, obis: '1-0:1.8.0' }),
     ]);

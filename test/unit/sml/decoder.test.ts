@@ -4,7 +4,7 @@ import { toDecodeLine } from '../../../shared/decode-line.ts';
 import { createDecoder, sniffProtocol } from '../../../shared/protocols/decode.ts';
 import { createSmlDecoder, encodeSmlFile } from '../../../shared/protocols/sml/index.ts';
 import type { DecodeOutput, ObisMessage } from '../../../shared/protocols/types.ts';
-import { concat, EMH_SERVER_ID, ehzFile, V, W, WH } from './fixtures.ts';
+import { concat, EMH_SERVER_ID, ehzEntries, ehzFile, V, W, WH } from './fixtures.ts';
 
 function decodeAll(bytes: Uint8Array): DecodeOutput[] {
   const decoder = createSmlDecoder();
@@ -106,5 +106,21 @@ describe('SML decoder', () => {
     const auto = createDecoder('auto');
     const outputs = [...auto.push(file), ...auto.end()];
     expect(outputs.map((o) => o.ok && o.message.protocol)).toEqual(['sml']);
+  });
+
+  it('keeps 15.7.0 (absolute power, no direction) in values only: it could be export as well as import', () => {
+    const file = encodeSmlFile({
+      serverId: EMH_SERVER_ID,
+      entries: [
+        ehzEntries()[2]!,
+        ehzEntries()[3]!,
+        { obis: '1-0:15.7.0', value: 35624, unit: W, scaler: -2, type: 'unsigned', size: 4 },
+      ],
+      secIndex: 1000,
+    });
+    const line = toDecodeLine(decodeAll(file)[0]!);
+    if ('error' in line) throw new Error(line.error.message);
+    expect(line.values).toContainEqual({ obis: '1-0:15.7.0', value: 356.24, unit: 'W' });
+    expect(line.readings.map((r) => r.quantity)).toEqual(['energy_in', 'energy_out']);
   });
 });
