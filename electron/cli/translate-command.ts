@@ -15,15 +15,18 @@ import type { CliIo } from './io.ts';
 export const TRANSLATE_USAGE = `usage: smartmeter-bridge translate --broker URL [--group NAME] [--instance-id ID] [--gateway LIST]
          [--base-topic TOPIC] [--health HOST:PORT|off] [--log-format text|json] [--log-level LEVEL] ...
 
-Translates raw gateway MQTT (gPlug/Tasmota, smartmeter-datacollector) on one broker into the harmonized profile on
+Translates raw gateway MQTT (gPlug/Tasmota, smartmeter-datacollector, RL-DSP) on one broker into the harmonized profile on
 the same broker; no serial ports, no UI, no embedded broker. Run several side by side: they share the work through
 MQTT 5 shared subscriptions (docs/scale-out.md).
   --broker          mqtt:// or mqtts:// URL of an MQTT 5 broker (or SMARTMETER_BROKER_URL)
   --username        broker login (or SMARTMETER_BROKER_USERNAME); the password only from SMARTMETER_BROKER_PASSWORD
   --group           shared subscription group, the same for every instance (default smartmeter-bridge)
   --instance-id     this instance's stable name: its broker session and <base>/bridge/<id>/ (default host name-pid)
-  --gateway         tasmota, datacollector or both, comma-separated (default tasmota)
+  --gateway         tasmota, datacollector, rl-dsp, comma-separated (default tasmota)
   --base-topic      the profile's base topic (default smartmeter)
+  --ha-discovery    Home Assistant discovery prefix, or off (default homeassistant, as serve)
+  --rl-dsp          also publish RL-DSP bundles on dt/GROUP/<meter>/ds, or off (default off)
+  --rl-dsp-scale    base (W, Wh, as smartmeter-datacollector) or kilo (kW, kWh) (default base)
   --time-zone       IANA zone of gateway clocks without an offset (default: the gPlug's, Europe/Zurich)
   --health          where GET /healthz answers (default 127.0.0.1:8097; 0.0.0.0:8097 in a container; off)
   --session-expiry  seconds the broker keeps an absent instance's session and messages (default 600)
@@ -43,6 +46,13 @@ const nameLevel = z
   .string()
   .regex(/^[A-Za-z0-9_.-]{1,64}$/u, 'use 1 to 64 letters, digits, ".", "_" or "-" (one topic level)');
 
+/** A topic root the profile accepts (no wildcards, no `$`, ...); `what` names it in the message. */
+const topicRoot = (what: string) =>
+  z.string().superRefine((root, ctx) => {
+    const problem = baseTopicError(root);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.replace('base topic', what) });
+  });
+
 const optionsSchema = z.object({
   broker: z
     .string({ error: 'the broker URL is required (--broker or SMARTMETER_BROKER_URL)' })
@@ -53,11 +63,11 @@ const optionsSchema = z.object({
   gateway: z
     .string()
     .transform((list) => [...new Set(list.split(',').map((g) => g.trim()))])
-    .pipe(z.array(z.enum(['tasmota', 'datacollector'])).min(1)),
-  'base-topic': z.string().superRefine((base, ctx) => {
-    const problem = baseTopicError(base);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }),
+    .pipe(z.array(z.enum(['tasmota', 'datacollector', 'rl-dsp'])).min(1)),
+  'base-topic': topicRoot('base topic'),
+  'ha-discovery': z.literal('off').or(topicRoot('discovery prefix')),
+  'rl-dsp': z.literal('off').or(nameLevel),
+  'rl-dsp-scale': z.enum(['base', 'kilo']),
   'time-zone': z
     .string()
     .optional()
@@ -94,6 +104,9 @@ export async function translateCommand(args: string[], io: CliIo): Promise<numbe
         'instance-id': { type: 'string' },
         gateway: { type: 'string', default: 'tasmota' },
         'base-topic': { type: 'string', default: 'smartmeter' },
+        'ha-discovery': { type: 'string', default: 'homeassistant' },
+        'rl-dsp': { type: 'string', default: 'off' },
+        'rl-dsp-scale': { type: 'string', default: 'base' },
         'time-zone': { type: 'string' },
         health: { type: 'string', default: '127.0.0.1:8097' },
         'session-expiry': { type: 'string', default: '600' },
@@ -128,6 +141,8 @@ export async function translateCommand(args: string[], io: CliIo): Promise<numbe
   const gateways: GatewayConfig[] = options.gateway.map((kind) =>
     kind === 'tasmota' ? { kind, ...(timeZone ? { timeZone } : {}) } : { kind },
   );
+  const rlDsp = options['rl-dsp'];
+  const discovery = options['ha-discovery'];
   const service = new TranslateService({
     url: options.broker,
     username: options.username,
@@ -140,6 +155,8 @@ export async function translateCommand(args: string[], io: CliIo): Promise<numbe
     offlineAfterSeconds: options['offline-after'],
     statsIntervalSeconds: options['stats-interval'],
     maxDelayMs: options['max-delay'],
+    ...(discovery !== 'off' ? { homeAssistantPrefix: discovery } : {}),
+    ...(rlDsp !== 'off' ? { rlDsp: { group: rlDsp, scale: options['rl-dsp-scale'] } } : {}),
     version: packageVersion(),
     log,
   });

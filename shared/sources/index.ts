@@ -19,7 +19,13 @@ import type { ConvertResult, GatewayKind } from './types.ts';
 
 export type GatewayConfig =
   | ({ kind: 'tasmota' } & TasmotaOptions)
-  | ({ kind: 'datacollector'; quietMs?: number; maxMeters?: number } & DatacollectorOptions)
+  | ({
+      kind: 'datacollector';
+      quietMs?: number;
+      maxMeters?: number;
+      /** false: each value message is a reading of its own (translate mode: one push reaches several instances). */
+      group?: boolean;
+    } & DatacollectorOptions)
   | ({ kind: 'rl-dsp' } & RlDspReadOptions);
 
 /** One outcome of a message; `device` (`<kind>/<meterId>`) keys the per-device counters. */
@@ -81,7 +87,7 @@ function routeFor(gateway: GatewayConfig): Route & { filters: string[] } {
     kind: config.kind,
     filters: entry.filters(config),
     convert: (topic, payload) => entry.convert(topic, payload, config),
-    ...(config.kind === 'datacollector'
+    ...(config.kind === 'datacollector' && config.group !== false
       ? { grouper: createDatacollectorGrouper({ quietMs: config.quietMs, maxMeters: config.maxMeters }) }
       : {}),
   };

@@ -25,6 +25,7 @@ import {
   meterInfoPayload,
   profileTopics,
   PUBLISH_OPTIONS,
+  rlDspMessage,
   statePayload,
   valuePayload,
   type ProfileTopics,
@@ -39,6 +40,7 @@ import {
   type GatewayReader,
 } from '../../../shared/sources/index.ts';
 import type { Logger } from '../service/logger.ts';
+import { HaAnnouncer } from './ha-announcer.ts';
 import { MeterLedger } from './meter-ledger.ts';
 
 export interface TranslateOptions {
@@ -59,6 +61,10 @@ export interface TranslateOptions {
   statsIntervalSeconds: number;
   /** A reading that may have waited at the broker longer than this goes to `late`; below the meters' interval, ms. */
   maxDelayMs: number;
+  /** Home Assistant discovery under this prefix (ha-announcer.ts); none when absent. */
+  homeAssistantPrefix?: string;
+  /** RL-DSP bundles on `dt/<group>/<meter>/ds` beside the profile; none when absent. */
+  rlDsp?: { group: string; scale: 'base' | 'kilo' };
   version: string;
   log: Logger;
   reconnectPeriodMs?: number;
@@ -102,6 +108,7 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
   private feed: MqttClient | undefined;
   private readonly reader: GatewayReader;
   private readonly ledger: MeterLedger;
+  private readonly announcer: HaAnnouncer | undefined;
   private readonly topics: ProfileTopics;
   private readonly instanceRoot: string;
   private readonly probeTopic: string;
@@ -128,8 +135,13 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
   constructor(private readonly options: TranslateOptions) {
     super();
     this.topics = profileTopics(options.baseTopic);
-    this.reader = createGatewayReader(options.gateways, { baseTopic: options.baseTopic });
+    // A datacollector push is one message per value, and shared subscriptions hand them to different instances: each
+    // value is published as it comes (a reading of its own), never joined in one instance's memory.
+    const gateways = options.gateways.map((g) => (g.kind === 'datacollector' ? { ...g, group: false } : g));
+    this.reader = createGatewayReader(gateways, { baseTopic: options.baseTopic });
     this.ledger = new MeterLedger(options.baseTopic);
+    const prefix = options.homeAssistantPrefix;
+    this.announcer = prefix === undefined ? undefined : new HaAnnouncer({ ...options, prefix });
     this.instanceRoot = `${options.baseTopic}/bridge/${options.instanceId}`;
     this.probeTopic = `${this.instanceRoot}/probe`;
   }
@@ -168,7 +180,8 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
 
   /**
    * The ledger's topics on a clean connection of their own: the retained state bundles once, then meters' status
-   * changes, never queued behind this instance's backlog of gateway messages. Resolves once the retained topics are
+   * changes and Home Assistant discovery, never queued behind this instance's backlog of gateway messages. Resolves
+   * once the retained topics are
    * read, i.e. a marker published after subscribing has come back (a broker sends a subscription's retained messages
    * first).
    */
@@ -190,14 +203,15 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
     const done = new Promise<void>((resolve) => (synced = resolve));
     feed.on('message', (topic, payload) => {
       if (topic === marker) synced();
-      else this.ledger.learn(topic, payload, Date.now());
+      else if (!this.ledger.learn(topic, payload, Date.now())) this.announcer?.learn(topic, payload);
     });
     const { stateFilter, statusFilter } = this.ledger;
+    const kept = [statusFilter, ...(this.announcer ? [this.announcer.filter] : [])];
     let learned = false;
     feed.on('connect', () => {
-      if (learned) feed.subscribe(statusFilter, { qos: 1 });
+      if (learned) feed.subscribe(kept, { qos: 1 });
       else
-        feed.subscribe([stateFilter, statusFilter, marker], { qos: 1 }, (error) => {
+        feed.subscribe([stateFilter, ...kept, marker], { qos: 1 }, (error) => {
           if (!error) feed.publish(marker, String(Date.now()), { qos: 1 });
         });
     });
@@ -356,11 +370,14 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
       return;
     }
     const entry = this.ledger.published(topics.id, state.timestamp, Object.keys(state.readings), nowMs);
-    const info = JSON.stringify(meterInfoPayload({ ...message, meterId }, { source: `mqtt:${device.split('/')[0]}` }));
-    if (info !== entry.infoJson) {
-      entry.infoJson = info;
-      this.send(client, topics.info, info, PUBLISH_OPTIONS.info);
+    const info = meterInfoPayload({ ...message, meterId }, { source: `mqtt:${device.split('/')[0]}` });
+    const infoJson = JSON.stringify(info);
+    if (infoJson !== entry.infoJson) {
+      entry.infoJson = infoJson;
+      this.send(client, topics.info, infoJson, PUBLISH_OPTIONS.info);
     }
+    const discovery = this.announcer?.announce(info, readings);
+    if (discovery) this.send(client, discovery.topic, discovery.payload, PUBLISH_OPTIONS.discovery);
     if (!entry.online) {
       entry.online = true;
       this.send(client, topics.status, 'online', PUBLISH_OPTIONS.status);
@@ -368,7 +385,15 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
     for (const r of readings) {
       this.send(client, topics.value(r.topic), JSON.stringify(valuePayload(r, receivedAt)), PUBLISH_OPTIONS.value);
     }
-    this.send(client, topics.state, JSON.stringify(state), PUBLISH_OPTIONS.state);
+    // A one-value reading would replace the meter's whole state bundle with a part of it.
+    if (!device.startsWith('datacollector/'))
+      this.send(client, topics.state, JSON.stringify(state), PUBLISH_OPTIONS.state);
+    if (this.options.rlDsp) {
+      const rl = rlDspMessage(topics.id, readings, message.timestamp, receivedAt, this.options.rlDsp);
+      // `ts` alone: none of the readings is an RL-DSP register.
+      if (Object.keys(rl.payload.meter).length > 1)
+        this.send(client, rl.topic, JSON.stringify(rl.payload), PUBLISH_OPTIONS.rlDsp);
+    }
     this.counters.translated++;
   }
 

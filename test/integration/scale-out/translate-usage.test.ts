@@ -21,6 +21,9 @@ describe('translate: usage', () => {
     [['--broker', 'mqtt://x', '--time-zone', 'Mars/Base'], '--time-zone:'],
     [['--broker', 'mqtt://x', '--offline-after', '0'], '--offline-after:'],
     [['--broker', 'mqtt://x', '--max-delay', '0'], '--max-delay:'],
+    [['--broker', 'mqtt://x', '--ha-discovery', 'home/#'], '--ha-discovery:'],
+    [['--broker', 'mqtt://x', '--rl-dsp', 'a/b'], '--rl-dsp:'],
+    [['--broker', 'mqtt://x', '--rl-dsp-scale', 'mega'], '--rl-dsp-scale:'],
   ])('%j: exit 2 naming the option', async (args, message) => {
     const { code, err } = await translate(args);
     expect(code).toBe(2);
