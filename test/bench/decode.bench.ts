@@ -185,6 +185,7 @@ const workloads = [
   e450,
   mbusHeat,
   simulated('ehz', 'sml'),
+  simulated('iec-d', 'iec62056-21'),
   wmbusWorkload(0),
   wmbusWorkload(5),
   wmbusWorkload(7),
