@@ -5,6 +5,7 @@ import { dsmr5EncryptedMeter, dsmr5Meter, iskraAm550P1Meter } from './meters/dsm
 import { datacollectorMeter, gplugMeter } from './meters/gateways.ts';
 import { iecModeCMeter, iecModeDMeter } from './meters/iec62056-21.ts';
 import { heatMeter } from './meters/mbus.ts';
+import { wmbusHeatMeter } from './meters/wmbus.ts';
 import { ehzMeter } from './meters/sml.ts';
 
 export { Household, type HouseholdState } from './household.ts';
@@ -17,6 +18,7 @@ export const SIMULATED_METERS: Readonly<Record<string, (keys: SimulationKeys) =>
   'lg-e450': lgE450Meter,
   'lg-e360': lgE360Meter,
   'mbus-heat': heatMeter,
+  'wmbus-heat': wmbusHeatMeter,
   ehz: ehzMeter,
   'iec-d': iecModeDMeter,
   'iec-c': iecModeCMeter,

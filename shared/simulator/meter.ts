@@ -27,8 +27,8 @@ export interface WireMeter {
   encrypted: boolean;
   /** The zone its clock runs in when the clock carries no UTC offset, as the real meter's does. */
   clockZone?: string;
-  /** The decoder to name where auto-detection does not try the dialect (IEC 62056-21 has no checksum). */
-  protocol?: 'iec62056-21';
+  /** The decoder to name where auto-detection does not try the dialect (IEC 62056-21 and wireless M-Bus). */
+  protocol?: 'iec62056-21' | 'wmbus';
   /**
    * A meter that speaks only when asked (IEC 62056-21 mode C): `simulate` answers requests with this instead of
    * pushing `render`'s output; `render` is then the whole readout as a reader receives it.

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { harmonize } from '../../../shared/profile/index.ts';
 import { createDecoder } from '../../../shared/protocols/decode.ts';
-import type { DecodedMessage, DecodeOutput } from '../../../shared/protocols/types.ts';
+import { type DecodedMessage, type DecodeOutput, isMbusMessage } from '../../../shared/protocols/types.ts';
 import { Household, SIMULATED_METERS } from '../../../shared/simulator/index.ts';
 import { createGatewayReader, type GatewayOutput } from '../../../shared/sources/index.ts';
 
@@ -32,7 +32,7 @@ describe.each(Object.keys(SIMULATED_METERS))('simulated %s', (model) => {
     expect(messages).toHaveLength(5);
     expect(new Set(messages.map((m) => m.meterId))).toEqual(new Set([meter.serial]));
     const first = readings(messages[0]!);
-    if (messages[0]!.protocol === 'mbus') {
+    if (isMbusMessage(messages[0]!)) {
       expect(readings(messages.at(-1)!).heat_energy).toBeGreaterThan(first.heat_energy!);
       return;
     }
