@@ -98,9 +98,14 @@ function start(): void {
       path: configFile,
       dataDir: userData,
       secrets,
+      // Set first, so that a start (resume) queued behind this change gets it; undone if it could not be applied.
       apply: async (next) => {
-        await bridge.reconfigure(next);
+        const previous = config;
         config = next;
+        await bridge.reconfigure(next).catch((e: unknown) => {
+          config = previous;
+          throw e;
+        });
       },
     });
     bridge.offerSettings(settingsHandlers(editor, secrets, loaded.config));

@@ -81,6 +81,16 @@ describe('settings in the desktop app', () => {
     await runsSource(again, 'p1');
   });
 
+  it('keeps a change made while paused from the tray, and runs with it once resumed', async () => {
+    const app = await start();
+    const tray = app.Tray.created.at(-1)!;
+    tray.click('Pause publishing');
+    const source = { type: 'tcp', id: 'p2', host: '127.0.0.1', port: await freePort() };
+    expect(await result(callApi(app, 'patchConfig', { patch: { sources: [source] } }))).toMatchObject({ ok: true });
+    tray.click('Pause publishing');
+    await runsSource(app, 'p2');
+  });
+
   it('refuses a change that does not validate, with its key and reason, and changes nothing', async () => {
     const app = await start();
     const before = await readFile(join(appDir, 'bridge.yaml'), 'utf8');
