@@ -120,7 +120,9 @@ export class ConfigEditor {
   setSecret(path: readonly string[], value: string): Promise<ChangeResult> {
     return this.serially(async () => {
       const where = path.join('.');
-      if (!secretPaths(this.input as Record<string, unknown>).some((p) => p.join('.') === where)) {
+      // A meter's key may be the first thing set for it (Meter settings of a meter not listed under `meters` yet).
+      const meterKey = path.length === 3 && path[0] === 'meters' && (path[2] === 'key' || path[2] === 'authKey');
+      if (!meterKey && !secretPaths(this.input as Record<string, unknown>).some((p) => p.join('.') === where)) {
         return { ok: false, problems: [`${where}: not a secret field`] };
       }
       const name = this.secretName(path, []);

@@ -60,6 +60,8 @@ export interface MeterSnapshot {
   interval: number;
   readings: Reading[];
   info: ReturnType<typeof meterInfoPayload>;
+  /** A DLMS meter's system title (hex), which its ciphered frames name: keys set under its meter ID are tied to it. */
+  systemTitle?: string;
 }
 
 /** A meter as the registry on disk keeps it. */
@@ -68,6 +70,7 @@ export interface KnownMeter {
   /** The topic level its retained topics were last published under (the alias, if one was set). */
   topicId: string;
   firstSeen: number;
+  systemTitle?: string;
 }
 
 interface MeterRecord extends MeterSnapshot {
@@ -113,8 +116,11 @@ export class MeterPublications {
 
   /** Every meter to keep in the registry: those heard in this run and those still silent since an earlier one. */
   knownMeters(): KnownMeter[] {
-    const heard = [...this.meters.values()].map(({ meterId, topicId, firstSeen }) => ({ meterId, topicId, firstSeen }));
-    return [...heard, ...this.dormant.values()];
+    return [...[...this.meters.values()].map((m) => this.knownMeter(m)), ...this.dormant.values()];
+  }
+
+  private knownMeter({ meterId, topicId, firstSeen, systemTitle }: MeterRecord): KnownMeter {
+    return systemTitle === undefined ? { meterId, topicId, firstSeen } : { meterId, topicId, firstSeen, systemTitle };
   }
 
   /** The readings of a meter's latest message. */
@@ -201,6 +207,7 @@ export class MeterPublications {
       meter.sourceId = context.sourceId;
     }
     const meterTopics = meter.topics;
+    if (message.info.systemTitle !== undefined) meter.systemTitle = message.info.systemTitle;
     meter.lastSeen = context.receivedAt;
     meter.readings = readings;
     meter.info = info;
@@ -258,6 +265,32 @@ export class MeterPublications {
     return out;
   }
 
+  /**
+   * Hands the meters to `next`, made for changed settings (an alias, the base topic, the discovery prefix): each is
+   * published under its new topics from its next message, and every retained topic it holds here that moves gets an
+   * empty retained payload, which deletes it on the broker (info, status, state, each value, discovery), as do the
+   * bridge's own when the base topic moved. Returns those messages.
+   */
+  moveTo(next: MeterPublications, aliasOf: (meterId: string) => string | undefined): OutboundMessage[] {
+    const moved: [string, string][] = [
+      [this.topics.bridgeStatus, next.topics.bridgeStatus],
+      [this.topics.bridgeInfo, next.topics.bridgeInfo],
+    ];
+    const known: KnownMeter[] = [...this.dormant.values()];
+    for (const meter of this.meters.values()) {
+      const from = meter.topics;
+      const to = next.topics.meter(aliasOf(meter.meterId) ?? meter.meterId);
+      known.push({ ...this.knownMeter(meter), topicId: to.id });
+      moved.push([from.info, to.info], [from.status, to.status], [from.state, to.state]);
+      for (const topic of meter.known.keys()) moved.push([from.value(topic), to.value(topic)]);
+      if (this.settings.homeAssistant.enabled && next.settings.homeAssistant.enabled && meter.announced.size) {
+        moved.push([this.discovery(meter).topic, next.discovery({ ...meter, announced: new Set() }).topic]);
+      }
+    }
+    next.restore(known);
+    return moved.filter(([from, to]) => from !== to).map(([topic]) => ({ topic, payload: '', qos: 1, retain: true }));
+  }
+
   /** Discovery for every meter: Home Assistant restarted and forgot them. */
   discoveryAll(): OutboundMessage[] {
     return this.settings.homeAssistant.enabled ? [...this.meters.values()].map((m) => this.discovery(m)) : [];
@@ -301,8 +334,9 @@ export class MeterPublications {
 
   snapshot(): MeterSnapshot[] {
     return [...this.meters.values()].map((m) => {
-      const { meterId, topicId, online, firstSeen, isNew, lastSeen, interval, readings, info } = m;
-      return { meterId, topicId, online, firstSeen, isNew, lastSeen, interval, readings, info };
+      const { meterId, topicId, online, firstSeen, isNew, lastSeen, interval, readings, info, systemTitle } = m;
+      const view = { meterId, topicId, online, firstSeen, isNew, lastSeen, interval, readings, info };
+      return systemTitle === undefined ? view : { ...view, systemTitle };
     });
   }
 

@@ -15,7 +15,9 @@ export const MAX_REGISTERED_METERS = 2000;
 
 const registrySchema = z.object({
   version: z.literal(1),
-  meters: z.array(z.object({ meterId: z.string(), topicId: z.string(), firstSeen: z.number() })),
+  meters: z.array(
+    z.object({ meterId: z.string(), topicId: z.string(), firstSeen: z.number(), systemTitle: z.string().optional() }),
+  ),
 });
 
 /** The meters of earlier runs, and why the file could not be used (it is then ignored, never fatal). */

@@ -2,6 +2,7 @@
 import type { GatewayConfig } from '../../../shared/sources/index.ts';
 import type { ResolvedSource } from '../config/load-config.ts';
 import { reachesBroker } from '../config/same-broker.ts';
+import type { BrokerConnectionOptions } from '../mqtt/connection-options.ts';
 
 type MqttSourceConfig = Extract<ResolvedSource, { type: 'mqtt' }>;
 
@@ -15,6 +16,27 @@ export function gatewayProtocolVersion(
   embeddedUrl: string | undefined,
 ): 4 | 5 {
   return configured ?? (embeddedUrl !== undefined && reachesBroker(url, embeddedUrl) ? 4 : 5);
+}
+
+/** The broker a gateway source reads, with its login and MQTT version. */
+export interface GatewayTarget {
+  url: string;
+  username?: string;
+  password?: string;
+  protocolVersion: 4 | 5;
+}
+
+/** A gateway source's broker; without a URL of its own (or no source): the output broker, with the same login. */
+export function gatewayTarget(
+  output: BrokerConnectionOptions,
+  embeddedUrl: string | undefined,
+  source?: MqttSourceConfig,
+): GatewayTarget {
+  const outputPassword = typeof output.password === 'string' ? output.password : output.password?.reveal();
+  const target = source?.url
+    ? { url: source.url, username: source.username, password: source.password?.reveal() }
+    : { url: output.url, username: output.username, password: outputPassword };
+  return { ...target, protocolVersion: gatewayProtocolVersion(source?.protocolVersion, target.url, embeddedUrl) };
 }
 
 export function gatewayConfig(source: MqttSourceConfig, timeZone: string | undefined): GatewayConfig {

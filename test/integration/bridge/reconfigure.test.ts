@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateConfig, type ResolvedConfig } from '../../../electron/core/config/load-config.ts';
-import { broker, cleanupList, recorder, startBridge, topicOf, waitFor } from './bridge-kit.ts';
+import { broker, cleanupList, recorder, retained, startBridge, topicOf, waitFor } from './bridge-kit.ts';
 
 const cleanup = cleanupList();
 afterEach(() => cleanup.run());
@@ -94,7 +94,7 @@ describe('bridge service: settings applied live', () => {
     expect(atSecond.payloads(powerIn).length).toBeGreaterThan(0);
   });
 
-  it('moves a meter to its new alias topic, keeping its Home Assistant device and unique_id', async () => {
+  it('moves a meter to its new alias topic, clearing the old ones and keeping its Home Assistant device and unique_id', async () => {
     const mosquitto = await broker(cleanup);
     const source = { type: 'mqtt', id: 'gplug', gateway: 'tasmota' };
     const homeAssistant = { enabled: true };
@@ -121,7 +121,15 @@ describe('bridge service: settings applied live', () => {
       'the value under the alias',
     );
     expect(consumer.payloads('smartmeter/house/status')).toContain('online');
-    expect(consumer.payloads(`smartmeter/${DEVICE}/status`).at(-1)).toBe('offline');
+    // Nothing stays retained under the old name (an empty retained payload deletes a topic), and it is not re-set.
+    const oldTopics = ['status', 'info', 'state', 'power/power_in'].map((t) => `smartmeter/${DEVICE}/${t}`);
+    for (const topic of oldTopics) {
+      expect(await retained(mosquitto.url, topic), topic).toBeUndefined();
+      expect(consumer.payloads(topic).at(-1), topic).toBe('');
+    }
+    for (const topic of ['status', 'info', 'state', 'power/power_in']) {
+      expect(await retained(mosquitto.url, `smartmeter/house/${topic}`), topic).toBeDefined();
+    }
     const lastDiscovery = discoveries().at(-1)!;
     expect(lastDiscovery.topic).toBe(firstDiscovery.topic);
     const ids = (m: { payload: string }) =>

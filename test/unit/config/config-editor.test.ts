@@ -89,6 +89,14 @@ describe('ConfigEditor', () => {
     expect((await again.patch({})).ok).toBe(true);
   });
 
+  it('takes the key of a meter not listed under meters yet (Meter settings of a meter just found)', async () => {
+    const { editor, applied } = setUp();
+    const result = await editor.setSecret(['meters', '99887766', 'key'], KEY);
+    expect(result).toMatchObject({ ok: true });
+    expect(Buffer.from(applied.at(-1)!.meters['99887766']!.key!.reveal()).toString('hex')).toBe(KEY.toLowerCase());
+    expect((await editor.setSecret(['meters', '99887766', 'alias'], KEY)).ok).toBe(false);
+  });
+
   it('refuses a key that is not one, storing nothing', async () => {
     const { editor, dir, path } = setUp();
     const result = await editor.setSecret(['meters', '35012345', 'key'], 'not a key');

@@ -222,3 +222,65 @@ describe('a source whose input closes', () => {
     ]);
   });
 });
+
+const dlmsMessage: ObisMessage = {
+  protocol: 'dlms',
+  meterId: '35012345',
+  info: { transport: 'mbus', systemTitle: '4C475A6773175D39' },
+  values: [{ obis: '1-0:1.7.0', value: 1500, unit: 'W' }],
+};
+const dlmsCtx = (alias?: string) => ({ sourceId: 'tcp1', sourceLabel: 'tcp:127.0.0.1:2001', receivedAt: 1000, alias });
+
+function heard(changed: Partial<PublicationSettings> = {}, alias?: string): MeterPublications {
+  const p = new MeterPublications({ ...settings, ...changed });
+  p.forMessage(dlmsMessage, dlmsCtx(alias));
+  return p;
+}
+
+const cleared = (out: { topic: string; payload: unknown; retain: boolean }[]) => {
+  expect(out.every((m) => m.payload === '' && m.retain)).toBe(true);
+  return out.map((m) => m.topic).sort();
+};
+
+/**
+ * Meters handed to publications made for changed settings (moveTo): every retained topic that moves is deleted with
+ * an empty retained payload, what stays is left alone, and each meter keeps its record.
+ */
+describe('moving meters to changed topics', () => {
+  it('an alias: the meter’s retained topics under its ID are deleted; discovery and the bridge’s stay', () => {
+    const before = heard();
+    const after = new MeterPublications(settings);
+    const out = before.moveTo(after, (id) => (id === '35012345' ? 'house' : undefined));
+    expect(cleared(out)).toEqual(
+      ['info', 'power/power_in', 'state', 'status'].map((t) => `smartmeter/35012345/${t}`).sort(),
+    );
+    // Its first message under the alias sets no status on the old topic again (it was deleted).
+    const next = after.forMessage(dlmsMessage, dlmsCtx('house')).map((m) => m.topic);
+    expect(next.filter((t) => t.startsWith('smartmeter/35012345/'))).toEqual([]);
+    expect(after.knownMeters()).toEqual([
+      { meterId: '35012345', topicId: 'house', firstSeen: 1000, systemTitle: '4C475A6773175D39' },
+    ]);
+  });
+
+  it('the base topic and the discovery prefix: the bridge’s topics and the discovery config move too', () => {
+    const before = heard();
+    const after = new MeterPublications({
+      ...settings,
+      baseTopic: 'home',
+      homeAssistant: { enabled: true, prefix: 'ha' },
+    });
+    const out = cleared(before.moveTo(after, () => undefined));
+    expect(out).toEqual(
+      expect.arrayContaining([
+        'smartmeter/bridge/status',
+        'smartmeter/bridge/info',
+        'smartmeter/35012345/state',
+        'homeassistant/device/smartmeter_35012345/config',
+      ]),
+    );
+  });
+
+  it('nothing moved: nothing is deleted', () => {
+    expect(heard().moveTo(new MeterPublications(settings), () => undefined)).toEqual([]);
+  });
+});
