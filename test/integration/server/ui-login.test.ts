@@ -122,7 +122,13 @@ describe('UI login on a non-loopback UI', () => {
       const open = new WebSocket(`ws://127.0.0.1:${port}/api`, { headers: { Cookie: cookie } });
       await new Promise((resolve) => open.once('message', resolve));
       const closed = new Promise((resolve) => open.once('close', resolve));
-      expect((await request(port, '/logout', { method: 'POST', headers: { Cookie: cookie } })).status).toBe(204);
+      // A page on another site cannot log the browser out either.
+      const foreign = { Cookie: cookie, Origin: 'http://evil.example' };
+      expect((await request(port, '/logout', { method: 'POST', headers: foreign })).status).toBe(403);
+      const logout = await request(port, '/logout', { method: 'POST', headers: { Cookie: cookie } });
+      expect(logout.status).toBe(204);
+      // The browser drops the cookie: same name and path, empty, expired.
+      expect(String([logout.headers['set-cookie']].flat()[0])).toMatch(/^smb_session=; Path=\/; .*Max-Age=0/);
       await closed; // the open socket of that session ends too
       expect((await openApi(port, cookie)).status).toBe(401);
     });
