@@ -80,6 +80,43 @@ describe('discovery on the Devices page', () => {
     }
   }, 60_000);
 
+  it('says in the adopt dialog that a LAN device cannot reach a broker on 127.0.0.1, and leads to Broker & outputs', async () => {
+    const { page, errors, close } = await openPage(browser, devicesPage(bridge.url));
+    try {
+      await listed(page);
+      await page.locator('tr', { hasText: 'A0:B7:65:12:34:56' }).getByRole('button', { name: /Adopt/ }).click();
+      const dialog = page.getByRole('dialog');
+      // The bridge runs the default embedded broker, which listens on loopback only.
+      const unreachable = dialog.locator('[data-warning="loopback-broker"]');
+      await expect(unreachable.textContent()).resolves.toContain('listens on 127.0.0.1, this computer only');
+      // The page is open on 127.0.0.1, so that is the host offered: to the device it means itself.
+      const host = dialog.getByLabel('Broker host');
+      await expect(host.getAttribute('aria-describedby')).resolves.toBe('adopt-host-warning');
+      await dialog.locator('#adopt-host-warning').waitFor();
+      await host.fill('bridge.local');
+      await dialog.locator('#adopt-host-warning').waitFor({ state: 'detached' });
+      expect(await seriousViolations(page)).toEqual([]);
+
+      await unreachable.getByRole('link', { name: 'Broker & outputs' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Broker & outputs' }).waitFor();
+      const lan = page.getByLabel('Reachable from the LAN');
+      expect(await lan.isChecked()).toBe(false);
+      await lan.check();
+      await page.getByText('Listens on 0.0.0.0: a username and password are required.').waitFor();
+      // Without a login the bridge refuses to listen on the LAN, and nothing changes.
+      await page.getByRole('button', { name: 'Save and apply' }).click();
+      await expect(page.getByRole('alert').textContent()).resolves.toContain(
+        'requires embeddedBroker.username and embeddedBroker.password',
+      );
+      await page.reload();
+      expect(await page.getByLabel('Reachable from the LAN').isChecked()).toBe(false);
+      expect(device.commands.filter((c) => /backlog/i.test(c))).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 60_000);
+
   it('adopts the HTTP device once confirmed: its steps, the source to add, and Add source', async () => {
     const { page, errors, close } = await openPage(browser, devicesPage(bridge.url));
     try {

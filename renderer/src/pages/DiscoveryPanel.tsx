@@ -17,6 +17,7 @@ import type {
 import { ScrollTable } from '../components/ScrollTable.tsx';
 import { useLocale } from '../components/use-locale.ts';
 import { formatNumber } from '../format/format.ts';
+import { isLoopbackHost } from '../settings/loopback.ts';
 import { useBridge, useStore } from '../store/use-bridge.ts';
 
 type Scan = ScanProgress & { running: boolean };
@@ -235,6 +236,8 @@ function AdoptDialog({ device, steps, onClose }: { device: FoundDevice; steps: A
   const address = device.httpPort ? `${device.ip!}:${device.httpPort}` : device.ip!;
   const [host, setHost] = useState(typeof location === 'undefined' ? '' : location.hostname);
   const [port, setPort] = useState('1883');
+  /** The embedded broker's address when it listens on this computer only: no device can reach it there. */
+  const [loopbackBroker, setLoopbackBroker] = useState<string>();
   const [topic, setTopic] = useState(device.topic ?? '');
   const [result, setResult] = useState<AdoptResult | { pending: true }>();
   const [added, setAdded] = useState<string>();
@@ -243,9 +246,12 @@ function AdoptDialog({ device, steps, onClose }: { device: FoundDevice; steps: A
   useEffect(() => {
     let stopped = false;
     transport.call('getConfig').then(
-      ({ config }) =>
-        !stopped &&
-        setPort(config.broker.url ? new URL(config.broker.url).port || '1883' : String(config.embeddedBroker.port)),
+      ({ config }) => {
+        if (stopped) return;
+        const embedded = config.broker.url === undefined;
+        setPort(embedded ? String(config.embeddedBroker.port) : new URL(config.broker.url!).port || '1883');
+        if (embedded && isLoopbackHost(config.embeddedBroker.host)) setLoopbackBroker(config.embeddedBroker.host);
+      },
       () => undefined, // the user types it
     );
     return () => void (stopped = true);
@@ -281,12 +287,27 @@ function AdoptDialog({ device, steps, onClose }: { device: FoundDevice; steps: A
       {!result && (
         <form onSubmit={adopt}>
           <p>{t('discovery.adoptWarning', { address })}</p>
+          {loopbackBroker && (
+            <p className="warning" data-warning="loopback-broker">
+              {t('discovery.adoptLoopbackBroker', { host: loopbackBroker })} <a href="#/broker">{t('nav.broker')}</a>
+            </p>
+          )}
           <p>
             <label>
               {t('discovery.mqttHost')}
-              <input required value={host} onChange={(e) => setHost(e.target.value)} />
+              <input
+                required
+                value={host}
+                onChange={(e) => setHost(e.target.value)}
+                aria-describedby={isLoopbackHost(host) ? 'adopt-host-warning' : undefined}
+              />
             </label>
           </p>
+          {isLoopbackHost(host) && (
+            <p className="warning" id="adopt-host-warning">
+              {t('discovery.adoptLoopbackHost', { host: host.trim() })}
+            </p>
+          )}
           <p>
             <label>
               {t('discovery.mqttPort')}

@@ -2,6 +2,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BrokerTestResult, SettingsView } from '../../../shared/api.ts';
+import { isLoopbackHost } from './loopback.ts';
 import { SaveStatus } from './SaveStatus.tsx';
 import { SecretProtectionNote } from './SecretProtectionNote.tsx';
 import './settings.css';
@@ -22,10 +23,19 @@ interface Form {
   homeAssistant: boolean;
   rlDsp: boolean;
   rlDspGroup: string;
+  /** The embedded broker's listening address, port and login (a LAN device publishing to it needs them). */
+  embeddedHost: string;
+  embeddedPort: string;
+  embeddedUsername: string;
+  /** Empty: keep the stored password. */
+  embeddedPassword: string;
 }
 
+/** Where the embedded broker listens when it is for the LAN, unless a LAN address was configured. */
+const ALL_NETWORKS = '0.0.0.0';
+
 function formOf({ config }: SettingsView): Form {
-  const { broker, profile } = config;
+  const { broker, profile, embeddedBroker } = config;
   return {
     external: broker.url !== undefined,
     url: broker.url ?? '',
@@ -40,6 +50,10 @@ function formOf({ config }: SettingsView): Form {
     homeAssistant: profile.homeAssistant.enabled,
     rlDsp: profile.rlDsp.enabled,
     rlDspGroup: profile.rlDsp.group,
+    embeddedHost: embeddedBroker.host,
+    embeddedPort: String(embeddedBroker.port),
+    embeddedUsername: embeddedBroker.username ?? '',
+    embeddedPassword: '',
   };
 }
 
@@ -58,6 +72,8 @@ export function BrokerPage() {
   if (loadError) return <p role="alert">{loadError}</p>;
   if (!settings || !form) return null;
   const passwordSet = settings.secrets['broker.password'] !== undefined;
+  const embeddedPasswordSet = settings.secrets['embeddedBroker.password'] !== undefined;
+  const lan = !isLoopbackHost(form.embeddedHost);
   const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm({ ...form, [key]: value });
   const text = (key: 'url' | 'username' | 'password' | 'clientId' | 'ca' | 'cert' | 'key', type = 'text') => (
     <label>
@@ -80,8 +96,16 @@ export function BrokerPage() {
           key: orNull(form.key),
         }
       : { url: null, protocolVersion: 4 };
+    const embeddedBroker = form.external
+      ? undefined
+      : {
+          host: form.embeddedHost.trim(),
+          port: Number(form.embeddedPort),
+          username: orNull(form.embeddedUsername),
+        };
     const patch = {
       broker,
+      ...(embeddedBroker && { embeddedBroker }),
       profile: {
         baseTopic: form.baseTopic,
         homeAssistant: { enabled: form.homeAssistant },
@@ -92,11 +116,15 @@ export function BrokerPage() {
       ...(form.external && form.password
         ? [() => transport.call('setSecret', { path: ['broker', 'password'], value: form.password })]
         : []),
+      // Before the address: a LAN address is refused without a password in place.
+      ...(!form.external && form.embeddedPassword
+        ? [() => transport.call('setSecret', { path: ['embeddedBroker', 'password'], value: form.embeddedPassword })]
+        : []),
       () => transport.call('patchConfig', { patch }),
     ];
     const result = await save(changes);
     setOutcome(result);
-    if (result.ok) setForm({ ...form, password: '' });
+    if (result.ok) setForm({ ...form, password: '', embeddedPassword: '' });
   };
 
   const runTest = () => {
@@ -126,6 +154,47 @@ export function BrokerPage() {
             <input type="radio" name="mode" checked={!form.external} onChange={() => set('external', false)} />
             {t('settings.embedded')}
           </label>
+          {!form.external && (
+            <div className="embedded-broker">
+              <label>
+                <input
+                  type="checkbox"
+                  checked={lan}
+                  onChange={(e) => set('embeddedHost', e.target.checked ? ALL_NETWORKS : '127.0.0.1')}
+                />
+                {t('settings.embeddedLan')}
+              </label>
+              <p className="hint">
+                {t(lan ? 'settings.embeddedLanHint' : 'settings.embeddedLocalHint', { host: form.embeddedHost })}
+              </p>
+              <label>
+                {t('settings.embeddedPort')}
+                <input
+                  inputMode="numeric"
+                  value={form.embeddedPort}
+                  onChange={(e) => set('embeddedPort', e.target.value)}
+                />
+              </label>
+              <label>
+                {t('settings.username')}
+                <input
+                  value={form.embeddedUsername}
+                  onChange={(e) => set('embeddedUsername', e.target.value)}
+                  autoComplete="off"
+                />
+              </label>
+              <label>
+                {t('settings.password')}
+                <input
+                  type="password"
+                  value={form.embeddedPassword}
+                  onChange={(e) => set('embeddedPassword', e.target.value)}
+                  autoComplete="new-password"
+                />
+              </label>
+              <p className="hint">{embeddedPasswordSet ? t('settings.passwordSet') : t('settings.passwordNotSet')}</p>
+            </div>
+          )}
           <label>
             <input type="radio" name="mode" checked={form.external} onChange={() => set('external', true)} />
             {t('settings.external')}

@@ -285,6 +285,10 @@ export const de: Messages = {
     password: 'Passwort (leer lassen, um das gespeicherte zu behalten)',
     passwordSet: 'Ein Passwort ist gesetzt; es wird nie angezeigt.',
     passwordNotSet: 'Kein Passwort gesetzt.',
+    embeddedLan: 'Aus dem LAN erreichbar (für Geräte, die an die Bridge senden, z. B. ein gPlug)',
+    embeddedLanHint: 'Lauscht auf {{host}}: Benutzername und Passwort sind nötig.',
+    embeddedLocalHint: 'Lauscht auf {{host}}: nur Programme auf diesem Computer erreichen ihn.',
+    embeddedPort: 'Port',
     secretsWeak:
       'Kein Schlüsselbund des Systems: Hier gespeicherte Passwörter und Schlüssel werden nur verschleiert, nicht verschlüsselt. Installieren und entsperren Sie einen Schlüsselbund (GNOME Keyring, KWallet) oder betreiben Sie die Bridge ohne Oberfläche (smartmeter-bridge serve).',
     clientId: 'Client-ID (optional)',
@@ -375,6 +379,10 @@ export const de: Messages = {
     adoptTitle: '{{name}} übernehmen',
     adoptWarning:
       'Dies ändert das Gerät unter {{address}}: Es sendet danach an den Broker unten statt an seinen jetzigen.',
+    adoptLoopbackBroker:
+      'Der Broker der Bridge lauscht auf {{host}}, nur auf diesem Computer: Das Gerät erreicht ihn nicht. Machen Sie ihn zuerst aus dem LAN erreichbar, mit Benutzername und Passwort:',
+    adoptLoopbackHost:
+      'Für das Gerät bedeutet {{host}} es selbst: Geben Sie die Adresse dieses Computers im LAN (z. B. 192.168.1.20) oder seinen Namen ein.',
     mqttHost: 'Broker-Host (wie das Gerät diese Bridge erreicht)',
     mqttPort: 'Broker-Port',
     adoptCommand: 'Die Bridge sendet dem Gerät diesen Befehl:',

@@ -280,6 +280,10 @@ export const en = {
     password: 'Password (leave empty to keep the stored one)',
     passwordSet: 'A password is set; it is never shown.',
     passwordNotSet: 'No password set.',
+    embeddedLan: 'Reachable from the LAN (for devices that publish to the bridge, such as a gPlug)',
+    embeddedLanHint: 'Listens on {{host}}: a username and password are required.',
+    embeddedLocalHint: 'Listens on {{host}}: only programs on this computer can reach it.',
+    embeddedPort: 'Port',
     secretsWeak:
       'No system keyring: passwords and keys saved here are only obscured, not encrypted. Install and unlock a keyring (GNOME Keyring, KWallet), or run the bridge headless (smartmeter-bridge serve).',
     clientId: 'Client ID (optional)',
@@ -369,6 +373,10 @@ export const en = {
     adoptTitle: 'Adopt {{name}}',
     adoptWarning:
       'This changes the device at {{address}}: it will publish to the broker below instead of its current one.',
+    adoptLoopbackBroker:
+      'The bridge’s broker listens on {{host}}, this computer only: the device cannot reach it. Make it reachable from the LAN, with a username and password, first:',
+    adoptLoopbackHost:
+      'To the device, {{host}} means itself: enter this computer’s address in the LAN (e.g. 192.168.1.20) or its name.',
     mqttHost: 'Broker host (as the device reaches this bridge)',
     mqttPort: 'Broker port',
     adoptCommand: 'The bridge sends this command to the device:',

@@ -284,6 +284,10 @@ export const fr: Messages = {
     password: 'Mot de passe (laisser vide pour garder celui enregistré)',
     passwordSet: 'Un mot de passe est défini ; il n’est jamais affiché.',
     passwordNotSet: 'Aucun mot de passe défini.',
+    embeddedLan: 'Joignable depuis le réseau local (pour les appareils qui publient vers le pont, p. ex. un gPlug)',
+    embeddedLanHint: 'Écoute sur {{host}} : un nom d’utilisateur et un mot de passe sont requis.',
+    embeddedLocalHint: 'Écoute sur {{host}} : seuls les programmes de cet ordinateur le joignent.',
+    embeddedPort: 'Port',
     secretsWeak:
       'Aucun trousseau système : les mots de passe et clés enregistrés ici sont seulement masqués, pas chiffrés. Installez et déverrouillez un trousseau (GNOME Keyring, KWallet), ou faites tourner le pont sans interface (smartmeter-bridge serve).',
     clientId: 'ID client (facultatif)',
@@ -373,6 +377,10 @@ export const fr: Messages = {
     no: 'non',
     adoptTitle: 'Adopter {{name}}',
     adoptWarning: 'Ceci modifie l’appareil à {{address}} : il publiera sur le broker ci-dessous au lieu de l’actuel.',
+    adoptLoopbackBroker:
+      'Le broker du pont écoute sur {{host}}, cet ordinateur seulement : l’appareil ne peut pas le joindre. Rendez-le d’abord joignable depuis le réseau local, avec un nom d’utilisateur et un mot de passe :',
+    adoptLoopbackHost:
+      'Pour l’appareil, {{host}} désigne l’appareil lui-même : saisissez l’adresse de cet ordinateur dans le réseau local (p. ex. 192.168.1.20) ou son nom.',
     mqttHost: 'Hôte du broker (tel que l’appareil joint ce pont)',
     mqttPort: 'Port du broker',
     adoptCommand: 'Le pont envoie cette commande à l’appareil :',

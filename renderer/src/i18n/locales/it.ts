@@ -284,6 +284,10 @@ export const it: Messages = {
     password: 'Password (lasciare vuoto per mantenere quella salvata)',
     passwordSet: 'Una password è impostata; non viene mai mostrata.',
     passwordNotSet: 'Nessuna password impostata.',
+    embeddedLan: 'Raggiungibile dalla rete locale (per i dispositivi che pubblicano verso il bridge, p. es. un gPlug)',
+    embeddedLanHint: 'In ascolto su {{host}}: servono nome utente e password.',
+    embeddedLocalHint: 'In ascolto su {{host}}: solo i programmi di questo computer lo raggiungono.',
+    embeddedPort: 'Porta',
     secretsWeak:
       'Nessun portachiavi di sistema: password e chiavi salvate qui sono solo offuscate, non cifrate. Installare e sbloccare un portachiavi (GNOME Keyring, KWallet) oppure eseguire il bridge senza interfaccia (smartmeter-bridge serve).',
     clientId: 'ID client (facoltativo)',
@@ -374,6 +378,10 @@ export const it: Messages = {
     adoptTitle: 'Adotta {{name}}',
     adoptWarning:
       'Questo modifica il dispositivo a {{address}}: pubblicherà sul broker qui sotto invece che su quello attuale.',
+    adoptLoopbackBroker:
+      'Il broker del bridge è in ascolto su {{host}}, solo questo computer: il dispositivo non può raggiungerlo. Rendetelo prima raggiungibile dalla rete locale, con nome utente e password:',
+    adoptLoopbackHost:
+      'Per il dispositivo, {{host}} indica il dispositivo stesso: inserite l’indirizzo di questo computer nella rete locale (p. es. 192.168.1.20) o il suo nome.',
     mqttHost: 'Host del broker (come il dispositivo raggiunge questo bridge)',
     mqttPort: 'Porta del broker',
     adoptCommand: 'Il bridge invia questo comando al dispositivo:',
