@@ -75,9 +75,11 @@ export function BrokerPage() {
   const embeddedPasswordSet = settings.secrets['embeddedBroker.password'] !== undefined;
   const lan = !isLoopbackHost(form.embeddedHost);
   const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm({ ...form, [key]: value });
-  const text = (key: 'url' | 'username' | 'password' | 'clientId' | 'ca' | 'cert' | 'key', type = 'text') => (
+  type TextKey = { [K in keyof Form]: Form[K] extends string ? K : never }[keyof Form];
+  /** A text field; the label's key is the field's unless given (the embedded broker's reuse the external's). */
+  const text = (key: TextKey, type = 'text', label: string = key) => (
     <label>
-      {t(`settings.${key}`)}
+      {t(`settings.${label}`)}
       <input type={type} value={form[key]} onChange={(e) => set(key, e.target.value)} autoComplete="off" />
     </label>
   );
@@ -167,31 +169,9 @@ export function BrokerPage() {
               <p className="hint">
                 {t(lan ? 'settings.embeddedLanHint' : 'settings.embeddedLocalHint', { host: form.embeddedHost })}
               </p>
-              <label>
-                {t('settings.embeddedPort')}
-                <input
-                  inputMode="numeric"
-                  value={form.embeddedPort}
-                  onChange={(e) => set('embeddedPort', e.target.value)}
-                />
-              </label>
-              <label>
-                {t('settings.username')}
-                <input
-                  value={form.embeddedUsername}
-                  onChange={(e) => set('embeddedUsername', e.target.value)}
-                  autoComplete="off"
-                />
-              </label>
-              <label>
-                {t('settings.password')}
-                <input
-                  type="password"
-                  value={form.embeddedPassword}
-                  onChange={(e) => set('embeddedPassword', e.target.value)}
-                  autoComplete="new-password"
-                />
-              </label>
+              {text('embeddedPort')}
+              {text('embeddedUsername', 'text', 'username')}
+              {text('embeddedPassword', 'password', 'password')}
               <p className="hint">{embeddedPasswordSet ? t('settings.passwordSet') : t('settings.passwordNotSet')}</p>
             </div>
           )}
