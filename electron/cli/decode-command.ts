@@ -13,7 +13,8 @@ import type { CliIo } from './io.ts';
 import { withNodeCrypto } from '../core/crypto/node-gcm.ts';
 
 export const DECODE_USAGE = `usage: smartmeter-bridge decode [--protocol auto|dsmr|dlms|mbus|sml|iec62056-21|wmbus]
-                                [--key HEX] [--auth-key HEX] [--hex] [--tz ZONE] [--family NAME] [FILE|-]
+                                [--key HEX] [--auth-key HEX] [--meter-key ID=HEX]... [--hex] [--tz ZONE]
+                                [--family NAME] [FILE|-]
 
 Decodes DSMR P1 telegrams, DLMS/COSEM pushes (HDLC, wired M-Bus, bare APDUs, AES-GCM encrypted), EN 13757-3
 M-Bus frames, SML 1.04 files (German eHZ meters), IEC 62056-21 readouts and wireless M-Bus / OMS telegrams
@@ -21,6 +22,8 @@ M-Bus frames, SML 1.04 files (German eHZ meters), IEC 62056-21 readouts and wire
   --protocol  the dialect, or auto (default) to recognise it
   --key       AES-128 encryption key (GUEK; for wireless M-Bus the meter's key), 32 hex digits
   --auth-key  AES-128 authentication key (GAK), 32 hex digits
+  --meter-key wireless M-Bus: the key of the meter with this ID (8 digits as decoded), once per meter; --key is
+              then the key of every other meter
   --hex       the input is hex text (whitespace, ':' and 0x prefixes allowed) instead of raw bytes
   --tz        time zone for meter clocks that carry no UTC offset (default: this machine's zone)
   --family    DLMS meter-family table to use instead of recognising it
@@ -31,6 +34,17 @@ function parseZone(zone: string | undefined): string | undefined {
   const problem = zone === undefined ? undefined : timeZoneError(zone);
   if (problem) throw new UsageError(`--tz: ${problem}`);
   return zone;
+}
+
+/** `--meter-key ID=HEX`, once per meter: keys by meter ID. */
+function parseMeterKeys(texts: string[]): Map<string, Uint8Array> {
+  const keys = new Map<string, Uint8Array>();
+  for (const text of texts) {
+    const [id, hex] = text.split('=', 2);
+    if (!id || hex === undefined) throw new UsageError(`--meter-key: expected ID=HEX, got '${text}'`);
+    keys.set(id.trim(), parseKey('meter-key', hex)!);
+  }
+  return keys;
 }
 
 interface DecodeRequest {
@@ -53,6 +67,7 @@ function parseRequest(args: string[]): DecodeRequest {
         hex: { type: 'boolean', default: false },
         tz: { type: 'string' },
         family: { type: 'string' },
+        'meter-key': { type: 'string', multiple: true },
       },
     });
   } catch (e) {
@@ -72,6 +87,8 @@ function parseRequest(args: string[]): DecodeRequest {
   if (authKey) options.authKey = authKey;
   if (timeZone) options.timeZone = timeZone;
   if (values.family) options.family = values.family;
+  const meterKeys = parseMeterKeys(values['meter-key'] ?? []);
+  if (meterKeys.size) options.meterKey = (id) => meterKeys.get(id);
   return { protocol: protocol as ProtocolChoice, options, hex: values.hex, input: positionals[0] ?? '-' };
 }
 
