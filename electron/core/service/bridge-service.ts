@@ -112,13 +112,13 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
       // Each meter gets its record again on its next message, under its new topics; the old ones are cleared.
       this.publications = this.newPublications(next);
       cleared = previous.moveTo(this.publications, (id) => next.meters[id]?.alias);
-      this.registry?.save(this.publications.knownMeters());
     }
-    if (plan.historyChanged) this.historyHook.apply(next.history);
     try {
       if (plan.outputChanged) await this.output.open(next);
-      // Only once the new settings run: back on the previous ones, the old topics stay.
+      // Only once the new settings run: back on the previous ones, the old topics and the history stay as they were.
       this.send(cleared);
+      if (plan.topicsChanged) this.registry?.save(this.publications.knownMeters());
+      if (plan.historyChanged) this.historyHook.apply(next.history);
     } catch (e) {
       this.log.error(`the changed settings did not start (${(e as Error).message}): back to the previous ones`);
       this.config = before;
