@@ -3,9 +3,11 @@
  * (before ui-kit reads the switch), then the test file itself, unchanged. Its pages then get the api from the real
  * preload, through the real main handler, from the same `serve` (../ipc-transport-double.ts).
  */
-import { beforeEach } from 'vitest';
+import { afterAll, beforeEach } from 'vitest';
 
 process.env.SMB_E2E_TRANSPORT = 'ipc';
+// A worker that runs another test file next must not inherit the switch.
+afterAll(() => void delete process.env.SMB_E2E_TRANSPORT);
 
 /**
  * Leaves out tests that are about the WebSocket alone, or that repeat per language and theme what one run already
