@@ -96,8 +96,10 @@ export interface TranslateStatus {
 
 /** Gateway messages the broker may have in flight to this instance (MQTT 5 Receive Maximum). */
 const RECEIVE_WINDOW = 32;
-/** Time between a delay probe's return and the next one: bounds how stale the proof of a short wait is, ms. */
+/** Time between two delay probes (several are in flight while messages wait): how stale the proof can be, ms. */
 const PROBE_SPACING_MS = 100;
+/** Probes in flight at most (a broker that stopped answering is not sent more). */
+const MAX_PROBES = 100;
 /** Late readings are history, not the meter's present: never retained. */
 const LATE_OPTIONS = { qos: 1, retain: false } as const;
 const origin = { userProperties: { [ORIGIN_PROPERTY]: '1' } };
@@ -125,9 +127,10 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
   private timers: NodeJS.Timeout[] = [];
   private loggedFailures = 0;
   private stopped = false;
-  /** Every message handled now reached the broker after this local time (ms): when the last probe was sent. */
+  /** Every message handled now reached the broker after this local time (ms): when the last probe back was sent. */
   private arrivedAfter = -Infinity;
-  private probePending: string | undefined;
+  /** Probes sent on this connection and not back yet, oldest first. */
+  private probes: string[] = [];
   private probeTimer: NodeJS.Timeout | undefined;
   private probeSeq = 0;
 
@@ -246,7 +249,7 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
     client.on('connect', (connack) => this.onConnect(client, connack.sessionPresent));
     client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet));
     client.on('close', () => {
-      clearTimeout(this.probeTimer);
+      clearInterval(this.probeTimer);
       this.setSubscribed(false);
     });
     client.on('error', (error) => options.log.warn(`broker ${options.url}: ${error.message}`));
@@ -259,7 +262,7 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
   /** Publishes what is still being joined, reports this instance offline, and ends its session. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.probeTimer);
+    clearInterval(this.probeTimer);
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     const client = this.client;
@@ -297,24 +300,30 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
       }
       this.options.log.info(`subscribed to ${filters.join(', ')}`);
       this.setSubscribed(client.connected);
+      this.probes = [];
+      clearInterval(this.probeTimer);
+      this.probeTimer = setInterval(() => this.sendProbe(client), PROBE_SPACING_MS);
       this.sendProbe(client);
     });
   }
 
-  /** One probe in flight at a time; it queues at the broker behind every gateway message sent to this session. */
+  /**
+   * A probe queues at the broker behind every gateway message sent to this session before it. Several are in flight
+   * while messages wait, so the proof of how long they waited is never more than PROBE_SPACING_MS stale.
+   */
   private sendProbe(client: MqttClient): void {
-    clearTimeout(this.probeTimer);
-    if (!client.connected || this.stopped) return;
-    this.probePending = `${Date.now()}:${++this.probeSeq}`;
-    this.send(client, this.probeTopic, this.probePending, LATE_OPTIONS);
+    if (!client.connected || this.stopped || this.probes.length >= MAX_PROBES) return;
+    const probe = `${Date.now()}:${++this.probeSeq}`;
+    this.probes.push(probe);
+    this.send(client, this.probeTopic, probe, LATE_OPTIONS);
   }
 
-  private probeReturned(client: MqttClient, payload: Buffer): void {
+  private probeReturned(payload: Buffer): void {
     const text = payload.toString('utf8');
-    if (text !== this.probePending) return; // an earlier connection's probe, or someone else's message
-    this.probePending = undefined;
+    const index = this.probes.indexOf(text);
+    if (index < 0) return; // an earlier connection's probe, or someone else's message
+    this.probes.splice(0, index + 1);
     this.arrivedAfter = Number(text.slice(0, text.indexOf(':')));
-    this.probeTimer = setTimeout(() => this.sendProbe(client), PROBE_SPACING_MS);
   }
 
   private setSubscribed(subscribed: boolean): void {
@@ -328,7 +337,7 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
     const client = this.client;
     if (!client) return;
     if (topic === this.probeTopic) {
-      this.probeReturned(client, payload);
+      this.probeReturned(payload);
       return;
     }
     const now = Date.now();

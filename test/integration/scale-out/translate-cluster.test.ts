@@ -1,6 +1,6 @@
 /**
  * Issue 10: three `translate` instances share `$share/scale/tele/+/SENSOR` on a real Mosquitto 2 while simulated
- * gPlugs publish once a second (200 by default, 1,000 with LOAD_FULL=1). Mid-run one instance is killed with
+ * gPlugs publish once a second (1,000 of them). Mid-run one instance is killed with
  * SIGKILL and started again under its id. Every reading is translated, at most twice (on the live state topic, or on
  * `late` when a newer one of its meter was published first or it may have waited at the broker too long); per meter
  * the state bundles arrive in meter-clock order and the energy total never goes down. Before the delay probe, a
@@ -12,7 +12,8 @@ import { startMosquitto } from '../../helpers/mosquitto.ts';
 import { until } from '../../helpers/wait.ts';
 import { gatewayFleet, meterId, recorder, startTranslate } from './scale-out-kit.ts';
 
-const GATEWAYS = process.env.LOAD_FULL === '1' ? 1000 : 200;
+// The issue's fleet, in CI too: the run lasts the same 12 s as with 200 (about 20 s with the drain), at more CPU.
+const GATEWAYS = 1000;
 const SECONDS = 12;
 const KILL_AT = 4;
 const RESTART_AT = 6;
@@ -68,7 +69,7 @@ describe('translate: three instances behind one broker', () => {
     for (let n = 0; n < GATEWAYS; n++) {
       const id = meterId(n);
       for (let s = 0; s < SECONDS; s++) if (translated(id, s) > 2) twice.push(`${id}@${s}`);
-      const states = seen.state.get(id)!;
+      const states = seen.state.get(id) ?? []; // none when every reading of the meter waited too long
       for (let i = 1; i < states.length; i++) {
         const [before, after] = [states[i - 1]!, states[i]!];
         if (after.timestamp < before.timestamp || after.energy < before.energy)
