@@ -33,6 +33,15 @@ describe('the registry of known meters', () => {
     expect((await loadMeterRegistry(d)).meters.map((m) => m.meterId)).toEqual(['a', 'b/c']);
   });
 
+  it('keeps a DLMS meter’s system title, so a key saved under its meter ID decrypts it after a restart', async () => {
+    const d = dir();
+    const writer = new MeterRegistryWriter(d, () => undefined);
+    const meter = { meterId: '35012345', topicId: 'house', firstSeen: 1, systemTitle: '4C475A6773175D39' };
+    writer.save([meter, { meterId: 'a', topicId: 'a', firstSeen: 2 }]);
+    await writer.flush();
+    expect((await loadMeterRegistry(d)).meters).toEqual([meter, { meterId: 'a', topicId: 'a', firstSeen: 2 }]);
+  });
+
   it('starts empty, never failing, when the file is missing, broken or not a registry', async () => {
     const d = dir();
     expect(await loadMeterRegistry(d)).toEqual({ meters: [] });
