@@ -70,6 +70,24 @@ describe('wireless M-Bus decoder', () => {
     });
   });
 
+  it('decodes the OMS security profile B example (mode 7: ELL, AFL counter and CMAC, derived key)', () => {
+    // OMS Specification Vol. 2, annex N: an ELS gas meter, key 00 01 ... 0F.
+    const example = new Uint8Array(
+      Buffer.from(
+        '434493157856341233038C2075900F002C25B30A000021924D4F2FB66E017A75002007109058475F4BC91DF8' +
+          '78B80A1B0F98B629024AAC727942BFC549233C0140829B93',
+        'hex',
+      ),
+    );
+    const key = Uint8Array.from({ length: 16 }, (_, i) => i);
+    const m = only(decodeAll([example], { key }));
+    expect(m.device).toMatchObject({ id: '12345678', manufacturer: 'ELS', medium: 'Gas', accessNumber: 0x75 });
+    expect(m.values[0]).toMatchObject({ quantity: 'Volume', unit: 'm3', value: 28504.27 });
+    const altered = Uint8Array.from(example);
+    altered[altered.length - 1]! ^= 0x01;
+    expect(decodeAll([altered], { key })).toMatchObject([{ ok: false, error: { kind: 'decrypt' } }]);
+  });
+
   it('refuses a mode 7 message whose MAC does not match (altered on the way)', () => {
     const frame = waterFrame({ security: { mode: 7, key: KEY, counter: 9 } });
     frame[frame.length - 1]! ^= 0x01; // the last block: the 2F 2F check at the start still passes
