@@ -9,7 +9,8 @@ import { websocketTransport, apiUrl } from './api/websocket-transport.ts';
 import { App } from './app/App.tsx';
 import { applyTheme, storedTheme } from './app/theme.ts';
 import { initI18n } from './i18n/index.ts';
-import { LoginPage, loginNeeded } from './pages/LoginPage.tsx';
+import { currentSession, logOut } from './app/session.ts';
+import { LoginPage } from './pages/LoginPage.tsx';
 import { BridgeStore } from './store/bridge-store.ts';
 import { StoreContext } from './store/use-bridge.ts';
 import './styles.css';
@@ -20,7 +21,8 @@ await initI18n();
 const desktop = desktopApi();
 const root = createRoot(document.getElementById('root')!);
 // A UI served to the LAN asks for its password first: the server refuses the api socket until then.
-if (!desktop && (await loginNeeded())) {
+const session = desktop ? 'none' : await currentSession();
+if (session === 'needed') {
   root.render(
     <StrictMode>
       <LoginPage onLoggedIn={() => location.reload()} />
@@ -31,13 +33,13 @@ if (!desktop && (await loginNeeded())) {
   // A session that ended (expired, logged out elsewhere, the server restarted) shows the login again, not endless retries.
   if (!desktop) {
     store.transport.onConnection((state) => {
-      if (state === 'closed') void loginNeeded().then((needed) => needed && location.reload());
+      if (state === 'closed') void currentSession().then((now) => now === 'needed' && location.reload());
     });
   }
   root.render(
     <StrictMode>
       <StoreContext value={store}>
-        <App />
+        <App onLogOut={session === 'loggedIn' ? logOut : undefined} />
       </StoreContext>
     </StrictMode>,
   );

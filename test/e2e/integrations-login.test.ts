@@ -4,11 +4,13 @@
  * light and dark, under test/e2e/screenshots/.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   openPage,
   saveScreenshots,
+  SCREENSHOTS,
   seriousViolations,
   startBridge,
   startMeteredSession,
@@ -59,6 +61,8 @@ describe('integration snippets on the Topics page', () => {
         `stateTopic="smartmeter/${meterTopic}/power/power_in"`,
       );
       expect(await seriousViolations(page)).toEqual([]);
+      // Served on loopback without a login: nothing to log out of.
+      expect(await page.getByRole('button', { name: 'Log out' }).count()).toBe(0);
       expect(errors).toEqual([]);
     } finally {
       await close();
@@ -126,7 +130,7 @@ describe('diagnostics depth', () => {
 });
 
 describe('the login page of a UI configured for the LAN', () => {
-  it('asks for the password, refuses a wrong one, opens the meters with the right one, and asks again once the session ended', async () => {
+  it('asks for the password, refuses a wrong one, opens the meters with the right one, logs out, and asks again once the session ended', async () => {
     const { page, errors, close } = await openPage(browser, guarded.url);
     try {
       const password = page.getByLabel('Password');
@@ -140,6 +144,16 @@ describe('the login page of a UI configured for the LAN', () => {
       await page.locator('[data-quantity="power_in"]').first().waitFor({ timeout: 30_000 });
       // The browser's console reports the refused login (401) as an error; nothing else may fail.
       expect(errors.filter((e) => !e.includes('401'))).toEqual([]);
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.screenshot({ path: join(SCREENSHOTS, 'en-light-logged-in.png') });
+      // Log out ends the session: the login again, also after a reload (the cookie is gone, not just the page).
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await password.waitFor({ timeout: 30_000 });
+      await page.reload();
+      await password.waitFor({ timeout: 30_000 });
+      await password.fill(PASSWORD);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.locator('[data-quantity="power_in"]').first().waitFor({ timeout: 30_000 });
       // Sessions end with the process: after a restart the page asks again instead of retrying forever (the
       // console then also lists the refused connections while the bridge was away).
       await guarded.restart();

@@ -21,8 +21,10 @@ const PAGE_COMPONENTS: Record<Page, FC> = {
   meterSettings: MeterSettingsPage,
 };
 
-export function App() {
+/** `onLogOut`: the session is a LAN login, which the header's Log out ends (true when the server confirmed it). */
+export function App({ onLogOut }: { onLogOut?: () => Promise<boolean> }) {
   const { t, i18n } = useTranslation();
+  const [logOutFailed, setLogOutFailed] = useState(false);
   const { connection, bridge } = useBridge();
   const route = useRoute();
   const [theme, setTheme] = useState<Theme>(storedTheme);
@@ -86,6 +88,16 @@ export function App() {
               ))}
             </select>
           </label>
+          {onLogOut && (
+            <button
+              type="button"
+              className="log-out"
+              onClick={() => void onLogOut().then((done) => (done ? location.reload() : setLogOutFailed(true)))}
+            >
+              {t('app.logOut')}
+            </button>
+          )}
+          {logOutFailed && <p role="alert">{t('app.logOutFailed')}</p>}
         </div>
       </header>
       {/* While the bridge is away the last values stay visible, dimmed: they are not live. */}

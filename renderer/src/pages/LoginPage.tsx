@@ -1,21 +1,6 @@
-/**
- * The login of a UI served to the LAN (electron/server/ui-login.ts): shown before the api is opened, since the server
- * refuses the api socket without the session cookie a good password sets.
- */
+/** The login page of a UI served to the LAN (app/session.ts): shown before the api is opened. */
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-
-/** True when the server serving this page asks for a login this browser does not have yet. */
-export async function loginNeeded(): Promise<boolean> {
-  try {
-    const answer = await fetch('/session', { cache: 'no-store' });
-    if (!answer.ok) return false; // a server without login (older, or the dev server)
-    const session = (await answer.json()) as { required?: unknown; authenticated?: unknown };
-    return session.required === true && session.authenticated !== true;
-  } catch {
-    return false;
-  }
-}
 
 export function LoginPage({ onLoggedIn }: { onLoggedIn: () => void }) {
   const { t } = useTranslation();

@@ -14,6 +14,8 @@ export const de: Messages = {
     open: 'Mit der Bridge verbunden',
     closed: 'Verbindung zur Bridge unterbrochen, neuer Versuch…',
     version: 'Version {{version}}',
+    logOut: 'Abmelden',
+    logOutFailed: 'Abmelden nicht möglich: Die Bridge hat nicht geantwortet. Versuchen Sie es noch einmal.',
   },
   nav: {
     broker: 'Broker & Ausgaben',

@@ -13,6 +13,8 @@ export const en = {
     open: 'Connected to the bridge',
     closed: 'Connection to the bridge lost, retrying…',
     version: 'Version {{version}}',
+    logOut: 'Log out',
+    logOutFailed: 'Could not log out: the bridge did not answer. Try again.',
   },
   nav: {
     broker: 'Broker & outputs',

@@ -14,6 +14,8 @@ export const fr: Messages = {
     open: 'Connecté au pont',
     closed: 'Connexion au pont perdue, nouvel essai…',
     version: 'Version {{version}}',
+    logOut: 'Se déconnecter',
+    logOutFailed: 'Déconnexion impossible : le pont n’a pas répondu. Réessayez.',
   },
   nav: {
     broker: 'Broker et sorties',

@@ -14,6 +14,8 @@ export const it: Messages = {
     open: 'Connesso al bridge',
     closed: 'Connessione al bridge persa, nuovo tentativo…',
     version: 'Versione {{version}}',
+    logOut: 'Esci',
+    logOutFailed: 'Uscita non riuscita: il bridge non ha risposto. Riprovate.',
   },
   nav: {
     broker: 'Broker e uscite',
