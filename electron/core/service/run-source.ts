@@ -9,6 +9,7 @@ import type { OutboundMessage } from '../mqtt/outbound-message.ts';
 import type { MeterPublications } from '../pipeline/meter-publications.ts';
 import { MqttSource } from '../sources/mqtt-source.ts';
 import type { BackoffOptions } from '../transports/backoff.ts';
+import { serialMeterSource } from '../transports/serial-meter-source.ts';
 import { SerialSource } from '../transports/serial-source.ts';
 import { TcpSource } from '../transports/tcp-source.ts';
 import { gatewayConfig, type GatewayTarget } from './gateway-config.ts';
@@ -53,7 +54,7 @@ function runWireSource(source: Extract<ResolvedSource, { type: 'serial' | 'tcp' 
   const label = source.type === 'serial' ? `serial:${source.port}` : `tcp:${source.host}:${source.port}`;
   const bytes =
     source.type === 'serial'
-      ? new SerialSource({ path: source.port, settings: source.settings, decoderOptions, backoff })
+      ? serialMeterSource(source, { decoderOptions, backoff })
       : new TcpSource({ host: source.host, port: source.port, backoff, room: () => ctx.whenRoom() });
   if (bytes instanceof SerialSource) {
     bytes.on('detected', (d) => ctx.log.info(`${source.id}: found ${d.label} on ${d.path}`));

@@ -76,7 +76,7 @@ describe('the reader', () => {
     const bad = new ModeCReadout();
     steps(bad, '/ELS5\\@V9.30\r\n');
     const spoilt = Uint8Array.from(data);
-    spoilt[5] ^= 0x04;
+    spoilt[5] = spoilt[5]! ^ 0x04;
     expect(steps(bad, spoilt)).toEqual([{ kind: 'failed', error: expect.objectContaining({ kind: 'crc' }) }]);
   });
 
