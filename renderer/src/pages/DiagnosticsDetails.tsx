@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DiagnosticsFrame, DiagnosticsLogLine, DiagnosticsView } from '../../../shared/diagnostics.ts';
+import { isMbusMessage } from '../../../shared/protocols/types.ts';
 import { useLocale } from '../components/use-locale.ts';
 import { formatTime } from '../format/format.ts';
 import { rawForDisplay } from '../format/raw-frame.ts';
@@ -99,21 +100,20 @@ function Frame({ frame }: { frame: DiagnosticsFrame }) {
           <li>
             {t('diagnosticsDetails.values')}
             <ul>
-              {m.protocol !== 'mbus' &&
-                m.values.map((v, i) => (
-                  <li key={`${v.obis}-${i}`}>
-                    <code>{v.obis ?? '–'}</code> = {String(v.value)}
-                    {v.unit ? ` ${v.unit}` : ''}
-                    {v.raw !== undefined && ` (${t('diagnosticsDetails.raw')} ${v.raw})`}
-                  </li>
-                ))}
-              {m.protocol === 'mbus' &&
-                m.values.map((r) => (
-                  <li key={r.record}>
-                    #{r.record} {r.quantity} = {String(r.value)}
-                    {r.unit ? ` ${r.unit}` : ''} ({r.function}, {t('diagnosticsDetails.storage')} {r.storage})
-                  </li>
-                ))}
+              {isMbusMessage(m)
+                ? m.values.map((r) => (
+                    <li key={r.record}>
+                      #{r.record} {r.quantity} = {String(r.value)}
+                      {r.unit ? ` ${r.unit}` : ''} ({r.function}, {t('diagnosticsDetails.storage')} {r.storage})
+                    </li>
+                  ))
+                : m.values.map((v, i) => (
+                    <li key={`${v.obis}-${i}`}>
+                      <code>{v.obis ?? '–'}</code> = {String(v.value)}
+                      {v.unit ? ` ${v.unit}` : ''}
+                      {v.raw !== undefined && ` (${t('diagnosticsDetails.raw')} ${v.raw})`}
+                    </li>
+                  ))}
             </ul>
           </li>
         </ul>
