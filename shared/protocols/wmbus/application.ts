@@ -280,12 +280,14 @@ export function decodeFrame(frame: Uint8Array, keys: WmbusKeys = {}): DecodeOutp
   let at = FIRST_BLOCK;
   let body = frame;
   let ellAccess: number | undefined;
+  let ellEncrypted = false;
   if (ELL_LENGTH[header.ci] !== undefined) {
     const ell = readEll(frame, at, keys, link);
     if ('ok' in ell) return ell;
     ellAccess = ell.accessNumber;
     at += 1 + ELL_LENGTH[header.ci]!;
     if (ell.payload) {
+      ellEncrypted = true;
       // The decrypted payload replaces the ciphertext; later offsets stay those of the frame.
       body = Uint8Array.from(frame);
       body.set(ell.payload, at - 2);
@@ -311,7 +313,8 @@ export function decodeFrame(frame: Uint8Array, keys: WmbusKeys = {}): DecodeOutp
   const { device } = tpl.identity;
   const parsed = readRecords(plain);
   if (!parsed.ok) return fail('syntax', `wireless M-Bus frame from meter ${device.id}: ${parsed.problem}`);
-  const info: MeterInfo = { transport: 'wmbus', manufacturer: device.manufacturer, encrypted: plain.encrypted };
+  const encrypted = plain.encrypted || ellEncrypted;
+  const info: MeterInfo = { transport: 'wmbus', manufacturer: device.manufacturer, encrypted };
   // A radio converter or repeater that sends for the meter: its own address, for diagnosis.
   if (link.device.id !== device.id) info.device = `${linkManufacturer} ${link.device.id}`;
   const message: MbusMessage = { protocol: 'wmbus', meterId: device.id, device, values: parsed.records, info };

@@ -6,7 +6,8 @@
 import { encodeRecord, type RecordSpec } from '../mbus/encode.ts';
 import { manufacturerNumber } from '../mbus/header.ts';
 import { CI } from './application.ts';
-import { cbcEncrypt, cmac, deriveKey, mode5Iv, VERIFICATION } from './security.ts';
+import { wmbusCrc } from './crc.ts';
+import { cbcEncrypt, cmac, ctrCrypt, deriveKey, mode5Iv, VERIFICATION } from './security.ts';
 
 export interface WmbusAddress {
   manufacturer: string;
@@ -30,6 +31,8 @@ export interface WmbusFrameSpec {
   status?: number;
   records: readonly RecordSpec[];
   security?: WmbusSecurity;
+  /** An extended link layer with session number (CI 0x8D), its payload AES-CTR encrypted when `key` is given. */
+  ell?: { sessionNumber: number; key?: Uint8Array };
 }
 
 /** M (2) ‖ A (ID 4, version, device type), as the link layer and the mode 5 IV order them. */
@@ -49,6 +52,25 @@ function paddedPlaintext(records: Uint8Array): Uint8Array {
   const out = new Uint8Array(length).fill(VERIFICATION);
   out.set(records, 2);
   return out;
+}
+
+/** CI 0x8D: CC, ACC, session number (encryption bits 29-31), payload CRC; payload AES-CTR encrypted with a key. */
+function encodeEll(
+  ell: NonNullable<WmbusFrameSpec['ell']>,
+  link: Uint8Array,
+  access: number,
+  rest: number[],
+): number[] {
+  const cc = 0x20; // slow response
+  const sn = Uint8Array.from(le32((ell.sessionNumber & 0x1fffffff) | (ell.key ? 1 << 29 : 0)));
+  const crc = wmbusCrc(Uint8Array.from(rest));
+  const payload = Uint8Array.from([crc & 0xff, crc >> 8, ...rest]);
+  if (!ell.key) return [CI.ellLong, cc, access, ...sn, ...payload];
+  const counterBlock = new Uint8Array(16);
+  counterBlock.set(link);
+  counterBlock[8] = cc;
+  counterBlock.set(sn, 9);
+  return [CI.ellLong, cc, access, ...sn, ...ctrCrypt(ell.key, counterBlock, payload)];
 }
 
 export function encodeWmbusFrame(spec: WmbusFrameSpec): Uint8Array {
@@ -85,7 +107,8 @@ export function encodeWmbusFrame(spec: WmbusFrameSpec): Uint8Array {
     const mac = cmac(deriveKey(security.key, 'mac', Uint8Array.from(counter), who.subarray(2, 6)), signed, 8);
     afl = [CI.afl, 15, ...le16(0x2c00), mcl, ...counter, ...mac];
   }
-  const body = [spec.control ?? 0x44, ...link, ...afl, ...tpl];
+  const rest = [...afl, ...tpl];
+  const body = [spec.control ?? 0x44, ...link, ...(spec.ell ? encodeEll(spec.ell, link, access, rest) : rest)];
   if (body.length > 255)
     throw new RangeError(`a wireless M-Bus frame holds at most 255 bytes after L, got ${body.length}`);
   return Uint8Array.from([body.length, ...body]);

@@ -88,6 +88,17 @@ describe('wireless M-Bus decoder', () => {
     expect(decodeAll([altered], { key })).toMatchObject([{ ok: false, error: { kind: 'decrypt' } }]);
   });
 
+  it('decrypts an extended link layer (CI 0x8D, AES-CTR checked by the payload CRC), as Kamstrup meters send it', () => {
+    const frame = waterFrame({ header: 'none', ell: { sessionNumber: 0x1234, key: KEY } });
+    expect(frame[10]).toBe(0x8d);
+    expect(values(frame, { key: KEY })).toEqual(WATER_VALUES);
+    expect(only(decodeAll([frame], { key: KEY })).info.encrypted).toBe(true);
+    expect(decodeAll([frame], { key: OTHER_KEY })).toMatchObject([{ ok: false, error: { kind: 'decrypt' } }]);
+    expect(decodeAll([frame])).toMatchObject([{ ok: false, error: { kind: 'decrypt' } }]);
+    // The same ELL unencrypted: the payload CRC says so, no key needed.
+    expect(values(waterFrame({ header: 'none', ell: { sessionNumber: 0x1234 } }))).toEqual(WATER_VALUES);
+  });
+
   it('refuses a mode 7 message whose MAC does not match (altered on the way)', () => {
     const frame = waterFrame({ security: { mode: 7, key: KEY, counter: 9 } });
     frame[frame.length - 1]! ^= 0x01; // the last block: the 2F 2F check at the start still passes
