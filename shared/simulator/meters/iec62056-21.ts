@@ -33,35 +33,31 @@ function sets(serial: string, s: HouseholdState): ReadoutSpec['sets'] {
   ];
 }
 
+/** What both models share: a readout every 10 s (mode C: what a reader polling that often gets), no keys. */
+const iecMeter = (
+  serial: string,
+  own: Pick<WireMeter, 'model' | 'description' | 'lineSettings' | 'render' | 'modeC'>,
+) => ({ kind: 'wire', interval: 10, serial, encrypted: false, protocol: 'iec62056-21', ...own }) satisfies WireMeter;
+
 export function iecModeDMeter(): WireMeter {
   const serial = '31415926';
   const identification = 'LGZ3ZMD120AP.SIM';
-  return {
-    kind: 'wire',
+  return iecMeter(serial, {
     model: 'iec-d',
     description: 'IEC 62056-21 mode D meter (optical D0 push, 2400 7E1), a readout every 10 s, short addresses',
-    interval: 10,
     lineSettings: LINE_7E1(2400),
-    serial,
-    encrypted: false,
-    protocol: 'iec62056-21',
     render: (s) => encodeReadout({ identification, sets: sets(serial, s) }),
-  };
+  });
 }
 
 export function iecModeCMeter(): WireMeter {
   const serial = '27182818';
   const identification = 'LGZ5ZMD310CR.SIM';
-  return {
-    kind: 'wire',
+  return iecMeter(serial, {
     model: 'iec-c',
     description: 'IEC 62056-21 mode C meter (optical, answers a request at 300 7E1, data at 9600), short addresses',
-    interval: 10,
     lineSettings: LINE_7E1(300),
-    serial,
-    encrypted: false,
-    protocol: 'iec62056-21',
     modeC: { identification, dataMessage: (s) => encodeDataMessage(sets(serial, s)) },
     render: (s) => encodeReadout({ identification, sets: sets(serial, s), stx: true }),
-  };
+  });
 }
