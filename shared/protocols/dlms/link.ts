@@ -6,11 +6,17 @@
  */
 import { ByteBuffer } from '../byte-buffer.ts';
 import { decodeError, type DecodeError } from '../types.ts';
+import { AxdrExtent, INVALID, NEED_MORE } from './axdr-extent.ts';
 import { cipheredApduLength, isCipheredApdu } from './ciphering.ts';
 import { GBT_TAG, parseGbtBlock } from './gbt.ts';
 import { looksLikeHdlcStart, parseHdlcFrame, type HdlcParse } from './hdlc.ts';
 import { looksLikeMbusStart, parseMbusFrame, type MbusParse } from './mbus-frame.ts';
-import { DATA_NOTIFICATION_TAG, mayBeDataNotification, parseDataNotification } from './notification.ts';
+import {
+  DATA_NOTIFICATION_TAG,
+  mayBeDataNotification,
+  notificationBodyStart,
+  parseDataNotification,
+} from './notification.ts';
 import { concat, MAX_APDU_BYTES, SequenceAssembler } from './sequence.ts';
 
 export type Transport = 'hdlc' | 'mbus' | 'raw';
@@ -42,6 +48,9 @@ function noFrame(parsed: NoFrame, transport: Transport): Step {
   return { kind: 'consumed', count: parsed.consumed, outputs: [{ ok: false, error: parsed.error }], transport };
 }
 
+const HDLC_FLAG = 0x7e;
+const MBUS_START = 0x68;
+
 /** The largest buffer kept while waiting for the rest of a frame or bare APDU. */
 const MAX_BUFFER = MAX_APDU_BYTES + 256;
 
@@ -55,6 +64,8 @@ export class LinkReader {
   private hdlcParts: Uint8Array[] = [];
   private hdlcSize = 0;
   private readonly mbus = new SequenceAssembler('M-Bus segment', 0, (n) => (n + 1) & 0x0f);
+  /** How far the bare data-notification at the buffer's start has been stepped over, read plain and as Czech. */
+  private extents: [AxdrExtent, AxdrExtent] | null = null;
 
   push(chunk: Uint8Array): LinkOutput[] {
     this.buffer.append(chunk);
@@ -83,7 +94,7 @@ export class LinkReader {
     this.waitFor = 0;
     let pos = 0;
     while (pos < b.length) {
-      const step = this.step(b, pos);
+      const step = this.step(b, pos, ending);
       if (step.kind === 'skip') {
         pos++;
         continue;
@@ -107,11 +118,12 @@ export class LinkReader {
       out.push(...step.outputs);
       pos += step.count;
     }
+    if (pos > 0 || ending) this.extents = null;
     this.buffer.consume(pos);
     return out;
   }
 
-  private step(b: Uint8Array, pos: number): Step {
+  private step(b: Uint8Array, pos: number, ending: boolean): Step {
     if (this.allows('hdlc') && looksLikeHdlcStart(b, pos)) {
       const step = this.hdlc(parseHdlcFrame(b, pos));
       if (step.kind !== 'skip') return step;
@@ -121,7 +133,7 @@ export class LinkReader {
       if (step.kind !== 'skip') return step;
     }
     if (this.allows('raw')) {
-      const step = this.raw(b, pos);
+      const step = this.raw(b, pos, ending);
       // Before the transport is known, a bare-APDU start that waits for more bytes must not hide a frame behind it.
       if (step.kind === 'need-more' && this.locked === null && this.frameFollows(b, pos + 1)) return { kind: 'skip' };
       return step;
@@ -138,14 +150,25 @@ export class LinkReader {
     if (this.nextFrameAt === Infinity) return false;
     if (this.nextFrameAt >= from) return true;
     this.nextFrameAt = Infinity;
-    for (let i = from; i < b.length; i++) {
-      const hdlc = looksLikeHdlcStart(b, i) && parseHdlcFrame(b, i).status === 'frame';
-      if (hdlc || (looksLikeMbusStart(b, i) && parseMbusFrame(b, i).status === 'segment')) {
-        this.nextFrameAt = i;
-        return true;
+    // Frames start with 0x7E (HDLC) or 0x68 (M-Bus): jump between those bytes instead of testing every position,
+    // as this runs on every push while a bare APDU is incomplete.
+    let hdlc = b.indexOf(HDLC_FLAG, from);
+    let mbus = b.indexOf(MBUS_START, from);
+    while (hdlc >= 0 || mbus >= 0) {
+      if (hdlc >= 0 && (mbus < 0 || hdlc < mbus)) {
+        if (looksLikeHdlcStart(b, hdlc) && parseHdlcFrame(b, hdlc).status === 'frame') return this.frameAt(hdlc);
+        hdlc = b.indexOf(HDLC_FLAG, hdlc + 1);
+      } else {
+        if (looksLikeMbusStart(b, mbus) && parseMbusFrame(b, mbus).status === 'segment') return this.frameAt(mbus);
+        mbus = b.indexOf(MBUS_START, mbus + 1);
       }
     }
     return false;
+  }
+
+  private frameAt(position: number): true {
+    this.nextFrameAt = position;
+    return true;
   }
 
   private hdlc(parsed: HdlcParse): Step {
@@ -180,29 +203,50 @@ export class LinkReader {
   }
 
   /** A bare APDU, optionally behind an LLC header: its length comes from its own structure. */
-  private raw(b: Uint8Array, pos: number): Step {
+  private raw(b: Uint8Array, pos: number, ending: boolean): Step {
     const llc = b[pos] === 0xe6 && (b[pos + 1] === 0xe7 || b[pos + 1] === 0xe6) && b[pos + 2] === 0x00 ? 3 : 0;
     if (llc > 0 && pos + 3 >= b.length) return { kind: 'need-more' };
     const start = pos + llc;
     const apdu = b.subarray(start);
-    const length = bareApduLength(apdu);
+    if (!ending && pos === 0 && this.incompleteNotification(apdu)) return { kind: 'need-more' };
+    const length = this.bareApduLength(apdu);
     if (length === null) return { kind: 'need-more' };
     if (length === 0) return { kind: 'skip' };
     const unit: LinkUnit = { transport: 'raw', apdu: b.slice(start, start + length) };
     return { kind: 'consumed', count: llc + length, outputs: [{ ok: true, unit }], transport: 'raw' };
   }
-}
 
-/** Length of the bare APDU at the start of `apdu`; null while more bytes are needed, 0 when it is none. */
-function bareApduLength(apdu: Uint8Array): number | null {
-  const tag = apdu[0];
-  if (tag === DATA_NOTIFICATION_TAG) {
+  /**
+   * Whether the bare data-notification at the buffer's start still lacks bytes, told by stepping over its tags and
+   * lengths from where the last push stopped, in both readings the parser tries (plain tagged, Czech descriptors):
+   * it waits while one reading lacks bytes and the other does too or is refused. Otherwise (a reading is complete,
+   * or cannot be judged without parsing) the full parse decides.
+   */
+  private incompleteNotification(apdu: Uint8Array): boolean {
+    if (apdu[0] !== DATA_NOTIFICATION_TAG) return false;
+    if (!this.extents) {
+      const bodyStart = notificationBodyStart(apdu);
+      if (bodyStart < 0) return bodyStart === NEED_MORE;
+      this.extents = [new AxdrExtent(bodyStart), new AxdrExtent(bodyStart, true)];
+    }
+    const plain = this.extents[0].advance(apdu);
+    const czech = this.extents[1].advance(apdu);
+    return waiting(plain) && waiting(czech) && (plain === NEED_MORE || czech === NEED_MORE);
+  }
+
+  /** Length of the bare APDU at the start of `apdu`; null while more bytes are needed, 0 when it is none. */
+  private bareApduLength(apdu: Uint8Array): number | null {
+    if (apdu[0] !== DATA_NOTIFICATION_TAG) return bareApduLength(apdu);
     if (!mayBeDataNotification(apdu)) return 0;
     const parsed = parseDataNotification(apdu);
     if (parsed.ok) return parsed.end;
     return parsed.error.kind === 'truncated' ? null : 0;
   }
-  if (tag === GBT_TAG) {
+}
+
+/** Length of the bare GBT block or ciphered APDU at the start of `apdu`; null while more bytes are needed, 0 when it is none. */
+function bareApduLength(apdu: Uint8Array): number | null {
+  if (apdu[0] === GBT_TAG) {
     const parsed = parseGbtBlock(apdu);
     if (parsed.ok) return parsed.end;
     return parsed.error.kind === 'truncated' ? null : 0;
@@ -213,6 +257,11 @@ function bareApduLength(apdu: Uint8Array): number | null {
     return length;
   }
   return 0;
+}
+
+/** A reading of an incomplete notification that lacks bytes, or that the parser refuses (then the other decides). */
+function waiting(end: number): boolean {
+  return end === NEED_MORE || end === INVALID;
 }
 
 function describe(first: number): string {

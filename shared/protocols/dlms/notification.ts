@@ -6,6 +6,7 @@
  */
 import type { DecodeError } from '../types.ts';
 import { AxdrReader, readAxdr, TAG, type DlmsData } from './axdr.ts';
+import { NEED_MORE, NOT_PLAIN } from './axdr-extent.ts';
 
 export const DATA_NOTIFICATION_TAG = 0x0f;
 
@@ -51,6 +52,17 @@ export function mayBeDataNotification(bytes: Uint8Array): boolean {
       dateTimeStart === 1 ||
       dateTimeStart === TAG.octetString)
   );
+}
+
+/** Where a data-notification's body starts (after tag, invoke id and date-time), NEED_MORE or NOT_PLAIN. */
+export function notificationBodyStart(bytes: Uint8Array): number {
+  if (bytes.length < 6) return NEED_MORE;
+  const dateTimeStart = bytes[5];
+  if (dateTimeStart === 0) return 6;
+  if (dateTimeStart === 12) return 18;
+  if (dateTimeStart !== 1 && dateTimeStart !== TAG.octetString) return NOT_PLAIN;
+  if (bytes.length < 7) return NEED_MORE;
+  return bytes[6] === 12 ? 19 : NOT_PLAIN;
 }
 
 /**
