@@ -12,6 +12,7 @@ import { rlDspMessage } from '../../../shared/profile/rl-dsp.ts';
 import { meterTopicId } from '../../../shared/profile/topics.ts';
 import { PROFILE_UNITS } from '../../../shared/profile/units.ts';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { PROTOCOLS } from '../../../shared/protocols/decode.ts';
 import { mbusMessage, obisMessage, record, telegram } from './messages.ts';
 
 const schema = JSON.parse(
@@ -120,6 +121,10 @@ describe('JSON Schema profile-v1', () => {
     valid('status', 'online');
     valid('status', 'offline');
     valid('rlDsp', rlDspMessage('E0012345', readings, undefined, RECEIVED, { group: 'home' }).payload);
+  });
+
+  it('names every protocol a decoder or gateway reads as the info payload protocol', () => {
+    expect(schema.$defs.info.properties.protocol.enum).toEqual([...PROTOCOLS, 'mqtt']);
   });
 
   it('rejects payloads that break the contract', () => {
