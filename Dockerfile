@@ -33,6 +33,7 @@ RUN mkdir -p /var/lib/smartmeter-bridge && chown node:node /var/lib/smartmeter-b
 VOLUME ["/var/lib/smartmeter-bridge"]
 USER node
 # /healthz on loopback inside the container is what HEALTHCHECK asks; use --health 0.0.0.0:8097 for probes from outside.
+# It is translate's endpoint: run `serve` from this image with --no-healthcheck (compose: healthcheck: disable: true).
 EXPOSE 8097
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8097/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
