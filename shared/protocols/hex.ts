@@ -15,8 +15,11 @@ export function parseHex(text: string): HexResult {
   return { ok: true, bytes };
 }
 
+/** Upper-case digit pairs of every byte, made once: system titles and identifiers are written per message. */
+const PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
+
 export function toHex(bytes: ArrayLike<number>): string {
   let out = '';
-  for (let i = 0; i < bytes.length; i++) out += (bytes[i]! & 0xff).toString(16).padStart(2, '0');
-  return out.toUpperCase();
+  for (let i = 0; i < bytes.length; i++) out += PAIRS[bytes[i]! & 0xff];
+  return out;
 }
