@@ -7,7 +7,15 @@
 import { ByteBuffer } from '../byte-buffer.ts';
 import { decodeError, type DecodeError } from '../types.ts';
 import { crcMatches } from './crc.ts';
-import { FIRST_BLOCK, formatALength, type LinkFormat, MIN_L, stripFormatA, stripFormatB } from './link.ts';
+import {
+  FIRST_BLOCK,
+  formatALength,
+  isControlField,
+  type LinkFormat,
+  MIN_L,
+  stripFormatA,
+  stripFormatB,
+} from './link.ts';
 
 export type FrameEvent = { frame: Uint8Array; format: LinkFormat } | { error: DecodeError };
 
@@ -55,7 +63,7 @@ export class WmbusFramer {
 
   private flushSkipped(events: FrameEvent[]): void {
     if (this.skipped === 0) return;
-    const what = this.format === 'none' ? 'no frame can be that short' : 'no frame with valid CRCs starts there';
+    const what = this.format === 'none' ? 'no length and C-field of a frame' : 'no frame with valid CRCs starts there';
     events.push({ error: decodeError('syntax', `skipped ${this.skipped} byte(s) between frames: ${what}`) });
     this.skipped = 0;
   }
@@ -63,7 +71,7 @@ export class WmbusFramer {
   /** What to do with the bytes at the front: wait for more, skip one, or take a frame (or a CRC error). */
   private next(bytes: Uint8Array, ending: boolean): 'wait' | 'skip' | { event: FrameEvent; consumed: number } {
     const l = bytes[0]!;
-    if (l < MIN_L) return 'skip';
+    if (l < MIN_L || (bytes.length > 1 && !isControlField(bytes[1]!))) return 'skip';
     const plainLength = l + 1;
     // Format A shows itself after 12 bytes: the CRC of the first block.
     if (this.format !== 'none' && this.format !== 'B') {

@@ -14,6 +14,20 @@ const BLOCK_B2_END = 128;
 /** The smallest L: C, M, A and a CI field. */
 export const MIN_L = 10;
 
+/**
+ * The C-fields of EN 13757-4 (function codes with their FCB/FCV or ACD/DFC bits): what meters send (SND_NR, SND_IR,
+ * ACC_NR, ACC_DMD, RSP_UD, ACK, CNF_IR) and what other devices send them. In a stream without CRCs, a length byte
+ * followed by anything else is not a frame start: the framer moves on by a byte to find one.
+ */
+const C_FIELDS = new Set([
+  ...[0x00, 0x06, 0x08].flatMap((c) => [c, c | 0x10, c | 0x20, c | 0x30]),
+  ...[0x40, 0x43, 0x44, 0x46, 0x47, 0x48, 0x53, 0x5a, 0x5b].flatMap((c) => [c, c | 0x20]),
+]);
+
+export function isControlField(c: number): boolean {
+  return C_FIELDS.has(c);
+}
+
 export type LinkFormat = 'A' | 'B' | 'none';
 
 /** Bytes on the air for a format A frame with this L (which counts neither itself nor the CRCs). */

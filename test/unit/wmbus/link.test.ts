@@ -57,6 +57,12 @@ describe('wireless M-Bus link layer', () => {
     expect(outputs.map((o) => (o.ok ? o.message.meterId : o.error.kind))).toEqual(['12345678', 'syntax', '87654321']);
   });
 
+  it('finds frames without CRCs again after garbage: a length byte must be followed by a C-field', () => {
+    const garbage = Uint8Array.of(0x00, 0x0c, 0xff, 0x31, 0x99);
+    const outputs = decodeAll([garbage, waterFrame(), heatFrame()]);
+    expect(outputs.map((o) => (o.ok ? o.message.meterId : o.error.kind))).toEqual(['syntax', '12345678', '87654321']);
+  });
+
   it('reports a stream that ends inside a frame as truncated', () => {
     const frame = waterFrame();
     const outputs = decodeAll([frame, frame.subarray(0, 20)]);
