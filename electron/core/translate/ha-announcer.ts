@@ -19,6 +19,7 @@ import {
   type MeterInfoPayload,
   type Reading,
 } from '../../../shared/profile/index.ts';
+import { readRetainedJson } from './retained-json.ts';
 
 export interface HaAnnouncerOptions {
   baseTopic: string;
@@ -65,13 +66,8 @@ export class HaAnnouncer {
       this.announced.delete(node); // removed by the user: announced again by the next reading
       return true;
     }
-    let parsed: ReturnType<typeof discoveryPayload.safeParse>;
-    try {
-      parsed = discoveryPayload.safeParse(JSON.parse(payload.toString('utf8')));
-    } catch {
-      return true;
-    }
-    if (parsed.success) this.remember(node, parsed.data.cmps);
+    const discovery = readRetainedJson(discoveryPayload, payload);
+    if (discovery) this.remember(node, discovery.cmps);
     return true;
   }
 

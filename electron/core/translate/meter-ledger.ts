@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { TARIFF_QUANTITIES } from '../../../shared/profile/index.ts';
+import { readRetainedJson } from './retained-json.ts';
 
 export interface MeterEntry {
   /** Unix seconds of the newest reading published for it (by any instance). */
@@ -71,13 +72,8 @@ export class MeterLedger {
       if (text === 'online' || text === 'offline') this.entry(id, nowMs).online = text === 'online';
       return true;
     }
-    let parsed: ReturnType<typeof statePayload.safeParse>;
-    try {
-      parsed = statePayload.safeParse(JSON.parse(payload.toString('utf8')));
-    } catch {
-      return true;
-    }
-    if (parsed.success) this.published(id, parsed.data.timestamp, Object.keys(parsed.data.readings), nowMs);
+    const state = readRetainedJson(statePayload, payload);
+    if (state) this.published(id, state.timestamp, Object.keys(state.readings), nowMs);
     return true;
   }
 
