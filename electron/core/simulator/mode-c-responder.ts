@@ -6,8 +6,8 @@
 import { SerialPort } from 'serialport';
 import { MODE_C_TIMING } from '../../../shared/protocols/iec62056-21/mode-c.ts';
 import { ModeCMeter, type ModeCReply } from '../../../shared/protocols/iec62056-21/mode-c-meter.ts';
-import { Household, type WireMeter } from '../../../shared/simulator/index.ts';
-import type { SimulationOptions } from './run-simulation.ts';
+import type { WireMeter } from '../../../shared/simulator/index.ts';
+import { simulatedHousehold, type SimulationOptions } from './run-simulation.ts';
 
 export type ModeCSimulatedMeter = WireMeter & Required<Pick<WireMeter, 'modeC'>>;
 
@@ -22,14 +22,11 @@ export async function answerModeC(
   path: string,
   options: ModeCResponderOptions = {},
 ): Promise<number> {
-  const now = options.now ?? (() => Date.now() / 1000);
-  const start = now();
-  const speed = options.speed ?? 1;
-  const household = new Household(start, options.seed ?? 1);
+  const household = simulatedHousehold(options);
   const reactionMs = options.reactionMs ?? MODE_C_TIMING.reactionMinMs;
   const side = new ModeCMeter({
     identification: meter.modeC.identification,
-    dataMessage: () => meter.modeC.dataMessage(household.at(start + (now() - start) * speed)),
+    dataMessage: () => meter.modeC.dataMessage(household()),
   });
 
   const port = new SerialPort({ path, ...meter.lineSettings, autoOpen: false });

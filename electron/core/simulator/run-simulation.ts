@@ -1,5 +1,5 @@
 /** Plays a simulated meter in real time: a household state every interval, rendered and sent to a sink. */
-import { Household, type SimulatedMeter } from '../../../shared/simulator/index.ts';
+import { Household, type HouseholdState, type SimulatedMeter } from '../../../shared/simulator/index.ts';
 import type { MqttSink, WireSink } from './sinks.ts';
 
 export interface SimulationOptions {
@@ -24,20 +24,26 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** The household as of now: its day starts at the first call's time and runs `speed` times faster than real time. */
+export function simulatedHousehold(options: Pick<SimulationOptions, 'now' | 'speed' | 'seed'>): () => HouseholdState {
+  const now = options.now ?? (() => Date.now() / 1000);
+  const start = now();
+  const speed = options.speed ?? 1;
+  const household = new Household(start, options.seed ?? 1);
+  return () => household.at(start + (now() - start) * speed);
+}
+
 /** Sends messages until `count` is reached or the signal aborts; returns how many were sent. */
 export async function runSimulation(
   meter: SimulatedMeter,
   sink: WireSink | MqttSink,
   options: SimulationOptions = {},
 ): Promise<number> {
-  const now = options.now ?? (() => Date.now() / 1000);
-  const start = now();
-  const speed = options.speed ?? 1;
-  const household = new Household(start, options.seed ?? 1);
+  const household = simulatedHousehold(options);
   const interval = options.interval ?? meter.interval;
   let sent = 0;
   while (!options.signal?.aborted && (options.count === undefined || sent < options.count)) {
-    const state = household.at(start + (now() - start) * speed);
+    const state = household();
     if (meter.kind === 'wire' && 'write' in sink) await sink.write(meter.render(state, sent));
     else if (meter.kind === 'mqtt' && 'publish' in sink) await sink.publish(meter.render(state, sent));
     else throw new TypeError(`${meter.model} cannot send to ${sink.describe}`);
