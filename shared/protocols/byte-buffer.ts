@@ -4,6 +4,7 @@
  * out are valid until the next append: framers copy what they keep.
  */
 const SHRINK_ABOVE = 64 * 1024;
+const SMALL_CHUNK = 16;
 
 export class ByteBuffer {
   private buf: Uint8Array;
@@ -31,7 +32,12 @@ export class ByteBuffer {
       this.start = 0;
       this.end = held;
     }
-    this.buf.set(chunk, this.end);
+    if (chunk.length <= SMALL_CHUNK) {
+      // A serial line's byte at a time: a typed-array set costs more than the copy it makes.
+      for (let i = 0; i < chunk.length; i++) this.buf[this.end + i] = chunk[i]!;
+    } else {
+      this.buf.set(chunk, this.end);
+    }
     this.end += chunk.length;
   }
 

@@ -24,6 +24,7 @@ const SYSTEM_TITLE_LENGTH = 8;
 const MAX_CRC_LINE = 8;
 /** Chunks are taken in pieces of this size, so the buffer never exceeds maxLength by more than this. */
 const PIECE = 4096;
+const SMALL_PIECE = 16;
 
 const isLetter = (b: number) => (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a;
 const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
@@ -79,7 +80,12 @@ export class P1Framer {
       grown.set(this.buf.subarray(0, this.len));
       this.buf = grown;
     }
-    this.buf.set(piece, this.len);
+    if (piece.length <= SMALL_PIECE) {
+      // A serial line's byte at a time: a typed-array set costs more than the copy it makes.
+      for (let i = 0; i < piece.length; i++) this.buf[this.len + i] = piece[i]!;
+    } else {
+      this.buf.set(piece, this.len);
+    }
     this.len += piece.length;
   }
 
