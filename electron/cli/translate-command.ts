@@ -15,9 +15,9 @@ import type { CliIo } from './io.ts';
 export const TRANSLATE_USAGE = `usage: smartmeter-bridge translate --broker URL [--group NAME] [--instance-id ID] [--gateway LIST]
          [--base-topic TOPIC] [--health HOST:PORT|off] [--log-format text|json] [--log-level LEVEL] ...
 
-Translates raw gateway MQTT (gPlug/Tasmota, smartmeter-datacollector, RL-DSP) on one broker into the harmonized profile on
-the same broker; no serial ports, no UI, no embedded broker. Run several side by side: they share the work through
-MQTT 5 shared subscriptions (docs/scale-out.md).
+Translates raw gateway MQTT (gPlug/Tasmota, smartmeter-datacollector, RL-DSP) on one broker into the harmonized
+profile on the same broker; no serial ports, no UI, no embedded broker. Run several side by side: they share the work
+through MQTT 5 shared subscriptions (docs/scale-out.md).
   --broker          mqtt:// or mqtts:// URL of an MQTT 5 broker (or SMARTMETER_BROKER_URL)
   --username        broker login (or SMARTMETER_BROKER_USERNAME); the password only from SMARTMETER_BROKER_PASSWORD
   --group           shared subscription group, the same for every instance (default smartmeter-bridge)
