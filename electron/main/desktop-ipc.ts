@@ -35,10 +35,12 @@ export function serveDesktopOverIpc(options: {
   window: () => WebContents | undefined;
   actions: DesktopActions;
   log: Logger;
+  /** As for the api's channel (IpcApiOptions): whether a frame shows our page; default app://bridge. */
+  isOwnPage?: (url: string) => boolean;
 }): () => void {
   const { actions } = options;
   options.ipcMain.handle(IPC_CHANNELS.desktop, (event, payload: unknown): DesktopResponse => {
-    if (!isTrustedSender(event, options.window())) {
+    if (!isTrustedSender(event, options.window(), options.isOwnPage)) {
       options.log.warn(`IPC request refused from ${event.senderFrame?.url ?? 'a closed frame'}`);
       return { ok: false, error: { message: REFUSED_SENDER } };
     }

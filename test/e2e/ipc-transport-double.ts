@@ -3,13 +3,17 @@
  * the real preload bundle (the one `npm run dist` packs, its functions generated from the contract's method names),
  * whose ipcRenderer reaches the real main-process handler (electron/main/ipc-api.ts: sender check, schema validation),
  * whose backend is the BridgeService of the test's `serve`, reached through its api. So the renderer starts on its
- * IPC transport, and a test passes over IPC only when the contract holds across preload, main and core.
+ * IPC transport, and a test passes over IPC only when the contract holds across preload, main and core. The shell's
+ * own functions (`window.smartmeterDesktop`) reach its real handler (desktop-ipc.ts) and the app's DesktopSettings.
  *
  * What Electron would do is played as faithfully as is cheap: the preload runs once per document of the top frame;
  * contextBridge copies values and turns functions into callable stand-ins both ways; IPC clones what it carries; the
  * sender frame the handler checks is the calling frame of Chromium, with its real URL and parent.
  */
 import { EventEmitter, once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { compileFunction } from 'node:vm';
 import { build } from 'esbuild';
 import type { BrowserContext, Frame } from 'playwright-core';
@@ -18,6 +22,8 @@ import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { API_METHOD_NAMES } from '../../shared/api-method-names.ts';
 import { ApiFailure, type ApiEvent, type ApiResponse, type BridgeView } from '../../shared/api.ts';
 import type { ApiBackend } from '../../electron/server/api-server.ts';
+import { serveDesktopOverIpc } from '../../electron/main/desktop-ipc.ts';
+import { DesktopSettings } from '../../electron/main/desktop-settings.ts';
 import { serveApiOverIpc } from '../../electron/main/ipc-api.ts';
 // @ts-expect-error: a plain ES module of the build, without types
 import { PRELOAD_OPTIONS } from '../../scripts/build-desktop.mjs';
@@ -158,6 +164,8 @@ async function serveBackend(pageUrl: string): Promise<ApiBackend & { close(): vo
   };
 }
 
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
 /** What Electron's IPC hands the main process: the window's contents and the calling frame as it is now. */
 function senderFrame(frame: Frame): { url: string; parent: unknown } {
   const parent = frame.parentFrame();
@@ -193,14 +201,39 @@ export async function attachIpcDouble(context: BrowserContext, pageUrl: string):
       void shown?.ipc.emit(channel, { sender: window }, structuredClone(message)),
   };
   const origin = new URL(pageUrl).origin;
+  const isOwnPage = (url: string) => URL.canParse(url) && new URL(url).origin === origin;
   const stop = serveApiOverIpc({
     ipcMain: ipcMain as unknown as IpcMain,
     backend,
     window: () => window as unknown as WebContents,
-    log: { debug() {}, info() {}, warn() {}, error() {} },
-    isOwnPage: (url) => URL.canParse(url) && new URL(url).origin === origin,
+    log: quiet,
+    isOwnPage,
   });
-  context.on('close', () => void (stop(), backend.close(), shown?.ipc.removeAllListeners()));
+  // The shell's own channel on its real handler, its settings in a desktop-settings.json of this window's own.
+  const folder = mkdtempSync(join(tmpdir(), 'smb-ipc-double-'));
+  const settings = new DesktopSettings(join(folder, 'desktop-settings.json'));
+  const stopDesktop = serveDesktopOverIpc({
+    ipcMain: ipcMain as unknown as IpcMain,
+    window: () => window as unknown as WebContents,
+    log: quiet,
+    isOwnPage,
+    actions: {
+      state: () => ({
+        secretProtection: 'os',
+        paused: false,
+        settings: { ...settings.get(), closeToTray: settings.closeToTray(true) },
+      }),
+      openLogFolder: () => undefined,
+      setSettings: (change) => void settings.update(change),
+    },
+  });
+  context.on('close', () => {
+    stop();
+    stopDesktop();
+    backend.close();
+    shown?.ipc.removeAllListeners();
+    rmSync(folder, { recursive: true, force: true });
+  });
 
   const open = (doc: string, frame: Frame) => {
     if (shown?.doc === doc) return shown;

@@ -43,6 +43,11 @@ export function desktopApi(): DesktopApi | undefined {
   return (globalThis as { smartmeterBridge?: DesktopApi }).smartmeterBridge;
 }
 
+/** The desktop app's own functions when the page runs in it; undefined in a browser. */
+export function desktopShell(): DesktopShell | undefined {
+  return (globalThis as { smartmeterDesktop?: DesktopShell }).smartmeterDesktop;
+}
+
 export function ipcTransport(api: DesktopApi): ApiTransport {
   const listeners = new Set<(event: ApiEvent) => void>();
   let pushed = false;

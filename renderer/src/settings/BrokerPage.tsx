@@ -5,6 +5,7 @@ import type { BrokerTestResult, SettingsView } from '../../../shared/api.ts';
 import { isLoopbackHost } from './loopback.ts';
 import { SaveStatus } from './SaveStatus.tsx';
 import { SecretProtectionNote } from './SecretProtectionNote.tsx';
+import { DesktopOptions } from './DesktopOptions.tsx';
 import './settings.css';
 import { useSettings, type SaveOutcome } from './use-settings.ts';
 
@@ -243,6 +244,7 @@ export function BrokerPage() {
         <button type="submit">{t('settings.save')}</button>
         <SaveStatus outcome={outcome} />
       </form>
+      <DesktopOptions />
     </>
   );
 }

@@ -293,6 +293,11 @@ export const de: Messages = {
     embeddedPort: 'Port',
     secretsWeak:
       'Kein Schlüsselbund des Systems: Hier gespeicherte Passwörter und Schlüssel werden nur verschleiert, nicht verschlüsselt. Installieren und entsperren Sie einen Schlüsselbund (GNOME Keyring, KWallet) oder betreiben Sie die Bridge ohne Oberfläche (smartmeter-bridge serve).',
+    desktopLegend: 'Diese App',
+    closeToTray: 'Im Infobereich weiterlaufen, wenn das Fenster geschlossen ist',
+    startAtLogin: 'Mit meiner Sitzung starten (Windows und macOS)',
+    updateCheck: 'Einmal täglich nach neuen Versionen suchen (fragt GitHub)',
+    openLogFolder: 'Protokollordner öffnen',
     clientId: 'Client-ID (optional)',
     protocolVersion: 'MQTT-Version',
     ca: 'CA-Zertifikatsdatei (PEM, für mqtts:// mit eigener CA)',

@@ -288,6 +288,11 @@ export const en = {
     embeddedPort: 'Port',
     secretsWeak:
       'No system keyring: passwords and keys saved here are only obscured, not encrypted. Install and unlock a keyring (GNOME Keyring, KWallet), or run the bridge headless (smartmeter-bridge serve).',
+    desktopLegend: 'This app',
+    closeToTray: 'Keep running in the tray when the window is closed',
+    startAtLogin: 'Start with my session (Windows and macOS)',
+    updateCheck: 'Look for new versions once a day (asks GitHub)',
+    openLogFolder: 'Open log folder',
     clientId: 'Client ID (optional)',
     protocolVersion: 'MQTT version',
     ca: 'CA certificate file (PEM, for mqtts:// with your own CA)',

@@ -292,6 +292,11 @@ export const fr: Messages = {
     embeddedPort: 'Port',
     secretsWeak:
       'Aucun trousseau système : les mots de passe et clés enregistrés ici sont seulement masqués, pas chiffrés. Installez et déverrouillez un trousseau (GNOME Keyring, KWallet), ou faites tourner le pont sans interface (smartmeter-bridge serve).',
+    desktopLegend: 'Cette application',
+    closeToTray: 'Continuer dans la zone de notification quand la fenêtre est fermée',
+    startAtLogin: 'Démarrer avec ma session (Windows et macOS)',
+    updateCheck: 'Chercher de nouvelles versions une fois par jour (demande à GitHub)',
+    openLogFolder: 'Ouvrir le dossier des journaux',
     clientId: 'ID client (facultatif)',
     protocolVersion: 'Version MQTT',
     ca: 'Fichier du certificat CA (PEM, pour mqtts:// avec votre propre CA)',

@@ -292,6 +292,11 @@ export const it: Messages = {
     embeddedPort: 'Porta',
     secretsWeak:
       'Nessun portachiavi di sistema: password e chiavi salvate qui sono solo offuscate, non cifrate. Installare e sbloccare un portachiavi (GNOME Keyring, KWallet) oppure eseguire il bridge senza interfaccia (smartmeter-bridge serve).',
+    desktopLegend: 'Questa app',
+    closeToTray: 'Continua nell’area di notifica quando la finestra è chiusa',
+    startAtLogin: 'Avviare con la mia sessione (Windows e macOS)',
+    updateCheck: 'Cercare nuove versioni una volta al giorno (chiede a GitHub)',
+    openLogFolder: 'Apri la cartella dei log',
     clientId: 'ID client (facoltativo)',
     protocolVersion: 'Versione MQTT',
     ca: 'File del certificato CA (PEM, per mqtts:// con una propria CA)',
