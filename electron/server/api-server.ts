@@ -147,6 +147,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   let pending: NodeJS.Timeout | undefined;
   backend.onChange(() => {
+    // Nobody to show it to: building the view (every source's last frame in hex...) was a tenth of serve's garbage.
+    if (sockets.clients.size === 0) return;
     pending ??= setTimeout(() => ((pending = undefined), push()), options.pushIntervalMs ?? 250);
   });
 

@@ -6,7 +6,7 @@
  * own copies behind the publisher's back.
  */
 import { EventEmitter } from 'node:events';
-import { connect, ErrorWithReasonCode, type IConnackPacket, type MqttClient } from 'mqtt';
+import { connect, ErrorWithReasonCode, type IClientPublishOptions, type IConnackPacket, type MqttClient } from 'mqtt';
 import { Backoff } from '../transports/backoff.ts';
 import {
   buildClientOptions,
@@ -79,12 +79,18 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
   private retryTimer: NodeJS.Timeout | undefined;
   private serverReceiveMaximum = Number.POSITIVE_INFINITY;
 
-  /** MQTT 5: every message says it is the bridge's own, so no bridge (this one included) translates it again. */
-  private readonly origin: { properties?: { userProperties: Record<string, string> } };
+  /**
+   * mqtt.js publish options by QoS and retain, made once (mqtt.js copies them): with MQTT 5 every message says it is
+   * the bridge's own, so no bridge (this one included) translates it again.
+   */
+  private readonly publishOptions: IClientPublishOptions[];
 
   constructor(private readonly options: BrokerConnectionOptions) {
     super();
-    this.origin = options.protocolVersion === 5 ? { properties: { userProperties: { [ORIGIN_PROPERTY]: '1' } } } : {};
+    const origin = options.protocolVersion === 5 ? { properties: { userProperties: { [ORIGIN_PROPERTY]: '1' } } } : {};
+    this.publishOptions = ([0, 1] as const).flatMap((qos) =>
+      [false, true].map((retain) => ({ qos, retain, ...origin })),
+    );
     this.backoff = new Backoff({ minMs: 1000, maxMs: 30_000, jitter: 0.2, ...options.reconnect });
     this.secrets = secretsOf(options);
     this.clientId = options.clientId ?? defaultClientId();
@@ -145,7 +151,8 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
       else settle(new ConnectionLostError(error.message));
     };
     try {
-      client.publish(message.topic, payload, { qos: message.qos, retain: message.retain, ...this.origin }, onResult);
+      const publishOptions = this.publishOptions[message.qos * 2 + (message.retain ? 1 : 0)]!;
+      client.publish(message.topic, payload, publishOptions, onResult);
     } catch (error) {
       settle(new PublishRejectedError(error instanceof Error ? error.message : String(error)));
     }

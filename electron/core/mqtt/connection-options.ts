@@ -9,6 +9,7 @@ import type { IClientOptions } from 'mqtt';
 import type { Secret } from '../config/secret.ts';
 import type { BackoffOptions } from '../transports/backoff.ts';
 import type { OutboundMessage } from './outbound-message.ts';
+import { mqttLog } from './quiet-log.ts';
 
 export interface BrokerConnectionOptions {
   /** mqtt://, mqtts://, ws:// or wss://; credentials in the URL are accepted and moved out of it. */
@@ -137,6 +138,9 @@ export async function buildClientOptions(
     connectTimeout: options.connectTimeoutMs ?? 10_000,
     // Reconnecting is ours (with backoff, and without mqtt.js re-sending its own copies of unacknowledged messages).
     reconnectPeriod: 0,
+    // A ping every keep-alive period rather than a timer reset per packet sent (thousands per second).
+    reschedulePings: false,
+    ...(mqttLog && { log: mqttLog }),
     rejectUnauthorized: options.rejectUnauthorized !== false,
     ...(username !== undefined && { username }),
     ...(password !== undefined && { password }),

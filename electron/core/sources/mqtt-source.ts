@@ -18,6 +18,7 @@ import {
   type GatewayReader,
   type LoopGuardOptions,
 } from '../../../shared/sources/index.ts';
+import { mqttLog } from '../mqtt/quiet-log.ts';
 
 export interface MqttSourceOptions {
   /** mqtt://, mqtts://, ws:// or wss:// broker URL. */
@@ -125,6 +126,9 @@ export class MqttSource extends EventEmitter<MqttSourceEvents> {
       reconnectOnConnackError: true,
       // Subscriptions are made on every connect below, so the client's own resubscription would double them.
       resubscribe: false,
+      // A ping every keep-alive period rather than a timer reset per acknowledgement sent.
+      reschedulePings: false,
+      ...(mqttLog && { log: mqttLog }),
       ...(version === 5 ? { properties: { maximumPacketSize: MAX_PACKET_BYTES } } : {}),
     };
     let client: MqttClient;
