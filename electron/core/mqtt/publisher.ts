@@ -19,6 +19,7 @@ import { EventEmitter } from 'node:events';
 import { PublishRejectedError, type BrokerConnection } from './broker-connection.ts';
 import { Fifo } from './fifo.ts';
 import { IntervalReport } from './interval-report.ts';
+import { ReplayPacing } from './replay-pacing.ts';
 import type { OfflineQueue, StoredRecord } from './offline-queue.ts';
 import { invalidMessageReason, type OutboundMessage } from './outbound-message.ts';
 
@@ -86,15 +87,8 @@ const READ_BATCH = 1000;
 
 export class MqttPublisher extends EventEmitter<PublisherEvents> {
   private readonly windowSize: number;
-  private readonly flushRate: number;
   private readonly maxPending: number;
-  /** Token bucket for the backlog: replays allowed now, refilled at flushRate up to a tenth of a second's worth. */
-  private tokens: number;
-  private readonly tokenBurst: number;
-  private tokensAt = Date.now();
-  /** Live messages that arrived behind a backlog: each lets one backlog message go regardless of the pacing. */
-  private liveCredit = 0;
-  private wakeTimer: NodeJS.Timeout | undefined;
+  private readonly pacing: ReplayPacing;
   private readonly inFlight = new Map<number, Item>();
   private readonly pending = new Fifo<Item>();
   /** Bumped on every connect and disconnect: a batch taken from the queue for an older connection is put back. */
@@ -122,7 +116,6 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
   ) {
     super();
     this.windowSize = Math.max(1, options.inFlightWindow ?? 1000);
-    this.flushRate = Math.max(0, options.flushRate ?? 500);
     this.maxPending = Math.max(1, options.maxPending ?? 10_000);
     const interval = Math.max(0, options.reportIntervalMs ?? 10_000);
     this.reports = {
@@ -130,8 +123,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
       rejected: new IntervalReport(interval, (count, latest) => this.emit('rejected', count, latest)),
       failed: new IntervalReport(interval, (count, latest) => this.emit('failed', count, latest)),
     };
-    this.tokenBurst = Math.max(1, Math.ceil(this.flushRate / 10));
-    this.tokens = this.tokenBurst;
+    this.pacing = new ReplayPacing(Math.max(0, options.flushRate ?? 500), () => this.pump());
     const onConnected = (): void => {
       this.epoch++;
       this.pump();
@@ -172,7 +164,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
       return new Promise((settle) => this.send({ seq, message, settle }));
     }
     return new Promise((settle) => {
-      if (behindBacklog) this.liveCredit++;
+      if (behindBacklog) this.pacing.credit();
       this.pending.push({ seq, message, settle });
       if (this.pending.length > this.maxPending) void this.persist(this.pending.take(Math.ceil(this.maxPending / 2)));
       this.pump();
@@ -220,7 +212,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     while ((this.inFlight.size > 0 || this.pending.length > 0) && this.connection.connected && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    clearTimeout(this.wakeTimer);
+    this.pacing.close();
     await this.returnToQueue();
     this.makeRoom();
     for (const report of Object.values(this.reports)) report.close();
@@ -274,7 +266,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
    */
   private returnToQueue(): Promise<void> {
     this.epoch++;
-    this.liveCredit = 0;
+    this.pacing.clearCredit();
     const items = [...this.inFlight.values()];
     this.inFlight.clear();
     this.queue.release(items.filter((i) => !i.settle).map((i) => i.seq));
@@ -324,7 +316,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
           if (!this.taking && !this.closed) this.takeBacklog();
           return;
         }
-        this.liveCredit = 0;
+        this.pacing.clearCredit();
         const next = this.pending.shift();
         if (!next) return;
         this.send(next);
@@ -338,7 +330,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
   /** Reads the next backlog batch from disk and sends it, as far as the window and the pacing allow. */
   private takeBacklog(): void {
     const room = this.window() - this.inFlight.size;
-    const allowed = Math.min(room, READ_BATCH, this.replaysAllowed(Math.min(room, this.tokenBurst)));
+    const allowed = Math.min(room, READ_BATCH, this.pacing.allowed(Math.min(room, this.pacing.batch)));
     if (allowed <= 0) return;
     const epoch = this.epoch;
     this.taking = true;
@@ -349,30 +341,10 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
         this.pump(); // the connection may already be back: its own wake-up found this take still running
         return;
       }
-      const fromCredit = Math.min(records.length, this.liveCredit);
-      this.liveCredit -= fromCredit;
-      this.tokens -= records.length - fromCredit;
+      this.pacing.spend(records.length);
       for (const record of records) this.send(record);
       this.pump();
     });
-  }
-
-  /** Replays allowed now; when none, a wake-up is scheduled for when `wanted` will be allowed. */
-  private replaysAllowed(wanted: number): number {
-    if (this.flushRate === 0) return Number.POSITIVE_INFINITY;
-    const now = Date.now();
-    this.tokens = Math.min(this.tokenBurst, this.tokens + ((now - this.tokensAt) * this.flushRate) / 1000);
-    this.tokensAt = now;
-    const allowed = this.liveCredit + Math.floor(this.tokens);
-    if (allowed > 0) return allowed;
-    if (this.wakeTimer === undefined) {
-      const delay = Math.ceil(((Math.max(1, wanted) - this.tokens) * 1000) / this.flushRate);
-      this.wakeTimer = setTimeout(() => {
-        this.wakeTimer = undefined;
-        this.pump();
-      }, delay);
-    }
-    return 0;
   }
 
   private reject(message: OutboundMessage, reason: string): PublishResult {
