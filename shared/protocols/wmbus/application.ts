@@ -6,7 +6,15 @@
 import { identification, manufacturerCode, mediumName, statusText } from '../mbus/header.ts';
 import { unixTime } from '../mbus/application.ts';
 import { parseRecords, type RecordsResult } from '../mbus/records.ts';
-import { decodeError, type DecodeOutput, type MbusDevice, type MbusMessage, type MeterInfo } from '../types.ts';
+import {
+  decodeError,
+  type DecodeError,
+  type DecodeErrorKind,
+  type DecodeOutput,
+  type MbusDevice,
+  type MbusMessage,
+  type MeterInfo,
+} from '../types.ts';
 import { wmbusCrc } from './crc.ts';
 import { FIRST_BLOCK, readLinkHeader } from './link.ts';
 import { cbcDecrypt, cmac, ctrCrypt, DEFAULT_KEYS, deriveKey, mode5Iv, VERIFICATION } from './security.ts';
@@ -31,12 +39,17 @@ export const CI = {
 } as const;
 
 /** ELL header length after the CI: CC, ACC, [receiver M and A], [session number (4) and payload CRC (2)]. */
-const ELL_LENGTH: Record<number, number> = { 0x8c: 2, 0x8d: 8, 0x8e: 10, 0x8f: 16 };
+const ELL_LENGTH: Record<number, number> = {
+  [CI.ellShort]: 2,
+  [CI.ellLong]: 8,
+  [CI.ellShortReceiver]: 10,
+  [CI.ellLongReceiver]: 16,
+};
 const COMPACT_CI = new Set([0x73, 0x79, 0x7b]);
 const FORMAT_CI = new Set([0x69, 0x6a, 0x6b]);
 
-type Failure = { ok: false; error: ReturnType<typeof decodeError> };
-const fail = (kind: Parameters<typeof decodeError>[0], message: string): Failure => ({
+type Failure = { ok: false; error: DecodeError };
+const fail = (kind: DecodeErrorKind, message: string): Failure => ({
   ok: false,
   error: decodeError(kind, message),
 });
