@@ -142,6 +142,19 @@ describe('IEC 62056-21 mode C source', () => {
     expect(received).toEqual([]);
   });
 
+  it('lives through a meter that answers line noise: each poll ends with a typed error, the port stays open', async () => {
+    meterBinding();
+    binding.noise = true;
+    startSource({ timing: { reactionMinMs: 1, switchAfterAckMs: 1, reactionMaxMs: 30 } });
+    await until(() => binding.written.filter((w) => w.startsWith('/?')).length >= 3, 'three sign-ons');
+
+    const errors = states.flatMap((s) => (s.error ? [s.error.kind] : []));
+    expect(errors.length).toBeGreaterThanOrEqual(2);
+    expect(errors.every((kind) => kind === 'timeout' || kind === 'io')).toBe(true);
+    expect(binding.opens).toHaveLength(1);
+    expect(energies().every((e) => typeof e === 'string')).toBe(true);
+  });
+
   it('waits and opens again when the adapter is unplugged', async () => {
     meterBinding();
     const path = join(dir, 'ttyUSB0');

@@ -27,6 +27,8 @@ export class ModeCMeterBinding implements RequestBinding {
   silent = false;
   /** Data messages whose BCC is spoiled, counted down. */
   spoilBcc = 0;
+  /** Every answer replaced by as many bytes of line noise. */
+  noise = false;
   giveUpMs = 100;
   private readonly created = new Set<string>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
@@ -85,6 +87,7 @@ export class ModeCMeterBinding implements RequestBinding {
   }
 
   private spoil(reply: ModeCReply): Uint8Array {
+    if (this.noise) return reply.bytes.map((_, i) => (i * 0x9e + 0x2f) & 0xff);
     if (reply.kind !== 'data' || this.spoilBcc === 0) return reply.bytes;
     this.spoilBcc--;
     const bytes = Uint8Array.from(reply.bytes);
