@@ -19,7 +19,7 @@ export interface MeterEntry {
   timestamp: number;
   tariffs: Set<string>;
   online: boolean;
-  /** Local milliseconds when a publication for it was last seen. */
+  /** Local milliseconds when a reading of it was last seen (published by any instance, or sent to late here). */
   seenAt: number;
   /** The info payload this instance last published. */
   infoJson?: string;
@@ -92,7 +92,13 @@ export class MeterLedger {
     return entry;
   }
 
-  /** Meters marked online whose last publication is older than `silentMs`: marked offline and returned. */
+  /** A reading of the meter arrived, published live or not: it is not silent. */
+  heard(topicId: string, nowMs: number): void {
+    const entry = this.meters.get(topicId);
+    if (entry) entry.seenAt = nowMs;
+  }
+
+  /** Meters marked online whose last reading is older than `silentMs`: marked offline and returned. */
   silentSince(nowMs: number, silentMs: number): string[] {
     const silent: string[] = [];
     for (const [id, entry] of this.meters) {

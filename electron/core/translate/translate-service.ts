@@ -375,6 +375,7 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
     if (delayed || !this.ledger.accepts(topics.id, state.timestamp)) {
       // Kept, but off the live topics, which only move forward (Home Assistant books a lower total as a reset).
       this.counters[delayed ? 'delayed' : 'late']++;
+      this.ledger.heard(topics.id, nowMs); // not live, but the meter spoke: never reported offline for it
       this.send(client, `${this.topics.base}/${topics.id}/late`, JSON.stringify(state), LATE_OPTIONS);
       return;
     }

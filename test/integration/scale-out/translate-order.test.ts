@@ -2,8 +2,10 @@
  * Per-meter order across instances, made deterministic: an instance that falls behind (here stopped with SIGSTOP, as a
  * starved CPU, a VM pause or a long GC would) finds the readings that waited for it at the broker when it resumes,
  * while the other instance has published its meters' next readings meanwhile. Without the delay probe it published
- * them on the live topics after the newer ones (a meter's energy total went down for every consumer).
+ * them on the live topics after the newer ones (a meter's energy total went down for every consumer). And an
+ * instance whose readings go to `late` still hears their meters: before, it reported them offline while they spoke.
  */
+import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMosquitto } from '../../helpers/mosquitto.ts';
 import { until } from '../../helpers/wait.ts';
@@ -12,6 +14,8 @@ import { gatewayFleet, meterId, recorder, startTranslate } from './scale-out-kit
 // Odd, so that Mosquitto's round robin over two members alternates each gateway between them from second to second.
 const GATEWAYS = 21;
 const SECONDS = 4;
+
+const meterStatus = `smartmeter/${meterId(0)}/status`;
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -60,4 +64,31 @@ describe.skipIf(process.platform === 'win32')('translate: an instance that falls
     expect(disorder, 'meters whose state bundles went backwards').toEqual([]);
     await until(() => (seen.stats.get('stalled')?.delayed ?? 0) > 0, 'the stalled instance to count delayed readings');
   }, 120_000);
+});
+
+describe('translate: liveness of meters whose readings go to late', () => {
+  it('an instance whose readings all wait too long still counts their meters as heard from (no offline)', async () => {
+    const broker = await startMosquitto();
+    cleanups.push(() => broker.dispose());
+    const statuses: string[] = [];
+    const watcher = await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: 'status-watch' });
+    cleanups.push(() => watcher.endAsync());
+    watcher.on('message', (_topic, payload) => statuses.push(payload.toString()));
+    await watcher.subscribeAsync(meterStatus, { qos: 1 });
+    // One instance publishes every reading it gets live, the other none (every wait counts as too long).
+    const options = (delay: string) => ['--offline-after', '3', '--max-delay', delay];
+    const live = startTranslate(broker.url, 'live', options('3600000'));
+    const behind = startTranslate(broker.url, 'behind', options('1'));
+    for (const instance of [live, behind]) cleanups.push(() => instance.kill());
+    await Promise.all([live.ready, behind.ready]);
+    const fleet = await gatewayFleet(broker.url, 1);
+    cleanups.push(() => fleet.close());
+    // Every 300 ms, alternating between the two: each hears the meter every 600 ms, well within 3 s.
+    for (let second = 0; second < 25; second++) {
+      await fleet.publish(second);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    expect(statuses).toContain('online');
+    expect(statuses).not.toContain('offline');
+  }, 60_000);
 });
