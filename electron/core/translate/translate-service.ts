@@ -146,7 +146,8 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
     const prefix = options.homeAssistantPrefix;
     this.announcer = prefix === undefined ? undefined : new HaAnnouncer({ ...options, prefix });
     this.instanceRoot = `${options.baseTopic}/bridge/${options.instanceId}`;
-    this.probeTopic = `${this.instanceRoot}/probe`;
+    // Five levels: consumers' value-topic pattern `<base>/+/+/+` (the Telegraf snippet) never sees the probes.
+    this.probeTopic = `${this.instanceRoot}/probe/delay`;
   }
 
   /** The shared subscriptions: the gateways' filters under `$share/<group>/`. */
