@@ -100,8 +100,8 @@ const RECEIVE_WINDOW = 32;
 const PROBE_SPACING_MS = 100;
 /** Probes in flight at most (a broker that stopped answering is not sent more). */
 const MAX_PROBES = 100;
-/** Late readings are history, not the meter's present: never retained. */
-const LATE_OPTIONS = { qos: 1, retain: false } as const;
+/** Late readings are history, not the meter's present, and probes are this instance's own: never retained. */
+const NOT_RETAINED = { qos: 1, retain: false } as const;
 const origin = { userProperties: { [ORIGIN_PROPERTY]: '1' } };
 
 export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> {
@@ -316,7 +316,7 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
     if (!client.connected || this.stopped || this.probes.length >= MAX_PROBES) return;
     const probe = `${Date.now()}:${++this.probeSeq}`;
     this.probes.push(probe);
-    this.send(client, this.probeTopic, probe, LATE_OPTIONS);
+    this.send(client, this.probeTopic, probe, NOT_RETAINED);
   }
 
   private probeReturned(payload: Buffer): void {
@@ -377,7 +377,7 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
       // Kept, but off the live topics, which only move forward (Home Assistant books a lower total as a reset).
       this.counters[delayed ? 'delayed' : 'late']++;
       this.ledger.heard(topics.id, nowMs); // not live, but the meter spoke: never reported offline for it
-      this.send(client, `${this.topics.base}/${topics.id}/late`, JSON.stringify(state), LATE_OPTIONS);
+      this.send(client, `${this.topics.base}/${topics.id}/late`, JSON.stringify(state), NOT_RETAINED);
       return;
     }
     const entry = this.ledger.published(topics.id, state.timestamp, Object.keys(state.readings), nowMs);
