@@ -16,9 +16,15 @@ export function DesktopOptions() {
     shell?.state().then(setState, (e: Error) => setError(e.message));
   }, [shell]);
   if (!shell || !state) return null;
+  // Shown as changed at once (a check box follows the click), then as the shell kept it; back as it was if refused.
   const change = (settings: Partial<DesktopSettings>) => {
+    const before = state;
     setError(undefined);
-    shell.setSettings(settings).then(setState, (e: Error) => setError(e.message));
+    setState({ ...state, settings: { ...state.settings, ...settings } });
+    shell.setSettings(settings).then(setState, (e: Error) => {
+      setState(before);
+      setError(e.message);
+    });
   };
   const { settings } = state;
   return (
