@@ -20,7 +20,7 @@ import {
 const FUNCTIONS = ['instantaneous', 'maximum', 'minimum', 'error'] as const;
 
 /** Data length per DIF coding nibble 0x0-0xE (0xF is a special function); -1 = LVAR. */
-const DATA_LENGTH = [0, 1, 2, 3, 4, 4, 6, 8, 0, 1, 2, 3, 4, -1, 6] as const;
+export const DATA_LENGTH = [0, 1, 2, 3, 4, 4, 6, 8, 0, 1, 2, 3, 4, -1, 6] as const;
 const BCD_CODINGS = new Set([0x9, 0xa, 0xb, 0xc, 0xe]);
 /** Binary codings that can carry dates: 16 bit (type G), 24 bit (J), 32 bit (F), 48 bit (I). */
 const DATE_CODINGS = new Set([0x2, 0x3, 0x4, 0x6]);

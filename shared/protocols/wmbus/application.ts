@@ -15,6 +15,7 @@ import {
   type MbusMessage,
   type MeterInfo,
 } from '../types.ts';
+import type { CompactFormats } from './compact.ts';
 import { wmbusCrc } from './crc.ts';
 import { FIRST_BLOCK, readLinkHeader } from './link.ts';
 import { cbcDecrypt, cmac, ctrCrypt, DEFAULT_KEYS, deriveKey, mode5Iv, VERIFICATION } from './security.ts';
@@ -36,6 +37,9 @@ export const CI = {
   tplLong: 0x72,
   tplShort: 0x7a,
   tplNone: 0x78,
+  compactLong: 0x73,
+  compactShort: 0x7b,
+  compactNone: 0x79,
 } as const;
 
 /** ELL header length after the CI: CC, ACC, [receiver M and A], [session number (4) and payload CRC (2)]. */
@@ -45,7 +49,15 @@ const ELL_LENGTH: Record<number, number> = {
   [CI.ellShortReceiver]: 10,
   [CI.ellLongReceiver]: 16,
 };
-const COMPACT_CI = new Set([0x73, 0x79, 0x7b]);
+/** Transport headers by CI: full frames and compact frames (the same headers, records without DIF/VIF). */
+const TPL: Record<number, { header: 'long' | 'short' | 'none'; compact: boolean }> = {
+  [CI.tplLong]: { header: 'long', compact: false },
+  [CI.tplShort]: { header: 'short', compact: false },
+  [CI.tplNone]: { header: 'none', compact: false },
+  [CI.compactLong]: { header: 'long', compact: true },
+  [CI.compactShort]: { header: 'short', compact: true },
+  [CI.compactNone]: { header: 'none', compact: true },
+};
 const FORMAT_CI = new Set([0x69, 0x6a, 0x6b]);
 
 type Failure = { ok: false; error: DecodeError };
@@ -165,20 +177,22 @@ function noKey(device: MbusDevice, what: string, keys: WmbusKeys): Failure {
 }
 
 interface Tpl {
+  compact: boolean;
   identity: Identity;
   mode: number;
   blocks: number;
   headerEnd: number;
 }
 
-/** Reads the TPL header of CI 0x7A or 0x72 at `at` (the CI). */
+/** Reads the TPL header at `at` (the CI, one of TPL's). */
 function readTpl(frame: Uint8Array, at: number, link: Identity, ellAccess?: number): Tpl | Failure {
   const ci = frame[at]!;
-  if (ci === CI.tplNone) {
+  const { header, compact } = TPL[ci]!;
+  if (header === 'none') {
     const device = ellAccess === undefined ? link.device : { ...link.device, accessNumber: ellAccess };
-    return { identity: { ...link, device }, mode: 0, blocks: 0, headerEnd: at + 1 };
+    return { compact, identity: { ...link, device }, mode: 0, blocks: 0, headerEnd: at + 1 };
   }
-  const long = ci === CI.tplLong;
+  const long = header === 'long';
   const start = at + 1 + (long ? 8 : 0);
   if (frame.length < start + 4) return fail('truncated', `the frame ends inside its TPL header (CI ${hexCi(ci)})`);
   let who = link;
@@ -193,19 +207,14 @@ function readTpl(frame: Uint8Array, at: number, link: Identity, ellAccess?: numb
   const device = { ...who.device, accessNumber, status: statusText(frame[start + 1]!) };
   const headerEnd = start + 4 + (mode === 7 ? 1 : 0);
   if (frame.length < headerEnd) return fail('truncated', 'the frame ends inside its TPL configuration field');
-  return { identity: { address: who.address, device }, mode, blocks: (cfg >> 4) & 0x0f, headerEnd };
+  return { compact, identity: { address: who.address, device }, mode, blocks: (cfg >> 4) & 0x0f, headerEnd };
 }
 
 function unsupportedCi(ci: number): Failure {
-  if (COMPACT_CI.has(ci))
-    return fail(
-      'unsupported',
-      `wireless M-Bus CI ${hexCi(ci)} is a compact frame: its records are described by an earlier full frame this decoder does not keep`,
-    );
   if (FORMAT_CI.has(ci)) return fail('unsupported', `wireless M-Bus CI ${hexCi(ci)} is a format frame (no values)`);
   return fail(
     'unsupported',
-    `wireless M-Bus CI ${hexCi(ci)} is not supported: this decoder reads ELL 0x8C-0x8F, AFL 0x90 and TPL 0x7A, 0x72, 0x78`,
+    `wireless M-Bus CI ${hexCi(ci)} is not supported: this decoder reads ELL 0x8C-0x8F, AFL 0x90, TPL 0x72, 0x7A, 0x78 and their compact frames 0x73, 0x7B, 0x79`,
   );
 }
 
@@ -284,8 +293,11 @@ function readRecords(plain: { data: Uint8Array; encryptedLength: number }): Reco
   return decrypted.ok ? decrypted : parsed;
 }
 
-/** Decodes one plain frame (L, C, M, A, CI, ... without CRCs). */
-export function decodeFrame(frame: Uint8Array, keys: WmbusKeys = {}): DecodeOutput {
+/**
+ * Decodes one plain frame (L, C, M, A, CI, ... without CRCs). `formats` carries the record formats of full frames
+ * seen before in the stream, which compact frames need; without it, compact frames are `unsupported`.
+ */
+export function decodeFrame(frame: Uint8Array, keys: WmbusKeys = {}, formats?: CompactFormats): DecodeOutput {
   if (frame.length < FIRST_BLOCK + 1) return fail('truncated', 'a wireless M-Bus frame needs at least 11 bytes');
   const header = readLinkHeader(frame);
   const link = identity(header.address, 0, 0);
@@ -318,13 +330,25 @@ export function decodeFrame(frame: Uint8Array, keys: WmbusKeys = {}): DecodeOutp
   }
   const ci = body[at];
   if (ci === undefined) return fail('truncated', `meter ${link.device.id}: the frame ends before its transport layer`);
-  if (ci !== CI.tplShort && ci !== CI.tplLong && ci !== CI.tplNone) return unsupportedCi(ci);
+  if (TPL[ci] === undefined) return unsupportedCi(ci);
   const tpl = readTpl(body, at, link, ellAccess);
   if ('ok' in tpl) return tpl;
   const plain = decryptTpl(body, at, tpl, afl, keys, linkManufacturer);
   if ('ok' in plain) return plain;
   const { device } = tpl.identity;
-  const parsed = readRecords(plain);
+  const meter = `${device.manufacturer} ${device.id}`;
+  let parsed: RecordsResult;
+  if (tpl.compact) {
+    // Decrypted data starts with the two verification bytes; the compact header follows.
+    const data = tpl.mode === 0 ? plain.data : plain.data.subarray(2);
+    const expanded = formats ? formats.expand(meter, data) : null;
+    if (!expanded) return fail('unsupported', `meter ${meter} sent a compact frame; this decoder keeps no formats`);
+    if (!expanded.ok) return fail(expanded.kind, expanded.message);
+    parsed = parseRecords(expanded.records);
+  } else {
+    parsed = readRecords(plain);
+    if (parsed.ok) formats?.learn(meter, plain.data);
+  }
   if (!parsed.ok) return fail('syntax', `wireless M-Bus frame from meter ${device.id}: ${parsed.problem}`);
   const encrypted = plain.encrypted || ellEncrypted;
   const info: MeterInfo = { transport: 'wmbus', manufacturer: device.manufacturer, encrypted };

@@ -4,6 +4,7 @@
  * decoder. Frames come out plain (no CRCs); `addCrcs` in link.ts makes format A or B of them.
  */
 import { encodeRecord, type RecordSpec } from '../mbus/encode.ts';
+import { DATA_LENGTH } from '../mbus/records.ts';
 import { manufacturerNumber } from '../mbus/header.ts';
 import { CI } from './application.ts';
 import { wmbusCrc } from './crc.ts';
@@ -31,6 +32,8 @@ export interface WmbusFrameSpec {
   status?: number;
   records: readonly RecordSpec[];
   security?: WmbusSecurity;
+  /** A compact frame (CI 0x79, 0x7B, 0x73): the records' data only, after their format signature and CRC. */
+  compact?: boolean;
   /** An extended link layer with session number (CI 0x8D), its payload AES-CTR encrypted when `key` is given. */
   ell?: { sessionNumber: number; key?: Uint8Array };
 }
@@ -52,6 +55,26 @@ function paddedPlaintext(records: Uint8Array): Uint8Array {
   const out = new Uint8Array(length).fill(VERIFICATION);
   out.set(records, 2);
   return out;
+}
+
+const encodeRecords = (records: readonly RecordSpec[]) =>
+  Uint8Array.from(records.flatMap((r) => Array.from(encodeRecord(r))));
+
+/** Format signature (CRC of the DIF/VIF headers), CRC of the full records, then the records' data alone. */
+function compactRecords(records: readonly RecordSpec[]): Uint8Array {
+  const encoded = records.map((r) => encodeRecord(r));
+  const data = encoded.map((e, i) => e.subarray(e.length - dataLength(records[i]!, e)));
+  const headers = encoded.map((e, i) => e.subarray(0, e.length - data[i]!.length));
+  const signature = wmbusCrc(Uint8Array.from(headers.flatMap((h) => Array.from(h))));
+  const crc = wmbusCrc(encodeRecords(records));
+  return Uint8Array.from([...le16(signature), ...le16(crc), ...data.flatMap((d) => Array.from(d))]);
+}
+
+/** The data length of an encoded record: what its DIF's coding says (compact frames carry no LVAR records). */
+function dataLength(spec: RecordSpec, encoded: Uint8Array): number {
+  const length = DATA_LENGTH[encoded[0]! & 0x0f];
+  if (length === undefined || length < 0) throw new RangeError(`a compact frame cannot carry a ${spec.coding} record`);
+  return length;
 }
 
 /** CI 0x8D: CC, ACC, session number (encryption bits 29-31), payload CRC; payload AES-CTR encrypted with a key. */
@@ -78,7 +101,7 @@ export function encodeWmbusFrame(spec: WmbusFrameSpec): Uint8Array {
   const header = spec.header ?? 'short';
   const who = header === 'long' ? addressBytes(spec.meter ?? spec.address) : link;
   const access = spec.accessNumber ?? 0;
-  const records = Uint8Array.from(spec.records.flatMap((r) => Array.from(encodeRecord(r))));
+  const records = spec.compact ? compactRecords(spec.records) : encodeRecords(spec.records);
   const security = spec.security;
   if (header === 'none' && security) throw new RangeError('a frame without a TPL header cannot be encrypted');
   let data: Uint8Array = records;
@@ -94,7 +117,9 @@ export function encodeWmbusFrame(spec: WmbusFrameSpec): Uint8Array {
       data = cbcEncrypt(deriveKey(security.key, 'enc', counter, who.subarray(2, 6)), null, plain);
     }
   }
-  const tplCi = header === 'long' ? CI.tplLong : header === 'short' ? CI.tplShort : CI.tplNone;
+  const tplCi = spec.compact
+    ? { long: CI.compactLong, short: CI.compactShort, none: CI.compactNone }[header]
+    : { long: CI.tplLong, short: CI.tplShort, none: CI.tplNone }[header];
   const longFields = header === 'long' ? [...who.subarray(2, 6), who[0]!, who[1]!, who[6]!, who[7]!] : [];
   const tplFields = header === 'none' ? [] : [access, spec.status ?? 0, ...le16(cfg)];
   const cfe = security?.mode === 7 ? [0x10] : []; // key derivation function A

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { harmonize } from '../../../shared/profile/index.ts';
 import { createDecoder } from '../../../shared/protocols/decode.ts';
 import { decodeFrame } from '../../../shared/protocols/wmbus/index.ts';
-import { decodeAll, heatFrame, KEY, only, OTHER_KEY, waterFrame } from './fixtures.ts';
+import { decodeAll, heatFrame, KEY, only, OTHER_KEY, WATER_RECORDS, waterFrame } from './fixtures.ts';
 
 const values = (frame: Uint8Array, options = {}) =>
   only(decodeAll([frame], options)).values.map((r) => [r.quantity, r.storage, r.value, r.unit]);
@@ -118,10 +118,43 @@ describe('wireless M-Bus decoder', () => {
     expect(values(passedOn)).toEqual(WATER_VALUES);
   });
 
-  it('reports compact frames, unknown CIs and cut headers as typed errors', () => {
-    const compact = waterFrame();
-    compact[10] = 0x7b;
-    expect(decodeFrame(compact)).toMatchObject({ ok: false, error: { kind: 'unsupported' } });
+  describe('compact frames', () => {
+    const later = WATER_RECORDS.map((r, i) => (i === 0 ? { ...r, value: 124000 } : r));
+    const compact = (extra = {}) => waterFrame({ records: later, compact: true, ...extra });
+
+    it('fill in the record headers from a full frame of the same meter seen before', () => {
+      const outputs = decodeAll([waterFrame(), compact()]);
+      expect(outputs.map((o) => o.ok && o.message.values[0]!.value)).toEqual([123.456, 124]);
+      expect(compact()[10]).toBe(0x7b);
+    });
+
+    it('work the same encrypted (mode 5, the verification bytes before the compact header) and without a header', () => {
+      const security = { mode: 5 as const, key: KEY };
+      const encrypted = decodeAll([waterFrame({ security }), compact({ security })], { key: KEY });
+      expect(encrypted.map((o) => o.ok && o.message.values[0]!.value)).toEqual([123.456, 124]);
+      const bare = decodeAll([waterFrame({ header: 'none' }), compact({ header: 'none' })]);
+      expect(bare.map((o) => o.ok && o.message.values[0]!.value)).toEqual([123.456, 124]);
+    });
+
+    it('are unsupported until a full frame of that meter told their format', () => {
+      const [first] = decodeAll([compact()]);
+      expect(first).toMatchObject({
+        ok: false,
+        error: { kind: 'unsupported', message: expect.stringMatching(/none seen yet/) },
+      });
+      const otherMeter = decodeAll([heatFrame(), compact()]);
+      expect(otherMeter.map((o) => (o.ok ? 'ok' : o.error.kind))).toEqual(['ok', 'unsupported']);
+      expect(decodeFrame(compact())).toMatchObject({ ok: false, error: { kind: 'unsupported' } });
+    });
+
+    it('are a crc error when the values do not give the full-frame CRC they carry', () => {
+      const damaged = compact();
+      damaged[damaged.length - 1]! ^= 0x01;
+      expect(decodeAll([waterFrame(), damaged]).map((o) => (o.ok ? 'ok' : o.error.kind))).toEqual(['ok', 'crc']);
+    });
+  });
+
+  it('reports unknown CIs and cut headers as typed errors', () => {
     const unknown = waterFrame();
     unknown[10] = 0xa0;
     expect(decodeFrame(unknown)).toMatchObject({ ok: false, error: { kind: 'unsupported' } });

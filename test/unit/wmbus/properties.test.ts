@@ -26,6 +26,7 @@ const FRAMES = [
   waterFrame({ security: { mode: 5, key: KEY } }),
   heatFrame({ security: { mode: 7, key: KEY, counter: 77 } }),
   waterFrame({ header: 'none', ell: { sessionNumber: 5, key: KEY } }),
+  waterFrame({ compact: true }),
 ];
 
 describe('wireless M-Bus decoder properties', () => {
@@ -38,7 +39,7 @@ describe('wireless M-Bus decoder properties', () => {
     );
   });
 
-  it('survives mutated valid frames (plain, long header, mode 5, mode 7, ELL): a message or a typed error', () => {
+  it('survives mutated valid frames (plain, long header, mode 5, mode 7, ELL, compact): a message or a typed error', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...FRAMES),
