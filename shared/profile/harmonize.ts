@@ -7,7 +7,7 @@ import { fullObis } from '../protocols/iec62056-21/full-obis.ts';
 import { parseObis } from '../protocols/obis.ts';
 import { type DecodedMessage, isMbusMessage, type MbusMessage, type ObisMessage } from '../protocols/types.ts';
 import { DSMR_SUBMETER, MEDIA, QUANTITIES, SIGNED_POWER, type Medium, type Quantity } from './quantities.ts';
-import { roundValue, unitConversion } from './units.ts';
+import { roundValue, unitConversion, type UnitConversion } from './units.ts';
 
 export interface Reading {
   /** Quantity id from the table, e.g. `power_in`. */
@@ -94,8 +94,7 @@ function finite(n: unknown): number | undefined {
 }
 
 /** The value in the quantity's unit, or undefined when the unit does not fit or the value is implausible. */
-function convert(quantity: Quantity, value: number, unit: string | null): number | undefined {
-  const conversion = unitConversion(unit);
+function convert(quantity: Quantity, value: number, conversion: UnitConversion | null): number | undefined {
   if (!conversion || conversion.unit !== quantity.unit) return undefined;
   const converted = value * conversion.factor;
   if (!Number.isFinite(converted)) return undefined;
@@ -131,6 +130,17 @@ interface Register {
   /** A DSMR sub-meter's device type (0-n:24.1.0), or one of its values on channel n > 0. */
   deviceType: boolean;
   submeterValue: boolean;
+  /** The unit this register came with last time and its conversion: a meter states the same unit every time. */
+  unit: string | null | undefined;
+  conversion: UnitConversion | null | undefined;
+}
+
+function conversionOf(register: Register, unit: string | null): UnitConversion | null {
+  if (register.unit !== unit || register.conversion === undefined) {
+    register.unit = unit;
+    register.conversion = unitConversion(unit);
+  }
+  return register.conversion;
 }
 
 const registers = new Map<string, Register | null>();
@@ -149,6 +159,8 @@ function readRegister(code: string): Register | null {
     signed: a === 1 ? signedByObis.get(key) : undefined,
     deviceType: a === 0 && key === DSMR_SUBMETER.deviceType,
     submeterValue: a === 0 && b > 0 && SUBMETER_VALUES.includes(key),
+    unit: undefined,
+    conversion: undefined,
   };
 }
 
@@ -161,33 +173,37 @@ function registerFor(obis: string | null, shortened: boolean): Register | null {
 
 function fromObis(message: ObisMessage): Candidate[] {
   const shortened = message.protocol === 'iec62056-21';
-  let deviceTypes: Map<number, number> | undefined;
-  for (const v of message.values) {
-    const register = registerFor(v.obis, shortened);
-    if (register?.deviceType) (deviceTypes ??= new Map()).set(register.b, Number(v.value));
-  }
   const messageTime = finite(message.timestamp);
   const found: Candidate[] = [];
   const signed: Candidate[] = [];
+  /** Sub-meter values wait for every device type of the message, which names their medium. */
+  let deviceTypes: Map<number, number> | undefined;
+  let submeterValues: { register: Register; number: number; unit: string | null; timestamp?: number }[] | undefined;
   for (const v of message.values) {
     const register = registerFor(v.obis, shortened);
-    const number = register ? finite(v.value) : undefined;
-    if (!register || number === undefined) continue;
-    const { obis } = register;
+    if (!register) continue;
+    if (register.deviceType) (deviceTypes ??= new Map()).set(register.b, Number(v.value));
+    const number = finite(v.value);
+    if (number === undefined) continue;
     const timestamp = finite(v.timestamp) ?? messageTime;
     if (register.a === 1) {
-      const { quantity, signed: positive } = register;
-      const value = quantity && convert(quantity, number, v.unit);
+      const { quantity, signed: positive, obis } = register;
+      if (!quantity && !positive) continue;
+      const conversion = conversionOf(register, v.unit);
+      const value = quantity && convert(quantity, number, conversion);
       if (quantity && value !== undefined) add(found, quantity, value, 0, obis, timestamp);
-      const net = positive && convert(positive, number, v.unit);
+      const net = positive && convert(positive, number, conversion);
       if (positive && net !== undefined) add(signed, positive, net, 0, obis, timestamp);
     } else if (register.submeterValue) {
-      const medium = mediumByCode.get(deviceTypes?.get(register.b) ?? -1);
-      const unit = unitConversion(v.unit)?.unit;
-      const quantity = QUANTITIES.find((q) => q.dsmrSubmeter && q.medium === medium && q.unit === unit);
-      const value = quantity && convert(quantity, number, v.unit);
-      if (quantity && value !== undefined) add(found, quantity, value, register.b, obis, timestamp);
+      (submeterValues ??= []).push({ register, number, unit: v.unit, timestamp });
     }
+  }
+  for (const { register, number, unit, timestamp } of submeterValues ?? []) {
+    const medium = mediumByCode.get(deviceTypes?.get(register.b) ?? -1);
+    const conversion = conversionOf(register, unit);
+    const quantity = QUANTITIES.find((q) => q.dsmrSubmeter && q.medium === medium && q.unit === conversion?.unit);
+    const value = quantity && convert(quantity, number, conversion);
+    if (quantity && value !== undefined) add(found, quantity, value, register.b, register.obis, timestamp);
   }
   applySignConvention(found, signed);
   return found;
@@ -239,7 +255,7 @@ function fromMbus(message: MbusMessage): Candidate[] {
     if (number === undefined || r.function !== 'instantaneous' || r.storage !== 0 || r.subunit !== 0) continue;
     const vif = cached(lowerCase, String(r.quantity), toLowerCase);
     const quantity = byTariff.get(r.tariff)?.get(vif);
-    const value = quantity && convert(quantity, number, r.unit);
+    const value = quantity && convert(quantity, number, unitConversion(r.unit));
     if (quantity && value !== undefined) add(found, quantity, value, 0, undefined, timestamp);
   }
   return found;
