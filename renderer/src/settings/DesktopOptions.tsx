@@ -27,34 +27,25 @@ export function DesktopOptions() {
     });
   };
   const { settings } = state;
+  const toggles: { label: string; checked: boolean; set: (on: boolean) => Partial<DesktopSettings> }[] = [
+    { label: 'settings.closeToTray', checked: settings.closeToTray, set: (on) => ({ closeToTray: on }) },
+    { label: 'settings.startAtLogin', checked: settings.startAtLogin, set: (on) => ({ startAtLogin: on }) },
+    {
+      label: 'settings.updateCheck',
+      checked: settings.updateCheck === 'on',
+      set: (on) => ({ updateCheck: on ? 'on' : 'off' }),
+    },
+  ];
   return (
     <form className="settings" onSubmit={(e) => e.preventDefault()}>
       <fieldset className="card">
         <legend>{t('settings.desktopLegend')}</legend>
-        <label>
-          <input
-            type="checkbox"
-            checked={settings.closeToTray}
-            onChange={(e) => change({ closeToTray: e.target.checked })}
-          />
-          {t('settings.closeToTray')}
-        </label>
-        <label>
-          <input
-            type="checkbox"
-            checked={settings.startAtLogin}
-            onChange={(e) => change({ startAtLogin: e.target.checked })}
-          />
-          {t('settings.startAtLogin')}
-        </label>
-        <label>
-          <input
-            type="checkbox"
-            checked={settings.updateCheck === 'on'}
-            onChange={(e) => change({ updateCheck: e.target.checked ? 'on' : 'off' })}
-          />
-          {t('settings.updateCheck')}
-        </label>
+        {toggles.map(({ label, checked, set }) => (
+          <label key={label}>
+            <input type="checkbox" checked={checked} onChange={(e) => change(set(e.target.checked))} />
+            {t(label)}
+          </label>
+        ))}
         <button type="button" onClick={() => void shell.openLogFolder().catch((e: Error) => setError(e.message))}>
           {t('settings.openLogFolder')}
         </button>
