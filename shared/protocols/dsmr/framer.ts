@@ -25,6 +25,8 @@ const MAX_CRC_LINE = 8;
 /** Chunks are taken in pieces of this size, so the buffer never exceeds maxLength by more than this. */
 const PIECE = 4096;
 const SMALL_PIECE = 16;
+/** Below this many bytes to search, a loop beats two native searches (a serial line's byte at a time). */
+const NATIVE_SEARCH_FROM = 64;
 
 const isLetter = (b: number) => (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a;
 const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
@@ -142,24 +144,30 @@ export class P1Framer {
 
   /** A whole telegram, an error, or null while more bytes are needed. */
   private scanTelegram(): P1Frame | null {
-    for (let i = this.scan; i < this.len; i++) {
-      const b = this.buf[i]!;
-      if (this.bang < 0) {
-        const lineStart = this.buf[i - 1] === LF;
-        // A new telegram inside this one: at a line start, or mid-line where an identification follows (`/KFM5`),
-        // as when a telegram is cut in mid-line or noise runs into the next one.
-        const restart = b === SLASH && (lineStart || this.identificationAt(i));
-        if (restart === null) {
-          this.scan = i;
-          return null;
-        }
-        if (restart) {
-          this.discard(i, LF);
-          return error('truncated', "a telegram was cut off: a new one began before its '!' line");
-        }
-        if (b === BANG && lineStart) this.bang = i;
+    let i = this.scan;
+    // Until the `!` line only `/` and `!` matter: jump from one to the next instead of testing every byte.
+    for (; this.bang < 0; i++) {
+      i = this.nextMark(i);
+      if (i >= this.len) break;
+      const lineStart = this.buf[i - 1] === LF;
+      if (this.buf[i] === BANG) {
+        if (lineStart) this.bang = i;
         continue;
       }
+      // A new telegram inside this one: at a line start, or mid-line where an identification follows (`/KFM5`),
+      // as when a telegram is cut in mid-line or noise runs into the next one.
+      const restart = lineStart || this.identificationAt(i);
+      if (restart === null) {
+        this.scan = i;
+        return null;
+      }
+      if (restart) {
+        this.discard(i, LF);
+        return error('truncated', "a telegram was cut off: a new one began before its '!' line");
+      }
+    }
+    for (; i < this.len; i++) {
+      const b = this.buf[i]!;
       if (b === LF) return this.take(i + 1, 'telegram');
       // The CRC line ended without its line break (the next frame follows at once): the telegram ends here.
       if (!isCrcLineByte(b) || i - this.bang > MAX_CRC_LINE) return this.take(i, 'telegram');
@@ -170,6 +178,20 @@ export class P1Framer {
       return error('syntax', `no '!' end line within ${this.maxLength} bytes: not a P1 telegram, or its end was lost`);
     }
     return null;
+  }
+
+  /** The first `/` or `!` at or after `from`, or `len` when there is none. */
+  private nextMark(from: number): number {
+    const { buf, len } = this;
+    if (len - from < NATIVE_SEARCH_FROM) {
+      for (let i = from; i < len; i++) if (buf[i] === SLASH || buf[i] === BANG) return i;
+      return len;
+    }
+    // indexOf runs natively; the buffer's spare room beyond `len` holds stale bytes, so results there mean none.
+    const slash = buf.indexOf(SLASH, from);
+    const bang = buf.indexOf(BANG, from);
+    const first = Math.min(slash < 0 || slash >= len ? len : slash, bang < 0 || bang >= len ? len : bang);
+    return first;
   }
 
   /** A whole APDU, 'resync' after dropping a false start, or null while more bytes are needed. */
