@@ -201,8 +201,10 @@ describe('bridge service: DSMR 5 on a serial port (socat pty, real serialport bi
 
   it('reconnects by itself after an unplug, reports the meter offline meanwhile and online again after', async () => {
     const { pair, consumer, bridge } = await setUp({}, { profile: { offlineAfterMissed: 2 } });
-    // Written by path, as a meter that keeps pushing whether or not the adapter is there (ENOENT while unplugged).
-    const player = playMeter(meter, (bytes) => writeFile(pair.meter, bytes), { intervalMs: 150 });
+    // Written by path, as a meter that keeps pushing whether or not the adapter is there. `r+` opens only what is
+    // there (ENOENT while unplugged): the default `w` made a regular file in the link's place, and the pair then could
+    // neither unplug (the link never went) nor replug (socat found a file where its link goes).
+    const player = playMeter(meter, (bytes) => writeFile(pair.meter, bytes, { flag: 'r+' }), { intervalMs: 150 });
     cleanup.add(() => player.stop());
     await waitFor(() => stateTimestamps(consumer).length >= 3, 'three telegrams before the unplug');
 
