@@ -29,7 +29,7 @@ const hexKey = z.union([
 ]);
 
 const port = z.number().int().min(1).max(65535);
-const protocolChoice = z.enum(['auto', 'dsmr', 'dlms', 'mbus', 'sml', 'iec62056-21']);
+const protocolChoice = z.enum(['auto', 'dsmr', 'dlms', 'mbus', 'sml', 'iec62056-21', 'wmbus']);
 
 const lineSettings = z.strictObject({
   baudRate: z.number().int().positive(),

@@ -235,6 +235,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
       authKey: source.authKey?.reveal(),
       // Keys under `meters`, by system title or by meter ID (meter-keys.ts).
       keysFor: this.keys.keysFor(this.config.meters),
+      meterKey: this.keys.meterKey(this.config.meters),
       // Absent: the decoder reads a clock without offset in its meter family's zone, else the machine's.
       timeZone: this.config.timeZone,
       family: source.family,

@@ -2,7 +2,8 @@
  * The keys of encrypted meters set under `meters`: keyed by the meter's system title (what each ciphered frame
  * names) or by its meter ID (what the UI's Meter settings saves, since that is the meter the user sees). A frame
  * names only its system title, so each meter's title is remembered once one of its frames decoded (kept across
- * restarts in the meter registry), and a key under its meter ID then decrypts it too.
+ * restarts in the meter registry), and a key under its meter ID then decrypts it too. Wireless M-Bus frames name
+ * their meter ID themselves.
  */
 import { toHex } from '../../../shared/protocols/hex.ts';
 import type { DecoderOptions } from '../../../shared/protocols/types.ts';
@@ -35,5 +36,12 @@ export class MeterKeys {
       const meterId = this.meterOf.get(hex);
       return byId.get(hex) ?? (meterId === undefined ? undefined : byId.get(meterId));
     };
+  }
+
+  /** Wireless M-Bus names its meter in every frame: the key is looked up by meter ID alone. */
+  meterKey(meters: ResolvedConfig['meters']): DecoderOptions['meterKey'] {
+    const byId = new Map<string, Uint8Array>();
+    for (const [id, m] of Object.entries(meters)) if (m.key) byId.set(id, m.key.reveal());
+    return byId.size === 0 ? undefined : (meterId) => byId.get(meterId);
   }
 }

@@ -23,6 +23,8 @@ export interface SerialMeterConfig {
 /** IEC 62056-21 mode D pushes at 2400 7E1; auto-detection would not find it (the dialect has no checksum to prove). */
 export const IEC_MODE_D_LINE: LineSettings = { baudRate: 2400, dataBits: 7, parity: 'even', stopBits: 1 };
 export const DEFAULT_POLL_SECONDS = 30;
+/** Wireless M-Bus receivers (USB sticks) talk 8N1 at a rate of their own (shared/protocols/wmbus/sticks). */
+export const WMBUS_STICK_LINE: LineSettings = { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 };
 
 export function serialMeterSource(
   source: SerialMeterConfig,
@@ -36,7 +38,8 @@ export function serialMeterSource(
   }
   return new SerialSource({
     path,
-    settings: iec && settings === 'auto' ? IEC_MODE_D_LINE : settings,
+    settings:
+      settings !== 'auto' ? settings : iec ? IEC_MODE_D_LINE : protocol === 'wmbus' ? WMBUS_STICK_LINE : settings,
     decoderOptions: options.decoderOptions,
     backoff: options.backoff,
   });
