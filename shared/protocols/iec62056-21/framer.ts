@@ -25,10 +25,15 @@ const cutOff = (): IecFrame => ({
 
 export class IecFramer {
   private readonly buffer = new ByteBuffer();
-  /** Where the held readout's scan resumes, and whether that is inside `(...)`: each byte is looked at about once. */
-  private scan = { at: 1, inValue: false };
+  /**
+   * Where the held readout's scan resumes (every byte before it was looked at once), and whether that is inside
+   * `(...)`. It stops short of the end only at a `/` whose next four bytes have not come yet.
+   */
+  private scanAt = 1;
+  private inValue = false;
 
   push(chunk: Uint8Array): IecFrame[] {
+    if (this.passes(chunk)) return [];
     this.buffer.append(chunk);
     const frames: IecFrame[] = [];
     for (;;) {
@@ -42,9 +47,32 @@ export class IecFramer {
     const held = this.buffer.view();
     const started = held.length > 1 && held[0] === SLASH && held[1] !== QUESTION;
     this.buffer.clear();
+    this.restartScan();
     return started
       ? [{ kind: 'error', error: decodeError('truncated', 'the stream ended inside an IEC 62056-21 readout') }]
       : [];
+  }
+
+  /**
+   * What a slow line mostly delivers, handled by one look at each byte of the chunk and no look at what is held:
+   * bytes between readouts without a `/` (dropped), or bytes inside a readout without its end or a `/` (kept).
+   */
+  private passes(chunk: Uint8Array): boolean {
+    const held = this.buffer.length;
+    if (held === 0) return chunk.indexOf(SLASH) < 0;
+    // A lone `/` is checked by next() first: only an identification or an echoed request opens a readout.
+    if (held < 2 || this.scanAt !== held || held + chunk.length > MAX_READOUT_LENGTH) return false;
+    let inValue = this.inValue;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i]!;
+      if (b === OPEN) inValue = true;
+      else if (b === CLOSE) inValue = false;
+      else if (b === SLASH || (b === BANG && !inValue)) return false;
+    }
+    this.buffer.append(chunk);
+    this.scanAt += chunk.length;
+    this.inValue = inValue;
+    return true;
   }
 
   private next(): IecFrame | null {
@@ -57,29 +85,63 @@ export class IecFramer {
       }
       if (start > 0) {
         this.buffer.consume(start);
-        this.scan = { at: 1, inValue: false };
+        this.restartScan();
       }
       const view = this.buffer.view();
-      const end = findEnd(view, this.scan);
-      if (end.kind !== 'more') this.scan = { at: 1, inValue: false };
-      if (end.kind === 'more') {
+      if (view.length > 1 && view[1] !== QUESTION && !isLetter(view[1])) {
+        // Neither an identification nor an echoed request: a `/` between readouts (a BCC can be one).
+        this.buffer.consume(1);
+        continue;
+      }
+      const end = this.findEnd(view);
+      if (end === null) {
         if (view.length <= MAX_READOUT_LENGTH) return null;
         this.buffer.consume(1);
-        this.scan = { at: 1, inValue: false };
+        this.restartScan();
         return {
           kind: 'error',
           error: decodeError('syntax', `an IEC 62056-21 readout over ${MAX_READOUT_LENGTH} bytes`),
         };
       }
+      this.restartScan();
       this.buffer.consume(end.at + (end.kind === 'bang' ? 1 : 0));
       if (view[1] === QUESTION) continue; // a request echoed by the optical head
       return end.kind === 'bang' ? readout(view.subarray(0, end.at)) : cutOff();
     }
   }
+
+  /**
+   * The `!` closing the readout held in `bytes` (outside parentheses), or the identification of a readout that cut it
+   * off; null while neither has come, leaving the scan where the next call resumes.
+   */
+  private findEnd(bytes: Uint8Array): End | null {
+    let inValue = this.inValue;
+    for (let i = this.scanAt; i < bytes.length; i++) {
+      const b = bytes[i]!;
+      if (b === OPEN) inValue = true;
+      else if (b === CLOSE) inValue = false;
+      else if (!inValue && b === BANG) return { kind: 'bang', at: i };
+      else if (b === SLASH) {
+        if (i + 4 >= bytes.length) return this.pause(i, inValue); // `/XXXZ` needs four more bytes to be told
+        if (isIdentification(bytes, i)) return { kind: 'restart', at: i };
+      }
+    }
+    return this.pause(bytes.length, inValue);
+  }
+
+  private pause(at: number, inValue: boolean): null {
+    this.scanAt = at;
+    this.inValue = inValue;
+    return null;
+  }
+
+  private restartScan(): void {
+    this.scanAt = 1;
+    this.inValue = false;
+  }
 }
 
-type End = { kind: 'bang' | 'restart'; at: number } | { kind: 'more' };
-type Scan = { at: number; inValue: boolean };
+type End = { kind: 'bang' | 'restart'; at: number };
 
 const isLetter = (b: number | undefined) => b !== undefined && (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a;
 
@@ -94,26 +156,6 @@ function isIdentification(bytes: Uint8Array, at: number): boolean {
     z >= 0x30 &&
     z <= 0x39
   );
-}
-
-/**
- * The `!` closing the readout at 0 (outside parentheses), or the identification of a readout that cut it off.
- * Scans from `scan` and, when the end is not there yet, leaves it where the next call resumes: four bytes back, as
- * `/XXXZ` needs them to be recognised.
- */
-function findEnd(bytes: Uint8Array, scan: Scan): End {
-  let inValue = scan.inValue;
-  const resume = Math.max(scan.at, bytes.length - 4);
-  for (let i = scan.at; i < bytes.length; i++) {
-    if (i === resume) scan.inValue = inValue;
-    const b = bytes[i]!;
-    if (b === OPEN) inValue = true;
-    else if (b === CLOSE) inValue = false;
-    else if (!inValue && b === BANG) return { kind: 'bang', at: i };
-    else if (b === SLASH && isIdentification(bytes, i)) return { kind: 'restart', at: i };
-  }
-  if (resume < bytes.length) scan.at = resume;
-  return { kind: 'more' };
 }
 
 function readout(bytes: Uint8Array): IecFrame {

@@ -11,10 +11,13 @@ function decodeFrame(frame: IecFrame): DecodeOutput {
   return frame.kind === 'readout' ? decodeReadout(frame.identification, frame.data) : { ok: false, error: frame.error };
 }
 
+/** Most pushes of a slow line complete no frame: no map call for them. */
+const decodeFrames = (frames: IecFrame[]): DecodeOutput[] => (frames.length === 0 ? [] : frames.map(decodeFrame));
+
 export function createIecDecoder(): StreamDecoder {
   const framer = new IecFramer();
   return {
-    push: (chunk) => framer.push(chunk).map(decodeFrame),
-    end: () => framer.end().map(decodeFrame),
+    push: (chunk) => decodeFrames(framer.push(chunk)),
+    end: () => decodeFrames(framer.end()),
   };
 }

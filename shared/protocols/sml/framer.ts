@@ -21,6 +21,8 @@ export class SmlFramer {
 
   push(chunk: Uint8Array): SmlFrame[] {
     this.buffer.append(chunk);
+    // A file's next four-byte group is looked at once the eight bytes that tell it are there: until then, nothing to do.
+    if (this.inFile && this.scan + 8 > this.buffer.length) return [];
     const frames: SmlFrame[] = [];
     for (;;) {
       if (!this.inFile && !this.seekStart()) return frames;

@@ -14,10 +14,13 @@ function decodeFrame(frame: SmlFrame): DecodeOutput {
   return frame.kind === 'file' ? decodeFile(frame.bytes) : { ok: false, error: frame.error };
 }
 
+/** Most pushes of a slow line complete no frame: no map call for them. */
+const decodeFrames = (frames: SmlFrame[]): DecodeOutput[] => (frames.length === 0 ? [] : frames.map(decodeFrame));
+
 export function createSmlDecoder(): StreamDecoder {
   const framer = new SmlFramer();
   return {
-    push: (chunk) => framer.push(chunk).map(decodeFrame),
-    end: () => framer.end().map(decodeFrame),
+    push: (chunk) => decodeFrames(framer.push(chunk)),
+    end: () => decodeFrames(framer.end()),
   };
 }

@@ -57,6 +57,36 @@ describe('IEC 62056-21 decoder', () => {
     expect(outputs.map((o) => (o.ok ? 'ok' : o.error.kind))).toEqual(['truncated', 'ok', 'truncated']);
   });
 
+  it('reads a mode C readout whose BCC happens to be a slash, and the next one, without a spurious error', () => {
+    // The BCC follows the data: some meter number makes it 0x2F, the byte that opens a readout.
+    const withSlashBcc = Array.from({ length: 2000 }, (_, n) =>
+      encodeReadout({ identification: 'LGZ5ZMD310CR.SIM', sets: [['0.0.0', n.toString(36)]], stx: true }),
+    ).find((r) => r.at(-1) === 0x2f)!;
+    const stream = Uint8Array.from([...withSlashBcc, ...readout]);
+    for (const chunks of [[stream], Array.from(stream, (b) => Uint8Array.of(b))]) {
+      expect(decodeChunks(chunks).map((o) => (o.ok ? 'ok' : o.error.kind))).toEqual(['ok', 'ok']);
+    }
+  });
+
+  it('gives the same results however the stream is cut into chunks (the scan resumes where it stopped)', () => {
+    const moded = encodeReadout({ identification: 'ELS5\\@V9.30', sets: [['1.8.0', '000285.4', 'kWh']], stx: true });
+    const parts = [readout, moded, readout.subarray(0, 60), new TextEncoder().encode('/?!\r\n'), Uint8Array.of(0x2f)];
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...parts.keys()), { maxLength: 8 }),
+        fc.uint8Array({ maxLength: 40 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        (order, noise, cuts) => {
+          const stream = Uint8Array.from([...noise, ...order.flatMap((i) => [...parts[i]!])]);
+          const at = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
+          const chunks = [0, ...at].map((from, i) => stream.subarray(from, [...at, stream.length][i]));
+          expect(decodeChunks(chunks)).toEqual(decodeChunks([stream]));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('is never chosen by auto: a DSMR telegram with a wrong CRC stays a crc error, not an unchecked readout', () => {
     const telegram = encodeTelegram({
       header: 'ISK5\\2M550T-1012',
