@@ -32,6 +32,8 @@ interface Candidate {
   timestamp?: number;
   /** The quantity's position in the table: readings come out in table order. */
   order: number;
+  /** M-Bus: the record's VIF rank among the quantity's VIF names (0 best), so the preferred record wins. */
+  rank?: number;
 }
 
 const byId = new Map(QUANTITIES.map((q) => [q.id, q]));
@@ -51,16 +53,20 @@ const SIGN_RULES = SIGNED_POWER.map((rule) => ({
   negative: byId.get(rule.negative)!,
 }));
 const SUBMETER_VALUES: readonly string[] = DSMR_SUBMETER.values;
+/** An M-Bus row and the rank of the VIF quantity that names it (0: its `vif`, then its `also` names in order). */
+type MbusMatch = { quantity: Quantity; rank: number };
 /** M-Bus rows by medium, tariff and VIF quantity (lower case); the first row of the table wins. */
-const byMbusRecord = new Map<Medium, Map<number, Map<string, Quantity>>>();
+const byMbusRecord = new Map<Medium, Map<number, Map<string, MbusMatch>>>();
 for (const q of QUANTITIES) {
   if (!q.mbus) continue;
-  const byTariff = byMbusRecord.get(q.medium) ?? new Map<number, Map<string, Quantity>>();
+  const byTariff = byMbusRecord.get(q.medium) ?? new Map<number, Map<string, MbusMatch>>();
   byMbusRecord.set(q.medium, byTariff);
-  const byVif = byTariff.get(q.mbus.tariff ?? 0) ?? new Map<string, Quantity>();
+  const byVif = byTariff.get(q.mbus.tariff ?? 0) ?? new Map<string, MbusMatch>();
   byTariff.set(q.mbus.tariff ?? 0, byVif);
-  const vif = q.mbus.vif.toLowerCase();
-  if (!byVif.has(vif)) byVif.set(vif, q);
+  [q.mbus.vif, ...(q.mbus.also ?? [])].forEach((name, rank) => {
+    const vif = name.toLowerCase();
+    if (!byVif.has(vif)) byVif.set(vif, { quantity: q, rank });
+  });
 }
 
 /** Bounds the caches below, whose keys come from the wire. */
@@ -254,11 +260,22 @@ function fromMbus(message: MbusMessage): Candidate[] {
     const number = finite(r.value);
     if (number === undefined || r.function !== 'instantaneous' || r.storage !== 0 || r.subunit !== 0) continue;
     const vif = cached(lowerCase, String(r.quantity), toLowerCase);
-    const quantity = byTariff.get(r.tariff)?.get(vif);
-    const value = quantity && convert(quantity, number, unitConversion(r.unit));
-    if (quantity && value !== undefined) add(found, quantity, value, 0, undefined, timestamp);
+    const match = byTariff.get(r.tariff)?.get(vif);
+    const value = match && convert(match.quantity, number, unitConversion(r.unit));
+    if (match && value !== undefined) addRanked(found, match, value, timestamp);
   }
   return found;
+}
+
+/** Like add, but a record of a better-ranked VIF replaces one of a worse (base conditions before metering ones). */
+function addRanked(found: Candidate[], match: MbusMatch, value: number, timestamp: number | undefined): void {
+  const known = first(found, match.quantity);
+  if (!known) {
+    add(found, match.quantity, value, 0, undefined, timestamp);
+    found.at(-1)!.rank = match.rank;
+  } else if (match.rank < (known.rank ?? 0)) {
+    Object.assign(known, { value, timestamp, rank: match.rank });
+  }
 }
 
 /** A total the meter does not send is the sum of the tariff registers it does send (DSMR has only T1/T2). */

@@ -33,7 +33,12 @@ export interface Quantity {
   /** Fed by a DSMR sub-meter channel (0-n:24.2.x) whose 0-n:24.1.0 device type is this medium, unit deciding the row. */
   dsmrSubmeter?: true;
   /** Fed by an EN 13757-3 record of this medium with this VIF quantity, instantaneous, storage 0, subunit 0. */
-  mbus?: { vif: string; tariff?: number };
+  mbus?: {
+    vif: string;
+    tariff?: number;
+    /** Other VIF quantities that fill it when `vif` is not in the message, in order of preference. */
+    also?: readonly string[];
+  };
   /** Values outside are implausible for the quantity (an unscaled raw register) and are not published. */
   range?: readonly [number, number];
 }
@@ -339,7 +344,8 @@ export const QUANTITIES: readonly Quantity[] = [
     meaning: 'Gas meter register (DSMR NL: temperature-corrected; Belgium 24.2.3: not corrected)',
     ha: GAS,
     dsmrSubmeter: true,
-    mbus: { vif: 'Volume' },
+    // Billing uses the volume at base conditions where a meter (or its volume converter) sends one.
+    mbus: { vif: 'Volume (at base conditions)', also: ['Volume', 'Volume (at metering conditions)'] },
   },
   {
     id: 'water_volume',

@@ -298,6 +298,19 @@ describe('harmonize: EN 13757-3 (M-Bus) meters', () => {
     ]);
   });
 
+  it('publishes a gas volume at base or metering conditions, the base one when a meter sends both', () => {
+    const base = record('Volume (at base conditions)', 6842.784, 'm3');
+    const metering = record('Volume (at metering conditions)', 917, 'm3');
+    const gas = (values: ReturnType<typeof record>[]) =>
+      harmonize(mbusMessage('Gas', values)).map((r) => [r.topic, r.value]);
+    expect(gas([base])).toEqual([['gas/gas_volume', 6842.784]]);
+    expect(gas([metering])).toEqual([['gas/gas_volume', 917]]);
+    expect(gas([metering, base])).toEqual([['gas/gas_volume', 6842.784]]);
+    expect(gas([base, metering])).toEqual([['gas/gas_volume', 6842.784]]);
+    // Base conditions are a gas notion: a water meter's volume stays the plain Volume record.
+    expect(harmonize(mbusMessage('Cold water', [base]))).toEqual([]);
+  });
+
   it('lets the medium decide between gas, water and hot water for the same Volume record', () => {
     const volume = [record('Volume', 28760.81, 'm3')];
     expect(harmonize(mbusMessage('Gas', volume))[0]?.topic).toBe('gas/gas_volume');
