@@ -60,17 +60,21 @@ async function listening(serve: Running): Promise<string> {
   );
 }
 
-/** `serve` with the given sources (and `ui` settings besides its port); resolves when its UI listens. */
+/**
+ * `serve` with the given sources (and `ui` settings besides its port, and other top-level settings such as `serial`);
+ * resolves when its UI listens.
+ */
 export async function startBridge(
   sources: Record<string, unknown>[],
   ui: Record<string, unknown> = {},
+  more: Record<string, unknown> = {},
 ): Promise<Bridge> {
   const dir = mkdtempSync(join(tmpdir(), 'smb-e2e-'));
   const config = join(dir, 'bridge.yaml');
   const uiPort = await freePort();
   writeFileSync(
     config,
-    stringify({ embeddedBroker: { port: await freePort() }, ui: { ...ui, port: uiPort }, sources }),
+    stringify({ ...more, embeddedBroker: { port: await freePort() }, ui: { ...ui, port: uiPort }, sources }),
   );
   const args = ['serve', '--config', config, '--data-dir', join(dir, 'data')];
   let serve = run(args);

@@ -24,7 +24,8 @@ interface Keys {
   authKey?: string;
 }
 
-export function ConnectFlow({ path, onClose }: { path: string; onClose: () => void }) {
+/** `path` becomes the source's port; `device` is probed (the link's pty for a configured link, else the same). */
+export function ConnectFlow({ path, device, onClose }: { path: string; device: string; onClose: () => void }) {
   const { t } = useTranslation();
   const { transport } = useStore();
   const [state, setState] = useState<Step>({ step: 'probing', withKey: false });
@@ -34,7 +35,7 @@ export function ConnectFlow({ path, onClose }: { path: string; onClose: () => vo
     // A refused key is told by the core's words (`authentication failed: …`): IPC passes an error's message only.
     (keys: Keys, found?: SerialProbeView) => {
       setState({ step: 'probing', withKey: keys.key !== undefined });
-      transport.call('probeSerialPort', { path, ...keys }).then(
+      transport.call('probeSerialPort', { path: device, ...keys }).then(
         (result) => setState(result.decrypted ? { step: 'done', found: result, keys } : { step: 'key', found: result }),
         (e: Error) =>
           setState(
@@ -44,7 +45,7 @@ export function ConnectFlow({ path, onClose }: { path: string; onClose: () => vo
           ),
       );
     },
-    [transport, path],
+    [transport, device],
   );
   // Once per opened flow: StrictMode runs effects twice, and a second probe of the port would be refused as busy.
   const started = useRef(false);
@@ -91,7 +92,10 @@ function Facts({ found }: { found: SerialProbeView }) {
       t('connect.protocol'),
       found.protocol ? `${found.protocol}${found.transport ? ` (${found.transport})` : ''}` : unknown,
     ],
-    [t('connect.settings'), found.lineSettings],
+    [
+      t('connect.settings'),
+      found.lineSettingsProven ? found.lineSettings : t('connect.settingsUnproven', { settings: found.lineSettings }),
+    ],
     [t('connect.meterId'), found.meterId ?? unknown],
     [t('connect.model'), [found.manufacturer, found.model ?? found.family].filter(Boolean).join(' ') || unknown],
     [t('connect.encrypted'), found.encrypted ? t('connect.yes') : t('connect.no')],

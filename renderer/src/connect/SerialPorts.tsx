@@ -15,6 +15,16 @@ const PORT_RENEW_MS = 60_000;
 
 type Ports = { ports: SerialPortView[] } | { error: string } | undefined;
 
+/**
+ * The port Connect opens: `path` is what the source keeps; `device` what the probe listens on. They differ for a
+ * configured link outside /dev (a socat pty's name, which stays when socat makes a new pty): the probe takes
+ * devices only, the link's pty.
+ */
+interface Connecting {
+  path: string;
+  device: string;
+}
+
 const sorted = (ports: SerialPortView[]) => [...ports].sort((a, b) => +b.likelyMeterAdapter - +a.likelyMeterAdapter);
 
 /** The list once, then as the core pushes it when an adapter is plugged in or out. */
@@ -43,11 +53,11 @@ function usePorts(): Ports {
 export function SerialPorts() {
   const { t } = useTranslation();
   const ports = usePorts();
-  const [connecting, setConnecting] = useState<string>();
+  const [connecting, setConnecting] = useState<Connecting>();
   const [other, setOther] = useState('');
   const connectOther = (e: FormEvent) => {
     e.preventDefault();
-    if (other.trim()) setConnecting(other.trim());
+    if (other.trim()) setConnecting({ path: other.trim(), device: other.trim() });
   };
   return (
     <>
@@ -72,6 +82,7 @@ export function SerialPorts() {
                 <td>
                   <code>{p.path}</code>
                   {p.likelyMeterAdapter && <span className="badge ok">{t('devices.likelyAdapter')}</span>}
+                  {p.configured && <span className="badge">{t('devices.configured')}</span>}
                 </td>
                 <td>
                   <code>{p.device}</code>
@@ -81,7 +92,7 @@ export function SerialPorts() {
                 <td>
                   <button
                     type="button"
-                    onClick={() => setConnecting(p.path)}
+                    onClick={() => setConnecting({ path: p.path, device: p.configured ? p.device : p.path })}
                     aria-label={t('connect.connectPort', { path: p.path })}
                   >
                     {t('connect.connect')}
@@ -102,7 +113,14 @@ export function SerialPorts() {
           <button type="submit">{t('connect.connect')}</button>
         </form>
       </section>
-      {connecting && <ConnectFlow key={connecting} path={connecting} onClose={() => setConnecting(undefined)} />}
+      {connecting && (
+        <ConnectFlow
+          key={connecting.path}
+          path={connecting.path}
+          device={connecting.device}
+          onClose={() => setConnecting(undefined)}
+        />
+      )}
     </>
   );
 }

@@ -82,6 +82,7 @@ export const de: Messages = {
     manufacturer: 'Hersteller',
     chip: 'USB-Chip',
     likelyAdapter: 'Vermutlich ein Zähleradapter',
+    configured: 'Aus der Konfiguration (serial.extraPorts)',
     sources: 'Quellen',
     sourcesNone: 'Keine Quelle eingerichtet.',
     type: 'Art',
@@ -254,6 +255,8 @@ export const de: Messages = {
     unknown: 'noch unbekannt',
     protocol: 'Protokoll',
     settings: 'Schnittstellen-Einstellung',
+    settingsUnproven:
+      '{{settings}}, der Standard des Protokolls (dieser Port liest mit jeder Einstellung, er zeigt die des Zählers nicht)',
     meterId: 'Zählernummer',
     model: 'Modell',
     encrypted: 'Verschlüsselt',

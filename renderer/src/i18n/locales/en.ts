@@ -78,6 +78,7 @@ export const en = {
     manufacturer: 'Manufacturer',
     chip: 'USB chip',
     likelyAdapter: 'Likely a meter adapter',
+    configured: 'From the configuration (serial.extraPorts)',
     sources: 'Sources',
     sourcesNone: 'No source is configured.',
     type: 'Type',
@@ -249,6 +250,8 @@ export const en = {
     unknown: 'not known yet',
     protocol: 'Protocol',
     settings: 'Line settings',
+    settingsUnproven:
+      '{{settings}}, the protocol’s standard (this port reads at any setting, so it could not tell the meter’s own)',
     meterId: 'Meter ID',
     model: 'Model',
     encrypted: 'Encrypted',

@@ -81,6 +81,7 @@ export const fr: Messages = {
     manufacturer: 'Fabricant',
     chip: 'Puce USB',
     likelyAdapter: 'Probablement un adaptateur de compteur',
+    configured: 'Issu de la configuration (serial.extraPorts)',
     sources: 'Sources',
     sourcesNone: 'Aucune source configurée.',
     type: 'Type',
@@ -253,6 +254,8 @@ export const fr: Messages = {
     unknown: 'pas encore connu',
     protocol: 'Protocole',
     settings: 'Paramètres de ligne',
+    settingsUnproven:
+      '{{settings}}, le standard du protocole (ce port lit avec tout réglage, il ne révèle pas celui du compteur)',
     meterId: 'Numéro du compteur',
     model: 'Modèle',
     encrypted: 'Chiffré',

@@ -82,6 +82,7 @@ export const it: Messages = {
     manufacturer: 'Produttore',
     chip: 'Chip USB',
     likelyAdapter: 'Probabilmente un adattatore per contatori',
+    configured: 'Dalla configurazione (serial.extraPorts)',
     sources: 'Sorgenti',
     sourcesNone: 'Nessuna sorgente configurata.',
     type: 'Tipo',
@@ -253,6 +254,8 @@ export const it: Messages = {
     unknown: 'non ancora noto',
     protocol: 'Protocollo',
     settings: 'Impostazioni di linea',
+    settingsUnproven:
+      '{{settings}}, lo standard del protocollo (questa porta legge con qualsiasi impostazione, non rivela quella del contatore)',
     meterId: 'Numero del contatore',
     model: 'Modello',
     encrypted: 'Cifrato',
