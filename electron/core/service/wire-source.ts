@@ -68,6 +68,7 @@ export class WireSource extends EventEmitter<WireSourceEvents> {
     this.options = withNodeCrypto(options);
     this.decoder = createDecoder(protocol, this.options);
     bytes.on('data', (chunk) => this.onData(chunk));
+    bytes.on('linkError', (error) => this.onError(error));
     bytes.on('state', (state) => {
       // A reconnect starts a fresh byte stream: a frame cut by the unplug must not be glued to new bytes.
       if (state.state === 'open') this.decoder = createDecoder(this.protocol, this.options);
@@ -120,10 +121,14 @@ export class WireSource extends EventEmitter<WireSourceEvents> {
         this.rawBytes = 0;
         this.emit('message', out.message);
       } else {
-        this.count(out.error);
-        this.emit('decodeError', out.error);
+        this.onError(out.error);
       }
     }
+  }
+
+  private onError(error: DecodeError): void {
+    this.count(error);
+    this.emit('decodeError', error);
   }
 
   private count(error: DecodeError): void {

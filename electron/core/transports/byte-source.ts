@@ -2,6 +2,7 @@
  * The common face of every byte source (serial port, TCP bridge): bytes out, plus a state a user can read.
  * Errors never leave as exceptions or 'error' events: they travel inside the state, as a kind and a human message.
  */
+import type { DecodeError } from '../../../shared/protocols/types.ts';
 
 export type SourceStateName = 'connecting' | 'detecting' | 'open' | 'waiting' | 'stopped';
 
@@ -36,6 +37,8 @@ export interface SourceState {
 export interface ByteSourceEvents {
   data: [chunk: Uint8Array];
   state: [state: SourceState];
+  /** A message the link itself checked and refused (a mode C readout's BCC): counted like the decoder's errors. */
+  linkError: [error: DecodeError];
 }
 
 export interface ByteSource {

@@ -3,7 +3,8 @@
  * acknowledgement and the baud switch the identification offers, the data message checked by its BCC, then back to
  * 300 baud. The protocol steps come from shared/protocols/iec62056-21/mode-c.ts; this file does the waiting and the
  * line changes. A readout passes on as one chunk (identification and data message) for the IEC decoder; a silent
- * meter or a wrong BCC shows in the state and the next poll tries again; the port closing reconnects with backoff.
+ * meter shows in the state, a wrong BCC also as a link error (counted with the decoder's), and the next poll tries
+ * again; the port closing reconnects with backoff.
  */
 import { SerialPort } from 'serialport';
 import {
@@ -131,7 +132,10 @@ export class ModeCSource extends ReconnectingSource<ByteSourceEvents> {
     let work = Promise.resolve();
     const act = async (step: ModeCStep): Promise<void> => {
       if (step.kind === 'readout') return finish({ kind: 'readout', bytes: step.bytes, baudRate });
-      if (step.kind === 'failed') return finish({ kind: 'failed', error: sourceError('io', step.error.message) });
+      if (step.kind === 'failed') {
+        this.emitEvent('linkError', step.error);
+        return finish({ kind: 'failed', error: sourceError('io', step.error.message) });
+      }
       // serialport's update() flushes both directions (TCIOFLUSH): the acknowledgement must be out before the switch,
       // and the switch must come before the meter answers (its reaction time counts from the acknowledgement's end).
       if (step.kind === 'acknowledge') {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SourceState } from '../../../electron/core/transports/byte-source.ts';
 import { ModeCSource, type ModeCSourceOptions } from '../../../electron/core/transports/iec-mode-c.ts';
+import { WireSource } from '../../../electron/core/service/wire-source.ts';
 import { toDecodeLine } from '../../../shared/decode-line.ts';
 import { encodeDataMessage } from '../../../shared/protocols/iec62056-21/encode.ts';
 import { createIecDecoder } from '../../../shared/protocols/iec62056-21/index.ts';
@@ -126,6 +127,19 @@ describe('IEC 62056-21 mode C source', () => {
     expect(spoilt?.error?.message).toMatch(/BCC is [0-9A-F]{2}, its characters give [0-9A-F]{2}/);
     // The spoilt readout (1846 kWh) never reached the decoder.
     expect(energies()[0]).toBe(1_847_000);
+  });
+
+  it("counts a wrong BCC as a crc error where the UI shows every source's errors, next to the readouts", async () => {
+    meterBinding();
+    binding.spoilBcc = 2;
+    const wire = new WireSource('optical', 'optical head', startSource(), 'iec62056-21', {});
+    await until(() => wire.counters.framesOk >= 1, 'a readout after the two spoilt ones');
+
+    expect(wire.counters).toMatchObject({
+      crcErrors: 2,
+      otherErrors: 0,
+      lastError: { kind: 'crc', message: expect.stringMatching(/BCC is [0-9A-F]{2}/) },
+    });
   });
 
   it('says when the meter does not answer, keeps the port and tries again', async () => {
