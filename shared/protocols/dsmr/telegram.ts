@@ -1,10 +1,10 @@
 /**
  * One P1 telegram (`/` identification line, COSEM lines, `!CRC`) to an ObisMessage in a single pass over its bytes:
- * the CRC is updated while the lines are found, each line is read as it ends (OBIS as a numeric key, numbers and
+ * the CRC takes in each line as its end is found, each line is read as it ends (OBIS as a numeric key, numbers and
  * clocks from the bytes), and strings are made only for what the message holds.
  */
 import { decodeError, type DecodeOutput, type DecoderOptions, type MeterInfo, type ObisValue } from '../types.ts';
-import { CRC16_TABLE, formatCrc } from './crc16.ts';
+import { crc16Update, formatCrc } from './crc16.ts';
 import { addGroups, indexOfByte, isBlank, readObisKey } from './cosem-line.ts';
 import { manufacturerName } from './manufacturers.ts';
 import { obisSpec, type ObisSpec } from './obis-table.ts';
@@ -34,16 +34,17 @@ export function parseTelegram(bytes: Uint8Array, options: DecoderOptions = {}): 
   let lineStart = start + 1;
   let bang = -1;
   let crc = 0;
-  for (let i = start; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    crc = (crc >>> 8) ^ CRC16_TABLE[(crc ^ b) & 0xff]!;
-    if (b !== LF) continue;
-    if (headerEnd < 0) headerEnd = i;
-    else lines.read(lineStart, i);
-    lineStart = i + 1;
+  let crcFrom = start;
+  // Line by line: the native search finds each line end, the CRC takes in the line, the reader reads it.
+  for (let lf = bytes.indexOf(LF, start); lf >= 0; lf = bytes.indexOf(LF, lf + 1)) {
+    crc = crc16Update(crc, bytes, crcFrom, lf + 1);
+    crcFrom = lf + 1;
+    if (headerEnd < 0) headerEnd = lf;
+    else lines.read(lineStart, lf);
+    lineStart = lf + 1;
     if (bytes[lineStart] === BANG) {
       bang = lineStart;
-      crc = (crc >>> 8) ^ CRC16_TABLE[(crc ^ BANG) & 0xff]!;
+      crc = crc16Update(crc, bytes, bang, bang + 1);
       break;
     }
   }
