@@ -4,7 +4,8 @@
  * 300 baud. The protocol steps come from shared/protocols/iec62056-21/mode-c.ts; this file does the waiting and the
  * line changes. A readout passes on as one chunk (identification and data message) for the IEC decoder; a silent
  * meter shows in the state, a wrong BCC also as a link error (counted with the decoder's), and the next poll tries
- * again; the port closing reconnects with backoff.
+ * again; the port closing reconnects with backoff, and after a replug the port is found as SerialSource finds it
+ * (port-locator.ts: its /dev/serial/by-id link, wherever that points now).
  */
 import { SerialPort } from 'serialport';
 import {
@@ -21,6 +22,8 @@ import { formatLineSettings, type LineSettings } from './line-settings.ts';
 import { describeError, formatDuration, ReconnectingSource } from './reconnecting-source.ts';
 import { openSerialConnection, type SerialConnection, type SerialPortHandle } from './serial-connection.ts';
 import { classifyOpenError } from './serial-errors.ts';
+import { PortLocator } from './port-locator.ts';
+import { DEFAULT_BY_ID_DIR } from './stable-path.ts';
 import { sleep } from './sleep.ts';
 
 /** A port that can also be written to and change its rate: what SerialPort.binding and SerialPortMock.binding open. */
@@ -45,6 +48,8 @@ export interface ModeCSourceOptions {
   timing?: Partial<ModeCTiming>;
   backoff?: BackoffOptions;
   watchIntervalMs?: number;
+  /** Where stable links live; default /dev/serial/by-id on Linux, none elsewhere. */
+  byIdDir?: string | null;
   binding?: RequestBinding;
   platform?: NodeJS.Platform;
 }
@@ -57,24 +62,28 @@ type Listener = ((chunk: Uint8Array) => void) | null;
 export class ModeCSource extends ReconnectingSource<ByteSourceEvents> {
   private readonly timing: ModeCTiming;
   private readonly binding: RequestBinding;
+  private readonly locator: PortLocator;
   private listener: Listener = null;
 
   constructor(private readonly options: ModeCSourceOptions) {
     super(options.backoff);
     this.timing = { ...MODE_C_TIMING, ...options.timing };
     this.binding = options.binding ?? (SerialPort.binding as RequestBinding);
+    this.locator = new PortLocator(options.path, options.byIdDir === undefined ? DEFAULT_BY_ID_DIR : options.byIdDir);
     signOnRequest(options.address); // a bad address is a configuration error: refuse it here, not at every poll
   }
 
   protected async connect(signal: AbortSignal): Promise<SourceError> {
-    const { path } = this.options;
-    this.setState({ state: 'connecting', detail: path });
+    this.setState({ state: 'connecting', detail: this.locator.name });
+    const target = await this.locator.locate();
+    if ('kind' in target) return target;
+    const path = target.name;
     let port: RequestPortHandle | undefined;
     let connection: SerialConnection;
     try {
       connection = await openSerialConnection({
         binding: { open: async (o) => (port = await this.binding.open(o)) },
-        device: path,
+        device: target.device,
         watchPath: path,
         settings: SIGN_ON_LINE,
         watchIntervalMs: this.options.watchIntervalMs ?? 1000,
@@ -89,7 +98,7 @@ export class ModeCSource extends ReconnectingSource<ByteSourceEvents> {
     const ended = connection.ended.then((reason) => reason ?? sourceError('closed', `${path} was closed`));
     this.setState({ state: 'open', detail: `mode C on ${path}, ${formatLineSettings(SIGN_ON_LINE)} to sign on` });
     try {
-      return await this.pollUntilEnd(port!, ended, signal);
+      return await this.pollUntilEnd(port!, path, ended, signal);
     } finally {
       signal.removeEventListener('abort', stop);
       this.listener = null;
@@ -97,8 +106,8 @@ export class ModeCSource extends ReconnectingSource<ByteSourceEvents> {
     }
   }
 
-  private async pollUntilEnd(port: RequestPortHandle, ended: Promise<SourceError>, signal: AbortSignal) {
-    const { path, pollSeconds } = this.options;
+  private async pollUntilEnd(port: RequestPortHandle, path: string, ended: Promise<SourceError>, signal: AbortSignal) {
+    const { pollSeconds } = this.options;
     let closed: SourceError | null = null;
     void ended.then((reason) => (closed = reason));
     while (!signal.aborted && !closed) {

@@ -12,7 +12,8 @@ import { AUTO_DETECT_ORDER, formatLineSettings, type LineSettings } from './line
 import { ReconnectingSource } from './reconnecting-source.ts';
 import { openSerialConnection, type SerialBinding, type SerialConnection } from './serial-connection.ts';
 import { classifyOpenError } from './serial-errors.ts';
-import { DEFAULT_BY_ID_DIR, findStableLink, resolveDevice } from './stable-path.ts';
+import { PortLocator, type PortTarget } from './port-locator.ts';
+import { DEFAULT_BY_ID_DIR } from './stable-path.ts';
 import { withNodeCrypto } from '../crypto/node-gcm.ts';
 import { sleep } from './sleep.ts';
 
@@ -51,17 +52,10 @@ export interface SerialSourceEvents extends ByteSourceEvents {
   detected: [result: DetectionResult];
 }
 
-interface Target {
-  /** What the binding opens. */
-  device: string;
-  /** What the user knows it as, and what is watched for an unplug. */
-  name: string;
-}
-
 export class SerialSource extends ReconnectingSource<SerialSourceEvents> {
   private readonly options: Required<Omit<SerialSourceOptions, 'settings' | 'backoff' | 'decoderOptions'>>;
   private locked: LineSettings | null;
-  private stableLink: string | null = null;
+  private readonly locator: PortLocator;
   private nextCandidate = 0;
   private detection: DetectionResult | null = null;
 
@@ -79,6 +73,7 @@ export class SerialSource extends ReconnectingSource<SerialSourceEvents> {
       platform: options.platform ?? process.platform,
     };
     this.locked = options.settings === undefined || options.settings === 'auto' ? null : options.settings;
+    this.locator = new PortLocator(this.options.path, this.options.byIdDir);
   }
 
   /** What auto-detection found, once it has. */
@@ -88,26 +83,17 @@ export class SerialSource extends ReconnectingSource<SerialSourceEvents> {
 
   /** The by-id link remembered for this port, once known. */
   get stablePath(): string | null {
-    return this.stableLink;
+    return this.locator.stablePath;
   }
 
   protected async connect(signal: AbortSignal): Promise<SourceError> {
-    this.setState({ state: 'connecting', detail: this.stableLink ?? this.options.path });
-    const target = await this.locate();
+    this.setState({ state: 'connecting', detail: this.locator.name });
+    const target = await this.locator.locate();
     if ('kind' in target) return target;
     return this.locked ? this.stream(target, this.locked, signal) : this.detect(target, signal);
   }
 
-  /** Once the adapter's stable link is known, only that link counts: ttyUSB0 may be another adapter by now. */
-  private async locate(): Promise<Target | SourceError> {
-    if (!this.stableLink) return { device: this.options.path, name: this.options.path };
-    const device = await resolveDevice(this.stableLink);
-    return device
-      ? { device, name: this.stableLink }
-      : sourceError('not-found', `no such port ${this.stableLink}: is the adapter plugged in?`);
-  }
-
-  private async stream(target: Target, settings: LineSettings, signal: AbortSignal): Promise<SourceError> {
+  private async stream(target: PortTarget, settings: LineSettings, signal: AbortSignal): Promise<SourceError> {
     const connection = await this.open(target, settings, (chunk) => this.deliver(chunk));
     if ('kind' in connection) return connection;
     this.setState({ state: 'open', detail: `${formatLineSettings(settings)} on ${target.name}` });
@@ -115,7 +101,7 @@ export class SerialSource extends ReconnectingSource<SerialSourceEvents> {
   }
 
   /** Tries the candidates in turn, cycling, until one shows intact frames; then streams on with that port. */
-  private async detect(target: Target, signal: AbortSignal): Promise<SourceError> {
+  private async detect(target: PortTarget, signal: AbortSignal): Promise<SourceError> {
     const { candidates, detectWindowMs } = this.options;
     let refusedInARow = 0;
     for (;;) {
@@ -156,7 +142,7 @@ export class SerialSource extends ReconnectingSource<SerialSourceEvents> {
     }
   }
 
-  private lock(target: Target, candidate: LineSettings, match: ProbeMatch): void {
+  private lock(target: PortTarget, candidate: LineSettings, match: ProbeMatch): void {
     const { baudRate, dataBits, parity, stopBits } = candidate;
     const settings = { baudRate, dataBits, parity, stopBits };
     this.locked = settings;
@@ -166,11 +152,10 @@ export class SerialSource extends ReconnectingSource<SerialSourceEvents> {
   }
 
   private async open(
-    target: Target,
+    target: PortTarget,
     settings: LineSettings,
     onData: (chunk: Uint8Array) => void,
   ): Promise<SerialConnection | SourceError> {
-    this.stableLink ??= await findStableLink(target.name, this.options.byIdDir);
     try {
       return await openSerialConnection({
         binding: this.options.binding,
@@ -192,6 +177,6 @@ export class SerialSource extends ReconnectingSource<SerialSourceEvents> {
     const reason = await connection.ended;
     signal.removeEventListener('abort', stop);
     await connection.close();
-    return reason ?? sourceError('closed', `${this.stableLink ?? this.options.path} was closed`);
+    return reason ?? sourceError('closed', `${this.locator.name} was closed`);
   }
 }

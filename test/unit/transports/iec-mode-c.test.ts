@@ -3,7 +3,7 @@
  * GUIDE): the sign-on, the acknowledgement, the baud switch the identification offers, the BCC, and what a user sees
  * when the meter is silent or a readout is spoilt.
  */
-import { mkdtempSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -179,6 +179,30 @@ describe('IEC 62056-21 mode C source', () => {
     expect(source!.state.error).toMatchObject({ kind: 'unplugged' });
     writeFileSync(path, '');
     await until(() => binding.opens.length >= 2 && energies().length >= 2, 'a readout after the replug');
+  });
+
+  it('finds the optical head again through its by-id link when it comes back under another name', async () => {
+    meterBinding();
+    mkdirSync(join(dir, 'by-id'));
+    const link = join(dir, 'by-id', 'usb-FTDI_FT230X_Basic_UART_D30A1B2C-if00-port0');
+    const usb0 = plug();
+    symlinkSync(usb0, link);
+    startSource({ path: usb0, byIdDir: join(dir, 'by-id') });
+    await until(() => energies().length >= 1, 'a readout');
+
+    // Unplugged; on the replug the kernel names it ttyUSB1, while another adapter now holds ttyUSB0.
+    unlinkSync(link);
+    unlinkSync(usb0);
+    await until(() => source!.state.state === 'waiting', 'the unplug to be noticed');
+    writeFileSync(usb0, '');
+    const usb1 = join(dir, 'ttyUSB1');
+    writeFileSync(usb1, '');
+    symlinkSync(usb1, link);
+    received = [];
+    await until(() => energies().length >= 1, 'a readout after the replug');
+    expect(binding.paths.at(-1)).toBe(usb1);
+    expect(binding.paths.filter((p) => p === usb0)).toHaveLength(1);
+    expect(source!.state.detail).toContain(`mode C on ${link}`);
   });
 
   it('refuses a device address the standard does not allow', () => {

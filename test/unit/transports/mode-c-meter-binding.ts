@@ -15,6 +15,8 @@ const MockBinding = SerialPortMock.binding;
 export class ModeCMeterBinding implements RequestBinding {
   /** `300 7E1`-style settings of every open. */
   readonly opens: string[] = [];
+  /** The device path of every open. */
+  readonly paths: string[] = [];
   /** Every rate the reader switched to, in order. */
   readonly rates: number[] = [];
   /** Everything the reader wrote, one entry per write. */
@@ -37,6 +39,7 @@ export class ModeCMeterBinding implements RequestBinding {
 
   async open(options: { path: string } & LineSettings): Promise<RequestPortHandle> {
     this.opens.push(formatLineSettings(options));
+    this.paths.push(options.path);
     if (!existsSync(options.path)) throw new Error(`Error: No such file or directory, cannot open ${options.path}`);
     if (!this.created.has(options.path)) MockBinding.createPort(options.path);
     this.created.add(options.path);
