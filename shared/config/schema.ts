@@ -3,6 +3,7 @@
  * default that does something useful, so an empty config runs an embedded broker on loopback and publishes there.
  */
 import { z } from 'zod';
+import { WMBUS_LINK_MODES, WMBUS_STICKS } from '../protocols/wmbus/sticks/index.ts';
 
 /** A secret in the bridge's secret store (set from the UI), by the name it has there. */
 const storedSecret = z.strictObject({
@@ -56,6 +57,12 @@ const iecOptions = {
   maxBaudRate: z.union([300, 600, 1200, 2400, 4800, 9600, 19200].map((r) => z.literal(r))).optional(),
 };
 
+/** Wireless M-Bus through a USB stick: its serial framing, and the radio mode it is set to at every open. */
+const wmbusOptions = {
+  stick: z.enum(WMBUS_STICKS).optional(),
+  linkMode: z.enum(WMBUS_LINK_MODES).optional(),
+};
+
 const serialSource = z
   .strictObject({
     type: z.literal('serial'),
@@ -67,13 +74,18 @@ const serialSource = z
     protocol: protocolChoice.default('auto'),
     family: z.string().optional(),
     ...iecOptions,
+    ...wmbusOptions,
     ...meterKeys,
     ...sourceLimits,
   })
   .superRefine((source, ctx) => {
-    const misplaced = (key: keyof typeof iecOptions, why: string) =>
+    const misplaced = (key: keyof typeof iecOptions | keyof typeof wmbusOptions, why: string) =>
       source[key] !== undefined && ctx.addIssue({ code: 'custom', path: [key], message: why, input: source[key] });
     if (source.protocol !== 'iec62056-21') misplaced('mode', 'only for protocol: iec62056-21');
+    if (source.protocol !== 'wmbus') misplaced('stick', 'only for protocol: wmbus');
+    if (source.stick !== 'im871a' && source.stick !== 'amber') {
+      misplaced('linkMode', 'only for stick: im871a or amber (a raw stick is set up with its own tool)');
+    }
     for (const key of ['pollSeconds', 'address', 'maxBaudRate'] as const) {
       if (source.mode !== 'C') misplaced(key, 'only for protocol: iec62056-21 with mode: C');
     }
@@ -94,6 +106,8 @@ const tcpSource = z.strictObject({
   port,
   protocol: protocolChoice.default('auto'),
   family: z.string().optional(),
+  /** A wireless M-Bus stick behind a serial server (ser2net): its framing; it is set up with its own tool. */
+  stick: wmbusOptions.stick,
   ...meterKeys,
   ...sourceLimits,
 });

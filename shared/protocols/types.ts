@@ -119,6 +119,8 @@ export interface DecoderOptions {
   keysFor?: (systemTitle: Uint8Array) => { key?: Uint8Array; authKey?: Uint8Array } | undefined;
   /** Wireless M-Bus: the key of the meter with this ID (8 digits as decoded), tried before `key`. */
   meterKey?: (meterId: string) => Uint8Array | undefined;
+  /** Wireless M-Bus: the USB stick's serial framing around the telegrams (wmbus/sticks); default `raw`. */
+  wmbusStick?: 'im871a' | 'amber' | 'raw';
   /** IANA zone for meter clocks that carry no UTC offset; defaults to the system zone. */
   timeZone?: string;
   /** Force a DLMS meter-family table (see shared/protocols/dlms/families) instead of recognising it. */

@@ -239,6 +239,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
       // Absent: the decoder reads a clock without offset in its meter family's zone, else the machine's.
       timeZone: this.config.timeZone,
       family: source.family,
+      wmbusStick: source.stick,
     };
   }
 

@@ -17,12 +17,16 @@ export interface SerialBinding {
 
 export interface SerialPortHandle {
   read(buffer: Buffer, offset: number, length: number): Promise<{ bytesRead: number }>;
+  /** Every serialport binding writes; a read-only test double may leave it out. */
+  write?(buffer: Buffer): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface SerialConnection {
   /** Resolves once the connection is over: with why, or null when close() ended it. */
   readonly ended: Promise<SourceError | null>;
+  /** Sends bytes to the device (a USB stick's initialisation); rejects with the binding's error. */
+  write(bytes: Uint8Array): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -81,7 +85,11 @@ export async function openSerialConnection(options: ConnectOptions): Promise<Ser
     }
   })().catch((err: unknown) => finish(finished || isCanceled(err) ? null : classifyReadError(err, watchPath)));
 
-  return { ended, close: () => finish(null) };
+  const write = async (bytes: Uint8Array): Promise<void> => {
+    if (!port.write) throw new Error(`${watchPath} cannot be written to`);
+    await port.write(Buffer.from(bytes));
+  };
+  return { ended, write, close: () => finish(null) };
 }
 
 /** Bindings reject pending reads with `canceled: true` when the port is closed on purpose. */

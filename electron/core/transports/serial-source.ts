@@ -31,6 +31,8 @@ export interface SerialSourceOptions {
   /** Keys and time zone for the default decoder: an encrypted meter's frames are judged by their checksum anyway. */
   decoderOptions?: DecoderOptions;
   backoff?: BackoffOptions;
+  /** Written once each time the port opens with fixed settings: commands that put a USB stick into its mode. */
+  init?: readonly Uint8Array[];
   /** How often an open port's device file is checked for an unplug; default 1 s. */
   watchIntervalMs?: number;
   /** Where stable links live; default /dev/serial/by-id on Linux, none elsewhere. */
@@ -53,7 +55,8 @@ export interface SerialSourceEvents extends ByteSourceEvents {
 }
 
 export class SerialSource extends ReconnectingSource<SerialSourceEvents> {
-  private readonly options: Required<Omit<SerialSourceOptions, 'settings' | 'backoff' | 'decoderOptions'>>;
+  private readonly options: Required<Omit<SerialSourceOptions, 'settings' | 'backoff' | 'decoderOptions' | 'init'>>;
+  private readonly init: readonly Uint8Array[];
   private locked: LineSettings | null;
   private readonly locator: PortLocator;
   private nextCandidate = 0;
@@ -74,6 +77,7 @@ export class SerialSource extends ReconnectingSource<SerialSourceEvents> {
     };
     this.locked = options.settings === undefined || options.settings === 'auto' ? null : options.settings;
     this.locator = new PortLocator(this.options.path, this.options.byIdDir);
+    this.init = options.init ?? [];
   }
 
   /** What auto-detection found, once it has. */
@@ -96,7 +100,15 @@ export class SerialSource extends ReconnectingSource<SerialSourceEvents> {
   private async stream(target: PortTarget, settings: LineSettings, signal: AbortSignal): Promise<SourceError> {
     const connection = await this.open(target, settings, (chunk) => this.deliver(chunk));
     if ('kind' in connection) return connection;
-    this.setState({ state: 'open', detail: `${formatLineSettings(settings)} on ${target.name}` });
+    const detail = `${formatLineSettings(settings)} on ${target.name}`;
+    try {
+      for (const command of this.init) await connection.write(command);
+      this.setState({ state: 'open', detail });
+    } catch (err) {
+      // The port reads on: a stick set up by its own tool still passes its telegrams.
+      const error = sourceError('io', `could not initialise the device: ${(err as Error).message}`);
+      this.setState({ state: 'open', detail, error });
+    }
     return this.untilEnd(connection, signal);
   }
 

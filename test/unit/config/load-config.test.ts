@@ -92,6 +92,20 @@ describe('config', () => {
     expect(validateConfig({ embeddedBroker: { host: '0.0.0.0', username: 'u', password: 'p' } }, dir).ok).toBe(true);
   });
 
+  it('takes a wireless M-Bus stick and its link mode on a wmbus source only', () => {
+    const serial = { type: 'serial', port: '/dev/ttyUSB0' };
+    const ok = (source: object) => validateConfig({ sources: [{ ...serial, ...source }] }, dir).ok;
+    expect(ok({ protocol: 'wmbus', stick: 'im871a', linkMode: 'C1' })).toBe(true);
+    expect(ok({ protocol: 'wmbus', stick: 'amber' })).toBe(true);
+    expect(ok({ protocol: 'wmbus' })).toBe(true);
+    expect(validateConfig({ sources: [{ ...serial, protocol: 'dsmr', stick: 'amber' }] }, dir)).toMatchObject({
+      ok: false,
+      problems: [expect.stringContaining('sources[0].stick')],
+    });
+    expect(ok({ protocol: 'wmbus', stick: 'raw', linkMode: 'T1' })).toBe(false);
+    expect(ok({ protocol: 'wmbus', stick: 'cul' })).toBe(false);
+  });
+
   it('refuses MQTT 5 towards the embedded broker, which speaks 3.1.1 only', () => {
     expect(validateConfig({ broker: { protocolVersion: 5 } }, dir)).toMatchObject({
       ok: false,

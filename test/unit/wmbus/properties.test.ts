@@ -3,6 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DecodeOutput } from '../../../shared/protocols/types.ts';
 import { addCrcs } from '../../../shared/protocols/wmbus/link.ts';
+import { encodeAmberTelegram } from '../../../shared/protocols/wmbus/sticks/amber.ts';
+import { encodeHciTelegram } from '../../../shared/protocols/wmbus/sticks/im871a.ts';
+import { WMBUS_STICKS } from '../../../shared/protocols/wmbus/sticks/index.ts';
 import { concat, decodeAll, heatFrame, KEY, waterFrame } from './fixtures.ts';
 
 const KINDS = ['crc', 'truncated', 'decrypt', 'unsupported', 'syntax'];
@@ -63,6 +66,31 @@ describe('wireless M-Bus decoder properties', () => {
         expect(decodeAll(chunked(stream, cuts), { key: KEY })).toEqual(whole);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it("with a USB stick's framing: random, mutated and cut streams give typed results, whole ones the same messages however split", () => {
+    const wrapped = {
+      im871a: concat(FRAMES.map((f, i) => encodeHciTelegram(f, i % 2 ? { rssi: i } : { crc: i % 3 === 0 }))),
+      amber: concat(FRAMES.map((f, i) => encodeAmberTelegram(f, 0x30 + i))),
+      raw: concat(FRAMES),
+    };
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...WMBUS_STICKS),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.uint8Array({ maxLength: 40 }),
+        (stick, edits, cuts, noise) => {
+          const whole = decodeAll([wrapped[stick]], { key: KEY, wmbusStick: stick });
+          expect(whole.filter((o) => o.ok)).toHaveLength(FRAMES.length);
+          expect(decodeAll(chunked(wrapped[stick], cuts), { key: KEY, wmbusStick: stick })).toEqual(whole);
+          const data = concat([noise, wrapped[stick]]);
+          for (const [at, value] of edits) data[at % data.length] = value;
+          expect(wellTyped(decodeAll(chunked(data, cuts), { key: KEY, wmbusStick: stick }))).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });
