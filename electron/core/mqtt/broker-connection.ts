@@ -136,23 +136,16 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
       done(new ConnectionLostError('not connected to the broker'));
       return;
     }
-    let settled = false;
-    const settle: SendDone = (error) => {
-      if (settled) return;
-      settled = true;
-      this.pending.delete(settle);
-      done(error);
+    // One closure per message: it is the pending entry (failed at once when the connection drops) and the callback.
+    const settle = (error?: Error): void => {
+      if (!this.pending.delete(settle)) return;
+      done(asSendError(error));
     };
     this.pending.add(settle);
     const payload = typeof message.payload === 'string' ? message.payload : Buffer.from(message.payload);
-    const onResult = (error?: Error): void => {
-      if (!error) settle();
-      else if (error instanceof ErrorWithReasonCode) settle(new PublishRejectedError(error.message));
-      else settle(new ConnectionLostError(error.message));
-    };
     try {
       const publishOptions = this.publishOptions[message.qos * 2 + (message.retain ? 1 : 0)]!;
-      client.publish(message.topic, payload, publishOptions, onResult);
+      client.publish(message.topic, payload, publishOptions, settle);
     } catch (error) {
       settle(new PublishRejectedError(error instanceof Error ? error.message : String(error)));
     }
@@ -239,9 +232,8 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
 
   private failPending(problem: ConnectionProblem): void {
     this.emit('disconnected', problem);
-    const pending = [...this.pending];
-    this.pending.clear();
-    for (const settle of pending) settle(new ConnectionLostError(problem.message));
+    // Each settles once and leaves the set itself.
+    for (const settle of [...this.pending]) settle(new ConnectionLostError(problem.message));
   }
 
   private setState(change: Partial<ConnectionState>): void {
@@ -252,6 +244,13 @@ export class BrokerConnection extends EventEmitter<BrokerConnectionEvents> {
     this.current = next;
     this.emit('state', this.state);
   }
+}
+
+/** What a send's outcome means for the publisher: a broker's refusal is for good, anything else may be retried. */
+function asSendError(error: Error | undefined): PublishRejectedError | ConnectionLostError | undefined {
+  if (!error || error instanceof PublishRejectedError || error instanceof ConnectionLostError) return error;
+  if (error instanceof ErrorWithReasonCode) return new PublishRejectedError(error.message);
+  return new ConnectionLostError(error.message);
 }
 
 /**

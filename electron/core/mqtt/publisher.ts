@@ -78,6 +78,9 @@ interface Item extends StoredRecord {
 }
 
 const queued = (): PublishResult => ({ status: 'queued' });
+const DELIVERED: PublishResult = Object.freeze({ status: 'delivered' });
+/** The outcome of a message nobody waits for (post()); set, it also marks the message as live, not from the disk. */
+const IGNORE = (): void => {};
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Sends in one go before the loop yields to the event loop (keep-alive, socket reads, timers). */
@@ -149,26 +152,36 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
 
   /** Accepts a message; the promise never rejects and says where the message went. */
   publish(message: OutboundMessage): Promise<PublishResult> {
+    return new Promise((settle) => this.accept(message, settle));
+  }
+
+  /**
+   * Accepts a message like publish() for a caller that does not wait for the outcome (the live pipeline, thousands a
+   * second): no promise per message. Refusals and failures are counted and reported all the same.
+   */
+  post(message: OutboundMessage): void {
+    this.accept(message, IGNORE);
+  }
+
+  private accept(message: OutboundMessage, settle: (result: PublishResult) => void): void {
     const invalid = invalidMessageReason(message);
-    if (invalid !== undefined) return Promise.resolve(this.reject(message, `invalid message: ${invalid}`));
-    if (this.closed) return Promise.resolve(this.fail(message, 'the publisher is closed'));
+    if (invalid !== undefined) return settle(this.reject(message, `invalid message: ${invalid}`));
+    if (this.closed) return settle(this.fail(message, 'the publisher is closed'));
     const seq = this.queue.allocateSeq();
     if (!this.connection.connected) {
-      // The outage path: one promise per message, the write itself is shared by all that arrive meanwhile.
-      return this.queue
-        .append([{ seq, message }])
-        .then(queued, (error: unknown) => this.fail(message, describe(error)));
+      // The outage path: the write itself is shared by all that arrive meanwhile.
+      void this.queue.append([{ seq, message }]).then(
+        () => settle(queued()),
+        (error: unknown) => settle(this.fail(message, describe(error))),
+      );
+      return;
     }
     const behindBacklog = this.hasBacklog();
-    if (!behindBacklog && this.pending.length === 0 && this.canSend()) {
-      return new Promise((settle) => this.send({ seq, message, settle }));
-    }
-    return new Promise((settle) => {
-      if (behindBacklog) this.pacing.credit();
-      this.pending.push({ seq, message, settle });
-      if (this.pending.length > this.maxPending) void this.persist(this.pending.take(Math.ceil(this.maxPending / 2)));
-      this.pump();
-    });
+    if (!behindBacklog && this.pending.length === 0 && this.canSend()) return this.send({ seq, message, settle });
+    if (behindBacklog) this.pacing.credit();
+    this.pending.push({ seq, message, settle });
+    if (this.pending.length > this.maxPending) void this.persist(this.pending.take(Math.ceil(this.maxPending / 2)));
+    this.pump();
   }
 
   stats(): PublisherStats {
@@ -241,7 +254,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     if (this.inFlight.get(item.seq) !== item) return;
     this.inFlight.delete(item.seq);
     this.counts.delivered++;
-    if (item.settle) item.settle({ status: 'delivered' });
+    if (item.settle) item.settle(DELIVERED);
     else this.queue.remove(item.seq);
     this.pump();
   }

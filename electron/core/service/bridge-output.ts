@@ -120,14 +120,14 @@ export class BridgeOutput {
     this.send(held);
   }
 
-  send(messages: OutboundMessage[]): Promise<unknown>[] {
+  /** No promise per message: the publisher counts and reports what fails (thousands of messages a second). */
+  send(messages: OutboundMessage[]): void {
     if (this.held) {
       this.held.push(...messages);
-      return [];
+      return;
     }
     const publisher = this.publishing?.publisher;
-    if (!publisher) return [];
-    return messages.map((m) => publisher.publish(m));
+    if (publisher) for (const m of messages) publisher.post(m);
   }
 
   /** Backpressure for sources that can wait: a promise while the publisher's memory tail is full (see whenRoom). */

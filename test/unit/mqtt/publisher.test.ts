@@ -91,6 +91,21 @@ describe('publisher', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('segment-'))).toEqual([]);
   });
 
+  it('takes posted messages like published ones: in order, live, and refusals still counted', async () => {
+    const p = start({ inFlightWindow: 2 });
+    connection.connect();
+    for (let n = 1; n <= 4; n++) p.post(reading(n));
+    p.post({ topic: 'm/+', payload: 'x', qos: 1, retain: false });
+    expect(connection.payloads()).toEqual(['1', '2']);
+    connection.ack();
+    expect(connection.payloads()).toEqual(['3', '4']);
+    connection.ack();
+    expect(p.stats()).toMatchObject({ delivered: 4, rejected: 1, pending: 0, inFlight: 0 });
+    connection.disconnect();
+    p.post(reading(5));
+    await until(() => p.stats().queued === 1);
+  });
+
   it('waits while the socket send buffer is full and goes on at its drain', () => {
     const p = start({});
     connection.connect();
