@@ -43,11 +43,9 @@ const mediumByCode = new Map(MEDIA.map((m) => [m.code, m.medium]));
 const mediumByName = new Map(MEDIA.flatMap((m) => m.names.map((name) => [name.toLowerCase(), m.medium] as const)));
 const tableIndex = new Map(QUANTITIES.map((q, i) => [q, i]));
 /** Totals summed from tariff registers, each with its parts. */
-const SUMMED = QUANTITIES.filter((q) => q.sumOf).map((total) => ({
-  total,
-  ids: total.sumOf!,
-  parts: new Set(total.sumOf!.map((id) => byId.get(id)!)),
-}));
+const SUMMED = QUANTITIES.filter((q) => q.sumOf).map((total) => ({ total, ids: total.sumOf! }));
+/** By table position: which total of SUMMED a quantity is a part of, or -1 (candidates carry their position). */
+const PART_OF = QUANTITIES.map((q) => SUMMED.findIndex(({ ids }) => ids.includes(q.id)));
 const SIGN_RULES = SIGNED_POWER.map((rule) => ({
   positive: byId.get(rule.positive)!,
   negative: byId.get(rule.negative)!,
@@ -280,12 +278,13 @@ function addRanked(found: Candidate[], match: MbusMatch, value: number, timestam
 
 /** A total the meter does not send is the sum of the tariff registers it does send (DSMR has only T1/T2). */
 function addTariffSums(found: Candidate[], knownTariffs: ReadonlySet<string> | undefined): void {
-  for (const { total, ids, parts } of SUMMED) {
+  for (let index = 0; index < SUMMED.length; index++) {
+    const { total, ids } = SUMMED[index]!;
     if (first(found, total)) continue;
     let value = 0;
     let firstPart: Candidate | undefined;
     for (const c of found) {
-      if (c.channel !== 0 || !parts.has(c.quantity)) continue;
+      if (c.channel !== 0 || PART_OF[c.order] !== index) continue;
       firstPart ??= c;
       value += c.value;
     }

@@ -47,6 +47,9 @@ describe('quantity table', () => {
     for (const q of QUANTITIES.filter((row) => row.sumOf)) {
       for (const part of q.sumOf!) expect(byId.get(part)?.unit, part).toBe(q.unit);
     }
+    // harmonize keeps one total per part
+    const parts = QUANTITIES.flatMap((row) => row.sumOf ?? []);
+    expect(new Set(parts).size).toBe(parts.length);
     for (const s of SIGNED_POWER) {
       expect(byId.get(s.positive)?.unit).toBe('W');
       expect(byId.get(s.negative)?.unit).toBe('W');
