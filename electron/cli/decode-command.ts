@@ -8,13 +8,14 @@ import { createDecoder, PROTOCOLS, type ProtocolChoice } from '../../shared/prot
 import { parseHex } from '../../shared/protocols/hex.ts';
 import { timeZoneError } from '../../shared/time.ts';
 import { decodeError, type DecodeOutput, type DecoderOptions } from '../../shared/protocols/types.ts';
+import { WMBUS_STICKS, type WmbusStick } from '../../shared/protocols/wmbus/sticks/index.ts';
 import { parseKey, UsageError } from './args.ts';
 import type { CliIo } from './io.ts';
 import { withNodeCrypto } from '../core/crypto/node-gcm.ts';
 
 export const DECODE_USAGE = `usage: smartmeter-bridge decode [--protocol auto|dsmr|dlms|mbus|sml|iec62056-21|wmbus]
-                                [--key HEX] [--auth-key HEX] [--meter-key ID=HEX]... [--hex] [--tz ZONE]
-                                [--family NAME] [FILE|-]
+                                [--key HEX] [--auth-key HEX] [--meter-key ID=HEX]... [--stick NAME] [--hex]
+                                [--tz ZONE] [--family NAME] [FILE|-]
 
 Decodes DSMR P1 telegrams, DLMS/COSEM pushes (HDLC, wired M-Bus, bare APDUs, AES-GCM encrypted), EN 13757-3
 M-Bus frames, SML 1.04 files (German eHZ meters), IEC 62056-21 readouts and wireless M-Bus / OMS telegrams
@@ -24,6 +25,8 @@ M-Bus frames, SML 1.04 files (German eHZ meters), IEC 62056-21 readouts and wire
   --auth-key  AES-128 authentication key (GAK), 32 hex digits
   --meter-key wireless M-Bus: the key of the meter with this ID (8 digits as decoded), once per meter; --key is
               then the key of every other meter
+  --stick     wireless M-Bus: the USB stick's serial framing, im871a or amber; raw (default): frames from their
+              L-field on
   --hex       the input is hex text (whitespace, ':' and 0x prefixes allowed) instead of raw bytes
   --tz        time zone for meter clocks that carry no UTC offset (default: this machine's zone)
   --family    DLMS meter-family table to use instead of recognising it
@@ -47,6 +50,13 @@ function parseMeterKeys(texts: string[]): Map<string, Uint8Array> {
   return keys;
 }
 
+function parseStick(name: string): WmbusStick {
+  if (!WMBUS_STICKS.includes(name as WmbusStick)) {
+    throw new UsageError(`--stick: expected ${WMBUS_STICKS.join(', ')}; got '${name}'`);
+  }
+  return name as WmbusStick;
+}
+
 interface DecodeRequest {
   protocol: ProtocolChoice;
   options: DecoderOptions;
@@ -68,6 +78,7 @@ function parseRequest(args: string[]): DecodeRequest {
         tz: { type: 'string' },
         family: { type: 'string' },
         'meter-key': { type: 'string', multiple: true },
+        stick: { type: 'string' },
       },
     });
   } catch (e) {
@@ -89,6 +100,7 @@ function parseRequest(args: string[]): DecodeRequest {
   if (values.family) options.family = values.family;
   const meterKeys = parseMeterKeys(values['meter-key'] ?? []);
   if (meterKeys.size) options.meterKey = (id) => meterKeys.get(id);
+  if (values.stick !== undefined) options.wmbusStick = parseStick(values.stick);
   return { protocol: protocol as ProtocolChoice, options, hex: values.hex, input: positionals[0] ?? '-' };
 }
 

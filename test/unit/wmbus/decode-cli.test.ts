@@ -2,6 +2,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/cli/main.ts';
+import { encodeHciTelegram } from '../../../shared/protocols/wmbus/sticks/im871a.ts';
 import { concat, heatFrame, KEY, OTHER_KEY, waterFrame } from './fixtures.ts';
 
 const hex = (key: Uint8Array) => Buffer.from(key).toString('hex');
@@ -46,5 +47,17 @@ describe('decode --protocol wmbus with --meter-key', () => {
     expect(run.code).toBe(2);
     expect(run.err.join('\n')).toMatch(/--meter-key: expected ID=HEX/);
     expect((await decode(['--meter-key', '12345678=00'], capture)).code).toBe(2);
+  });
+});
+
+describe('decode --protocol wmbus --stick', () => {
+  it("reads a capture of an iM871A stick's serial line, and refuses a stick it does not know", async () => {
+    const stickCapture = concat([encodeHciTelegram(waterFrame(), { rssi: 0x80 }), encodeHciTelegram(heatFrame())]);
+    const run = await decode(['--stick', 'im871a'], stickCapture);
+    expect(run.lines.map((l) => l.meterId)).toEqual(['12345678', '87654321']);
+    expect(run.code).toBe(0);
+    const unknown = await decode(['--stick', 'cul'], stickCapture);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err.join('\n')).toContain("--stick: expected im871a, amber, raw; got 'cul'");
   });
 });
