@@ -286,7 +286,7 @@ function holdFor(wait: Promise<void> | undefined, done: () => void): void {
     clearTimeout(timer);
     done();
   };
-  const timer = setTimeout(release, MAX_HOLD_MS);
+  const timer = setTimeout(release, MAX_HOLD_MS).unref(); // a held message never keeps a stopping process alive
   void wait.then(release);
 }
 

@@ -93,6 +93,21 @@ describe('raw-MQTT source with a real Mosquitto', () => {
     expect(Date.now() - stats.devices['tasmota/71234567']!.lastSeen).toBeLessThan(60000);
   });
 
+  it('reads no further message while the output has no room, and goes on once it has (backpressure)', async () => {
+    let full = true;
+    let makeRoom = (): void => {};
+    const room = () =>
+      full ? new Promise<void>((resolve) => (makeRoom = () => ((full = false), resolve()))) : undefined;
+    const { messages } = await startSource({ room });
+    const gplug = await gateway();
+    for (let n = 0; n < 3; n++) await gplug.publishAsync('tele/gplug-1/SENSOR', GPLUG_IMMEDIATE, { qos: 1 });
+    await waitFor('the first message', () => messages.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // read on, the other two would be here by now
+    expect(messages).toHaveLength(1);
+    makeRoom();
+    await waitFor('the other two', () => messages.length === 3);
+  });
+
   it('counts and reports hostile payloads, and reads the next good message', async () => {
     const { source, messages, errors } = await startSource();
     const gplug = await gateway();
