@@ -86,7 +86,7 @@ describe('the port list on the first-run page', () => {
   }, 90_000);
 });
 
-const cases = ['en', 'de', 'fr'].flatMap((language) =>
+const cases = ['en', 'de', 'fr', 'it'].flatMap((language) =>
   (['light', 'dark'] as const).map((colorScheme) => ({ language, colorScheme })),
 );
 

@@ -194,7 +194,7 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 }
 
 /** The languages and themes every page is shot in. */
-export const SCREENSHOT_VARIANTS = ['en-GB', 'de-CH', 'fr-CH'].flatMap((locale) =>
+export const SCREENSHOT_VARIANTS = ['en-GB', 'de-CH', 'fr-CH', 'it-CH'].flatMap((locale) =>
   (['light', 'dark'] as const).map((colorScheme) => ({ locale, colorScheme })),
 );
 

@@ -9,6 +9,7 @@ import type { Browser } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   openPage,
+  SCREENSHOT_VARIANTS,
   SCREENSHOTS,
   seriousViolations,
   startBridge,
@@ -191,26 +192,24 @@ describe('the browser UI against serve and the simulated meter', () => {
     }, 120_000);
   }
 
-  it('saves a screenshot of every page in light and dark, English, German and French', async () => {
-    for (const locale of ['en-GB', 'de-CH', 'fr-CH']) {
-      for (const colorScheme of ['light', 'dark'] as const) {
-        const { page, errors, close } = await openPage(browser, bridge.url, { locale, colorScheme });
-        try {
-          await page.locator('.recharts-line-curve').nth(1).waitFor({ state: 'attached', timeout: 30_000 });
-          for (const name of PAGES) {
-            await page.goto(`${bridge.url}/#/${name}`);
-            await page.locator('h1').waitFor();
-            if (name === 'devices') await page.locator('#ports-title ~ p:not(.hint)').first().waitFor();
-            const file = join(SCREENSHOTS, `${locale.slice(0, 2)}-${colorScheme}-${name}.png`);
-            await page.screenshot({ path: file, fullPage: true });
-          }
-          expect(errors).toEqual([]);
-        } finally {
-          await close();
+  it('saves a screenshot of every page in light and dark, English, German, French and Italian', async () => {
+    for (const { locale, colorScheme } of SCREENSHOT_VARIANTS) {
+      const { page, errors, close } = await openPage(browser, bridge.url, { locale, colorScheme });
+      try {
+        await page.locator('.recharts-line-curve').nth(1).waitFor({ state: 'attached', timeout: 30_000 });
+        for (const name of PAGES) {
+          await page.goto(`${bridge.url}/#/${name}`);
+          await page.locator('h1').waitFor();
+          if (name === 'devices') await page.locator('#ports-title ~ p:not(.hint)').first().waitFor();
+          const file = join(SCREENSHOTS, `${locale.slice(0, 2)}-${colorScheme}-${name}.png`);
+          await page.screenshot({ path: file, fullPage: true });
         }
+        expect(errors).toEqual([]);
+      } finally {
+        await close();
       }
     }
-  }, 300_000);
+  }, 400_000);
 });
 
 describe('the UI in the desktop app', () => {
@@ -274,6 +273,8 @@ describe('the browser UI with nothing configured', () => {
         ['en-GB', 'dark'],
         ['de-CH', 'light'],
         ['fr-CH', 'dark'],
+        ['it-CH', 'light'],
+        ['it-CH', 'dark'],
       ] as const) {
         const { page, close } = await openPage(browser, empty.url, { locale, colorScheme });
         try {

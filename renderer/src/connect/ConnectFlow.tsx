@@ -94,7 +94,12 @@ function Facts({ found }: { found: SerialProbeView }) {
     ],
     [
       t('connect.settings'),
-      found.lineSettingsProven ? found.lineSettings : t('connect.settingsUnproven', { settings: found.lineSettings }),
+      found.lineSettingsProven
+        ? found.lineSettings
+        : // Unproven, it is the protocol's standard setting once the protocol is known, else the first that read.
+          t(found.protocol ? 'connect.settingsUnproven' : 'connect.settingsUnprovenFirst', {
+            settings: found.lineSettings,
+          }),
     ],
     [t('connect.meterId'), found.meterId ?? unknown],
     [t('connect.model'), [found.manufacturer, found.model ?? found.family].filter(Boolean).join(' ') || unknown],

@@ -82,6 +82,14 @@ function MeterCard({
         <dd>
           <code>{id}</code>
         </dd>
+        {meter?.systemTitle && (
+          <>
+            <dt>{t('settings.systemTitle')}</dt>
+            <dd>
+              <code>{meter.systemTitle}</code>
+            </dd>
+          </>
+        )}
         <dt>{t('settings.model')}</dt>
         <dd>{[meter?.info.manufacturer, meter?.info.model].filter(Boolean).join(' ') || '–'}</dd>
         <dt>{t('settings.protocol')}</dt>

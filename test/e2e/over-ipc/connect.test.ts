@@ -5,7 +5,7 @@ import { skipOverIpc } from './use-ipc.ts';
 
 skipOverIpc([
   {
-    test: /\((de|fr), (light|dark)\)$|\(en, dark\)$/,
+    test: /\((de|fr|it), (light|dark)\)$|\(en, dark\)$/,
     why: 'the same flow per language and theme: English light shows it works over IPC',
   },
 ]);

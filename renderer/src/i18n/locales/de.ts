@@ -257,6 +257,8 @@ export const de: Messages = {
     settings: 'Schnittstellen-Einstellung',
     settingsUnproven:
       '{{settings}}, der Standard des Protokolls (dieser Port liest mit jeder Einstellung, er zeigt die des Zählers nicht)',
+    settingsUnprovenFirst:
+      '{{settings}}, die erste Einstellung, die den Zähler las (dieser Port liest mit jeder Einstellung, er zeigt die des Zählers nicht)',
     meterId: 'Zählernummer',
     model: 'Modell',
     encrypted: 'Verschlüsselt',
@@ -331,6 +333,7 @@ export const de: Messages = {
       'Ein Alias benennt die Topics eines Zählers; Home Assistant behält seinen Verlauf, da es den Zähler an seiner ID erkennt.',
     openMeterSettings: 'Alias und Schlüssel jedes Zählers',
     meterId: 'Zähler-ID',
+    systemTitle: 'Systemtitel (DLMS)',
     model: 'Modell',
     protocol: 'Protokoll',
     state: 'Zustand',

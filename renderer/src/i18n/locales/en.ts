@@ -252,6 +252,8 @@ export const en = {
     settings: 'Line settings',
     settingsUnproven:
       '{{settings}}, the protocol’s standard (this port reads at any setting, so it could not tell the meter’s own)',
+    settingsUnprovenFirst:
+      '{{settings}}, the first setting that read the meter (this port reads at any setting, so it could not tell the meter’s own)',
     meterId: 'Meter ID',
     model: 'Model',
     encrypted: 'Encrypted',
@@ -325,6 +327,7 @@ export const en = {
     metersIntro: 'An alias names a meter’s topics; Home Assistant keeps its history, as it knows the meter by its ID.',
     openMeterSettings: 'Alias and keys of each meter',
     meterId: 'Meter ID',
+    systemTitle: 'System title (DLMS)',
     model: 'Model',
     protocol: 'Protocol',
     state: 'State',

@@ -256,6 +256,8 @@ export const fr: Messages = {
     settings: 'Paramètres de ligne',
     settingsUnproven:
       '{{settings}}, le standard du protocole (ce port lit avec tout réglage, il ne révèle pas celui du compteur)',
+    settingsUnprovenFirst:
+      '{{settings}}, le premier réglage qui a lu le compteur (ce port lit avec tout réglage, il ne révèle pas celui du compteur)',
     meterId: 'Numéro du compteur',
     model: 'Modèle',
     encrypted: 'Chiffré',
@@ -330,6 +332,7 @@ export const fr: Messages = {
       'Un alias nomme les topics d’un compteur ; Home Assistant garde son historique, car il reconnaît le compteur à son ID.',
     openMeterSettings: 'Alias et clés de chaque compteur',
     meterId: 'ID du compteur',
+    systemTitle: 'Titre système (DLMS)',
     model: 'Modèle',
     protocol: 'Protocole',
     state: 'État',
