@@ -61,11 +61,12 @@ describe('IMST iM871A / iU891A (WMBus HCI)', () => {
     expect(x25(message, 1) ^ 0xffff).toBe(0xf0b8);
   });
 
-  it('initialises the stick with a device configuration request: T1 or C1, held until it restarts', () => {
+  it('initialises the stick with a device configuration request: T1, C1 or S1, held until it restarts', () => {
     const [t1] = im871aInit('T1');
     expect(Array.from(t1!.subarray(0, 10))).toEqual([0xa5, 0x81, 0x03, 0x06, 0x00, 0x03, 0x00, 0x03, 0x08, 0x00]);
     expect(IM871A_RULES.intact(t1!)).toBe(true);
     expect(im871aInit('C1')[0]![7]).toBe(0x06);
+    expect(im871aInit('S1')[0]![7]).toBe(0x00);
   });
 });
 
@@ -96,5 +97,6 @@ describe('Amber AMB8465 / AMB8665 (command mode)', () => {
   it('sets the receiving mode with CMD_SET_MODE_REQ (checksum: XOR of every byte before it)', () => {
     expect(Array.from(amberInit('T1')[0]!)).toEqual([0xff, 0x04, 0x01, 0x08, 0xf2]);
     expect(Array.from(amberInit('C1')[0]!)).toEqual([0xff, 0x04, 0x01, 0x0e, 0xf4]);
+    expect(Array.from(amberInit('S1')[0]!)).toEqual([0xff, 0x04, 0x01, 0x03, 0xf9]);
   });
 });

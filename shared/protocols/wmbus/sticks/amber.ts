@@ -12,7 +12,7 @@ import { type StickMessageRules, withLField } from './start-byte-framer.ts';
 export const AMBER_START = 0xff;
 export const AMBER_COMMAND = { dataIndication: 0x03, setMode: 0x04 } as const;
 /** CMD_SET_MODE_REQ's modes for a receiver of meters' telegrams (the "other" side of each mode). */
-export const AMBER_MODE = { T1: 0x08, C1: 0x0e } as const;
+export const AMBER_MODE = { T1: 0x08, C1: 0x0e, S1: 0x03 } as const;
 
 const HEADER = 3;
 

@@ -16,7 +16,7 @@ export const HCI_FLAG = { timestamp: 0x20, rssi: 0x40, crc: 0x80 } as const;
 export const HCI_ENDPOINT = { deviceManagement: 0x01, radioLink: 0x02 } as const;
 export const HCI_MESSAGE = { setConfigRequest: 0x03, wmbusIndication: 0x03 } as const;
 /** Link modes of the device configuration (HCI specification, "Device Configuration"). */
-export const HCI_LINK_MODE = { T1: 0x03, C1: 0x06 } as const;
+export const HCI_LINK_MODE = { T1: 0x03, C1: 0x06, S1: 0x00 } as const;
 
 const hciCrc = reflectedCrc16({ poly: 0x8408, init: 0xffff, xorOut: 0xffff });
 const HEADER = 4;

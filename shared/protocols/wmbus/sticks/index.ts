@@ -11,7 +11,7 @@ import { StartByteFramer } from './start-byte-framer.ts';
 
 export const WMBUS_STICKS = ['im871a', 'amber', 'raw'] as const;
 export type WmbusStick = (typeof WMBUS_STICKS)[number];
-export const WMBUS_LINK_MODES = ['T1', 'C1'] as const;
+export const WMBUS_LINK_MODES = ['T1', 'C1', 'S1'] as const;
 export type WmbusLinkMode = (typeof WMBUS_LINK_MODES)[number];
 
 export interface StickFramer {
