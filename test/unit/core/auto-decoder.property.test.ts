@@ -6,14 +6,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDecoder, type ProtocolChoice } from '../../../shared/protocols/decode.ts';
 import type { DecodeOutput } from '../../../shared/protocols/types.ts';
-import { Household, SIMULATED_METERS } from '../../../shared/simulator/index.ts';
+import { Household, SIMULATED_METERS, type WireMeter } from '../../../shared/simulator/index.ts';
 
 const key = new Uint8Array(16).fill(7);
 const household = new Household(1_780_000_000, 9);
-const frames = Object.values(SIMULATED_METERS).flatMap((make) => {
+const wireMeters = Object.values(SIMULATED_METERS).flatMap((make) => {
   const meter = make({ key, authKey: key });
-  return meter.kind === 'wire' ? [meter.render(household.at(1_780_000_000 + 60), 1)] : [];
+  return meter.kind === 'wire' ? [meter] : [];
 });
+const render = (meter: WireMeter) => meter.render(household.at(1_780_000_000 + 60), 1);
+const frames = wireMeters.map(render);
+/** What auto-detection tries: IEC 62056-21 and wireless M-Bus have no checksum or start mark to prove them by. */
+const autoFrames = wireMeters.filter((meter) => !meter.protocol).map(render);
 const KINDS = new Set(['crc', 'truncated', 'decrypt', 'unsupported', 'syntax']);
 
 function wellTyped(out: DecodeOutput): boolean {
@@ -59,8 +63,9 @@ describe('every decoder, fed hostile streams', () => {
     );
   });
 
-  it('auto still decodes every intact frame of every dialect', () => {
-    for (const frame of frames) {
+  it('auto still decodes every intact frame of every dialect it tries', () => {
+    expect(autoFrames.length).toBeGreaterThan(5);
+    for (const frame of autoFrames) {
       const decoder = createDecoder('auto', { key, authKey: key });
       expect([...decoder.push(frame), ...decoder.end()]).toEqual([expect.objectContaining({ ok: true })]);
     }
