@@ -34,6 +34,8 @@ const IDENTIFICATION_SHAPE = [isLetter, isLetter, isLetter, isDigit];
 
 type State = 'idle' | 'telegram' | 'ciphered';
 
+const NO_FRAMES: readonly P1Frame[] = [];
+
 export class P1Framer {
   private buf = new Uint8Array(1024);
   private len = 0;
@@ -48,19 +50,20 @@ export class P1Framer {
 
   constructor(private readonly maxLength = MAX_FRAME_LENGTH) {}
 
-  push(chunk: Uint8Array): P1Frame[] {
-    const frames: P1Frame[] = [];
+  /** The frames the chunk completes; most pushes of a slow line complete none and get one shared empty list. */
+  push(chunk: Uint8Array): readonly P1Frame[] {
+    let frames: P1Frame[] | null = null;
     if (chunk.length <= PIECE) {
       // The common case, and a serial line's byte at a time: no view to make.
       this.append(chunk);
-      this.drain(frames);
-      return frames;
+      frames = this.drain(frames);
+    } else {
+      for (let i = 0; i < chunk.length; i += PIECE) {
+        this.append(chunk.subarray(i, i + PIECE));
+        frames = this.drain(frames);
+      }
     }
-    for (let i = 0; i < chunk.length; i += PIECE) {
-      this.append(chunk.subarray(i, i + PIECE));
-      this.drain(frames);
-    }
-    return frames;
+    return frames ?? NO_FRAMES;
   }
 
   /** The stream ended: a telegram whose CRC line lacks only its line break is whole; anything else is cut off. */
@@ -91,12 +94,12 @@ export class P1Framer {
     this.len += piece.length;
   }
 
-  private drain(frames: P1Frame[]): void {
+  private drain(frames: P1Frame[] | null): P1Frame[] | null {
     for (;;) {
-      if (this.state === 'idle' && !this.findStart()) return;
+      if (this.state === 'idle' && !this.findStart()) return frames;
       const frame = this.state === 'telegram' ? this.scanTelegram() : this.scanCiphered();
-      if (frame === null) return;
-      if (frame !== 'resync') frames.push(frame);
+      if (frame === null) return frames;
+      if (frame !== 'resync') (frames ??= []).push(frame);
     }
   }
 

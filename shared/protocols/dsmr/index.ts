@@ -31,7 +31,7 @@ export function createDsmrDecoder(options: DecoderOptions = {}): StreamDecoder {
       ? parseTelegram(frame.bytes, options)
       : parseCipheredTelegram(frame.bytes, options);
   };
-  const decode = (frames: P1Frame[]): DecodeOutput[] => frames.map(decodeFrame);
+  const decode = (frames: readonly P1Frame[]): DecodeOutput[] => frames.map(decodeFrame);
   return {
     push: (chunk) => decode(framer.push(chunk)),
     end: () => decode(framer.end()),
