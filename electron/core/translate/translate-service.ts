@@ -39,6 +39,7 @@ import {
   type GatewayOutput,
   type GatewayReader,
 } from '../../../shared/sources/index.ts';
+import { describeConnectionError } from '../mqtt/connection-options.ts';
 import type { Logger } from '../service/logger.ts';
 import { HaAnnouncer } from './ha-announcer.ts';
 import { MeterLedger } from './meter-ledger.ts';
@@ -176,9 +177,9 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
    */
   async start(): Promise<void> {
     if (this.client || this.stopped) return;
-    await this.openLedgerFeed().catch((e: Error) =>
-      this.options.log.warn(`retained topics not read before start: ${e.message}`),
-    );
+    await this.openLedgerFeed().catch((e: Error) => {
+      if (!this.stopped) this.options.log.warn(`retained topics not read before start: ${e.message}`);
+    });
     if (!this.stopped) this.connect();
   }
 
@@ -202,7 +203,10 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
       reconnectOnConnackError: true,
       resubscribe: false,
     }));
-    feed.on('error', () => {}); // the session's connection reports broker problems
+    // Until the session's connection exists (it reports broker problems), the feed says why the broker is out of reach.
+    feed.on('error', (error) => {
+      if (!this.client) this.warnBroker(error);
+    });
     let synced: () => void = () => {};
     const done = new Promise<void>((resolve) => (synced = resolve));
     feed.on('message', (topic, payload) => {
@@ -226,6 +230,7 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`${marker} did not come back within 10 s`)), 10_000);
+      feed.once('end', () => reject(new Error('stopped'))); // a signal during the start ends the wait
     });
     await Promise.race([done, late]).finally(() => clearTimeout(timer));
     options.log.info(`learned ${this.ledger.size} meter(s) from the retained topics`);
@@ -253,11 +258,16 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
       clearInterval(this.probeTimer);
       this.setSubscribed(false);
     });
-    client.on('error', (error) => options.log.warn(`broker ${options.url}: ${error.message}`));
+    client.on('error', (error) => this.warnBroker(error));
     this.timers.push(
       setInterval(() => this.expire(), 1000),
       setInterval(() => this.publishStats(), options.statsIntervalSeconds * 1000),
     );
+  }
+
+  private warnBroker(error: Error): void {
+    const { url, password } = this.options;
+    this.options.log.warn(`broker ${url}: ${describeConnectionError(error, password ? [password] : []).message}`);
   }
 
   /** Publishes what is still being joined, reports this instance offline, and ends its session. */
