@@ -32,6 +32,7 @@ async function openSink(target: string, meter: SimulatedMeter, stdout: Writable)
   if (target === '-') return streamSink(stdout);
   if (target.startsWith('serial:')) return serialSink(target.slice('serial:'.length), meter.lineSettings);
   const tcp = /^tcp:(?:(.+):)?(\d{1,5})$/.exec(target);
+  if (tcp && Number(tcp[2]) > 65535) throw new UsageError(`--to: a TCP port is at most 65535, got ${tcp[2]}`);
   if (tcp) return tcpSink(tcp[1] ?? '127.0.0.1', Number(tcp[2]));
   throw new UsageError(`--to: expected -, serial:PATH, tcp:[HOST:]PORT or an mqtt:// URL, got '${target}'`);
 }
@@ -89,15 +90,16 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     }
     const count = parsePositive('count', values.count);
     if (meter.kind === 'wire' && meter.modeC) return await answerRequests({ ...meter, modeC: meter.modeC }, values, io);
+    // Every option is checked before the sink opens: a usage error never follows "simulating ... on ...".
+    const timing = {
+      interval: parsePositive('interval', values.interval),
+      count: count === undefined ? undefined : Math.ceil(count),
+      speed: parsePositive('speed', values.speed),
+    };
     const sink = await openSink(values.to, meter, io.stdout);
     io.err(`simulating ${meter.model} (${meter.serial}) on ${sink.describe}`);
     try {
-      await runSimulation(meter, sink, {
-        interval: parsePositive('interval', values.interval),
-        count: count === undefined ? undefined : Math.ceil(count),
-        speed: parsePositive('speed', values.speed),
-        signal: io.signal,
-      });
+      await runSimulation(meter, sink, { ...timing, signal: io.signal });
     } finally {
       await sink.close();
     }
