@@ -14,10 +14,12 @@ export interface DecodeError {
   readonly kind: DecodeErrorKind;
   /** One sentence a user can act on, e.g. "authentication failed: check the authentication key". */
   readonly message: string;
+  /** The meter the frame named, where that is what the user needs: a wireless M-Bus meter without its key. */
+  readonly meterId?: string;
 }
 
-export function decodeError(kind: DecodeErrorKind, message: string): DecodeError {
-  return { kind, message };
+export function decodeError(kind: DecodeErrorKind, message: string, meterId?: string): DecodeError {
+  return meterId === undefined ? { kind, message } : { kind, message, meterId };
 }
 
 /** One value keyed by OBIS, scaled, in the unit the meter states. */

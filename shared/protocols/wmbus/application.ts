@@ -165,15 +165,14 @@ function readEll(frame: Uint8Array, at: number, keys: WmbusKeys, linkIdentity: I
   return noKey(linkIdentity.device, 'ELL AES-CTR', keys);
 }
 
+/** A decrypt error naming the meter, so that the UI can offer to set that meter's key. */
 function noKey(device: MbusDevice, what: string, keys: WmbusKeys): Failure {
   const given = keys.key !== undefined || keys.meterKey?.(device.id) !== undefined;
   const meter = `meter ${device.id} (${device.manufacturer})`;
-  return fail(
-    'decrypt',
-    given
-      ? `${meter}: the key does not decrypt its ${what} data: check the key for this meter`
-      : `${meter} sends ${what} encrypted data: give its key (--key, or the meter's key in the configuration)`,
-  );
+  const message = given
+    ? `${meter}: the key does not decrypt its ${what} data: check the key for this meter`
+    : `${meter} sends ${what} encrypted data: give its key (--key, or the meter's key in the configuration)`;
+  return { ok: false, error: decodeError('decrypt', message, device.id) };
 }
 
 interface Tpl {

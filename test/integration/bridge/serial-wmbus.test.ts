@@ -57,7 +57,7 @@ describe('serve: wireless M-Bus meter with its key from Meter settings', () => {
     cleanup.add(() => meter.kill());
     const locked = await sourceUntil((s) => s.counters.decryptErrors >= 2, 'two decrypt errors');
     expect(locked.counters.framesOk).toBe(0);
-    expect(locked.counters.lastError?.message).toContain(`meter ${METER_ID}`);
+    expect(locked.counters.lastError).toMatchObject({ kind: 'decrypt', meterId: METER_ID });
     expect(consumer.messages.filter((m) => m.topic.startsWith(`smartmeter/${METER_ID}/`))).toEqual([]);
 
     const saved = await api.call('setSecret', { path: ['meters', METER_ID, 'key'], value: KEY });

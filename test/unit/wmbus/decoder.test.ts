@@ -59,7 +59,8 @@ describe('wireless M-Bus decoder', () => {
 
     it('says a key is needed when none was given', () => {
       const [out] = decodeAll([frame]);
-      expect(out).toMatchObject({ ok: false, error: { kind: 'decrypt' } });
+      // The meter ID on its own, for a UI to offer that meter's key.
+      expect(out).toMatchObject({ ok: false, error: { kind: 'decrypt', meterId: '12345678' } });
       expect(!out!.ok && out!.error.message).toMatch(/meter 12345678 \(KAM\).*give its key/);
     });
 
