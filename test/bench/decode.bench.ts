@@ -16,6 +16,9 @@ import { harmonize } from '../../shared/profile/index.ts';
 import { createDecoder, PROTOCOLS, type ProtocolChoice } from '../../shared/protocols/decode.ts';
 import { encodePush, obisData } from '../../shared/protocols/dlms/encode.ts';
 import { encodeWmbusFrame } from '../../shared/protocols/wmbus/encode.ts';
+import { encodeAmberTelegram } from '../../shared/protocols/wmbus/sticks/amber.ts';
+import { encodeHciTelegram } from '../../shared/protocols/wmbus/sticks/im871a.ts';
+import type { WmbusStick } from '../../shared/protocols/wmbus/sticks/index.ts';
 import type { DecodeOutput, DecoderOptions, Protocol } from '../../shared/protocols/types.ts';
 import { Household, SIMULATED_METERS } from '../../shared/simulator/index.ts';
 import { machine, median, row } from './bench-kit.ts';
@@ -82,8 +85,11 @@ function e450ThreeFrames(count = 200): Workload {
 }
 
 /** The corpus's unencrypted captures of one protocol that decode completely (wave 2 dialects: manifest-wave2.json). */
-/** Wireless M-Bus water meter telegrams from our encoder, as a USB stick passes them on (no CRCs). */
-function wmbusWorkload(mode: 0 | 5 | 7, count = 200): Workload {
+/**
+ * Wireless M-Bus water meter telegrams from our encoder, as a USB stick passes them on (no CRCs), or wrapped in the
+ * stick's own framing (iM871A HCI with CRC and RSSI, Amber command mode with RSSI).
+ */
+function wmbusWorkload(mode: 0 | 5 | 7, stick: WmbusStick = 'raw', count = 200): Workload {
   const records = [
     { coding: 'int32' as const, vib: [0x13], value: 0 },
     { coding: 'int16' as const, vib: [0x3b], value: 250 },
@@ -97,8 +103,14 @@ function wmbusWorkload(mode: 0 | 5 | 7, count = 200): Workload {
       ...(mode === 5 ? { security: { mode, key } } : mode === 7 ? { security: { mode, key, counter: i } } : {}),
     }),
   );
-  const name = `wM-Bus water ${mode ? `OMS mode ${mode}` : 'unencrypted'}`;
-  return { name, protocol: 'wmbus', options: { key }, streams: [concat(frames)], messages: count };
+  const wrap = {
+    raw: (f: Uint8Array) => f,
+    im871a: (f: Uint8Array) => encodeHciTelegram(f, { rssi: 0x90 }),
+    amber: (f: Uint8Array) => encodeAmberTelegram(f, 0x40),
+  }[stick];
+  const wrapped = frames.map(wrap);
+  const name = `wM-Bus water ${mode ? `OMS mode ${mode}` : 'unencrypted'}${stick === 'raw' ? '' : ` via ${stick}`}`;
+  return { name, protocol: 'wmbus', options: { key, wmbusStick: stick }, streams: [concat(wrapped)], messages: count };
 }
 
 function corpusWorkload(protocol: Protocol, manifest = 'manifest.json'): Workload | null {
@@ -218,6 +230,8 @@ const workloads = [
   wmbusWorkload(0),
   wmbusWorkload(5),
   wmbusWorkload(7),
+  wmbusWorkload(5, 'im871a'),
+  wmbusWorkload(5, 'amber'),
   ...[
     ...(['dsmr', 'dlms', 'mbus'] as const).map((p) => corpusWorkload(p)),
     corpusWorkload('sml', 'manifest-wave2.json'),
