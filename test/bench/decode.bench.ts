@@ -84,7 +84,6 @@ function e450ThreeFrames(count = 200): Workload {
   };
 }
 
-/** The corpus's unencrypted captures of one protocol that decode completely (wave 2 dialects: manifest-wave2.json). */
 /**
  * Wireless M-Bus water meter telegrams from our encoder, as a USB stick passes them on (no CRCs), or wrapped in the
  * stick's own framing (iM871A HCI with CRC and RSSI, Amber command mode with RSSI).
@@ -113,6 +112,7 @@ function wmbusWorkload(mode: 0 | 5 | 7, stick: WmbusStick = 'raw', count = 200):
   return { name, protocol: 'wmbus', options: { key, wmbusStick: stick }, streams: [concat(wrapped)], messages: count };
 }
 
+/** The corpus's unencrypted captures of one protocol that decode completely (wave 2 dialects: manifest-wave2.json). */
 function corpusWorkload(protocol: Protocol, manifest = 'manifest.json'): Workload | null {
   const dir = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
   if (!existsSync(`${dir}${manifest}`)) return null;
