@@ -143,8 +143,9 @@ export function decipherApdu(
   const verify = tagged && keys.authKey !== undefined;
   const done = (plaintext: Uint8Array): DecipheredApdu => ({
     ok: true,
-    // Copies (new Uint8Array, as slice() of a Node Buffer is a view): the result must not alias the input.
-    plaintext: new Uint8Array(plaintext),
+    // The result must not alias the input: text only authenticated is copied (new Uint8Array, as slice() of a Node
+    // Buffer is a view); a decryption's output is already its own.
+    plaintext: plaintext === text ? new Uint8Array(text) : plaintext,
     systemTitle: new Uint8Array(systemTitle ?? EMPTY),
     invocationCounter,
     securityControl: sc,
