@@ -18,6 +18,9 @@ const LF = 0x0a;
 export type IecFrame =
   { kind: 'readout'; identification: string; data: Uint8Array } | { kind: 'error'; error: DecodeError };
 
+/** What most pushes of a slow line return: one frozen empty result, not an allocation per byte. */
+const NO_FRAMES = Object.freeze<IecFrame[]>([]) as IecFrame[];
+
 const cutOff = (): IecFrame => ({
   kind: 'error',
   error: decodeError('truncated', 'an IEC 62056-21 readout was cut off by the next one'),
@@ -33,7 +36,7 @@ export class IecFramer {
   private inValue = false;
 
   push(chunk: Uint8Array): IecFrame[] {
-    if (this.passes(chunk)) return [];
+    if (this.passes(chunk)) return NO_FRAMES;
     this.buffer.append(chunk);
     const frames: IecFrame[] = [];
     for (;;) {

@@ -11,8 +11,9 @@ function decodeFrame(frame: IecFrame): DecodeOutput {
   return frame.kind === 'readout' ? decodeReadout(frame.identification, frame.data) : { ok: false, error: frame.error };
 }
 
-/** Most pushes of a slow line complete no frame: no map call for them. */
-const decodeFrames = (frames: IecFrame[]): DecodeOutput[] => (frames.length === 0 ? [] : frames.map(decodeFrame));
+/** Most pushes of a slow line complete no frame: they share one frozen empty result (no caller adds to one). */
+const NOTHING = Object.freeze<DecodeOutput[]>([]) as DecodeOutput[];
+const decodeFrames = (frames: IecFrame[]): DecodeOutput[] => (frames.length === 0 ? NOTHING : frames.map(decodeFrame));
 
 export function createIecDecoder(): StreamDecoder {
   const framer = new IecFramer();

@@ -14,8 +14,9 @@ function decodeFrame(frame: SmlFrame): DecodeOutput {
   return frame.kind === 'file' ? decodeFile(frame.bytes) : { ok: false, error: frame.error };
 }
 
-/** Most pushes of a slow line complete no frame: no map call for them. */
-const decodeFrames = (frames: SmlFrame[]): DecodeOutput[] => (frames.length === 0 ? [] : frames.map(decodeFrame));
+/** Most pushes of a slow line complete no frame: they share one frozen empty result (no caller adds to one). */
+const NOTHING = Object.freeze<DecodeOutput[]>([]) as DecodeOutput[];
+const decodeFrames = (frames: SmlFrame[]): DecodeOutput[] => (frames.length === 0 ? NOTHING : frames.map(decodeFrame));
 
 export function createSmlDecoder(): StreamDecoder {
   const framer = new SmlFramer();
