@@ -302,15 +302,20 @@ function toReadings(found: Candidate[]): Reading[] {
     const c = ordered[i]!;
     const { quantity } = c;
     const lowest = i === 0 || ordered[i - 1]!.quantity !== quantity;
-    const reading: Reading = {
-      quantity: quantity.id,
-      topic: lowest ? quantity.topic : `${quantity.topic}_${c.channel}`,
-      value: roundValue(c.value),
-      unit: quantity.unit,
-    };
-    if (c.obis !== undefined) reading.obis = c.obis;
-    if (c.timestamp !== undefined) reading.timestamp = c.timestamp;
-    readings.push(reading);
+    const topic = lowest ? quantity.topic : `${quantity.topic}_${c.channel}`;
+    const value = roundValue(c.value);
+    const { id, unit } = quantity;
+    const { obis, timestamp } = c;
+    // One literal per shape, fields in one order: adding fields to a made object changes its shape per reading.
+    if (obis !== undefined && timestamp !== undefined) {
+      readings.push({ quantity: id, topic, value, unit, obis, timestamp });
+    } else if (obis !== undefined) {
+      readings.push({ quantity: id, topic, value, unit, obis });
+    } else if (timestamp !== undefined) {
+      readings.push({ quantity: id, topic, value, unit, timestamp });
+    } else {
+      readings.push({ quantity: id, topic, value, unit });
+    }
   }
   return readings;
 }
