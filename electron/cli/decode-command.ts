@@ -8,8 +8,7 @@ import { createDecoder, PROTOCOLS, type ProtocolChoice } from '../../shared/prot
 import { parseHex } from '../../shared/protocols/hex.ts';
 import { timeZoneError } from '../../shared/time.ts';
 import { decodeError, type DecodeOutput, type DecoderOptions } from '../../shared/protocols/types.ts';
-import { WMBUS_STICKS, type WmbusStick } from '../../shared/protocols/wmbus/sticks/index.ts';
-import { parseKey, UsageError } from './args.ts';
+import { parseKey, parseStick, UsageError } from './args.ts';
 import type { CliIo } from './io.ts';
 import { withNodeCrypto } from '../core/crypto/node-gcm.ts';
 
@@ -48,13 +47,6 @@ function parseMeterKeys(texts: string[]): Map<string, Uint8Array> {
     keys.set(id.trim(), parseKey('meter-key', hex)!);
   }
   return keys;
-}
-
-function parseStick(name: string): WmbusStick {
-  if (!WMBUS_STICKS.includes(name as WmbusStick)) {
-    throw new UsageError(`--stick: expected ${WMBUS_STICKS.join(', ')}; got '${name}'`);
-  }
-  return name as WmbusStick;
 }
 
 interface DecodeRequest {

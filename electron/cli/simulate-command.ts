@@ -2,14 +2,15 @@
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { SIMULATED_METERS, type SimulatedMeter } from '../../shared/simulator/index.ts';
+import { STICKS } from '../../shared/protocols/wmbus/sticks/index.ts';
 import { answerModeC, type ModeCSimulatedMeter } from '../core/simulator/mode-c-responder.ts';
 import { runSimulation } from '../core/simulator/run-simulation.ts';
 import { mqttSink, serialSink, streamSink, tcpSink, type MqttSink, type WireSink } from '../core/simulator/sinks.ts';
-import { parseKey, parsePositive, UsageError } from './args.ts';
+import { parseKey, parsePositive, parseStick, UsageError } from './args.ts';
 import type { CliIo } from './io.ts';
 
 export const SIMULATE_USAGE = `usage: smartmeter-bridge simulate --meter MODEL [--to TARGET] [--key HEX] [--auth-key HEX]
-                                  [--interval S] [--count N] [--speed X]
+                                  [--interval S] [--count N] [--speed X] [--stick NAME]
        smartmeter-bridge simulate --list
 
 Plays a meter with a plausible household behind it (a day curve, PV export at noon, counters that only rise).
@@ -20,7 +21,9 @@ Plays a meter with a plausible household behind it (a day curve, PV export at no
   --key, --auth-key  AES-128 keys (32 hex digits) for the encrypted models
   --interval  seconds between messages (default: the meter's own)
   --count     stop after N messages
-  --speed     run the household's day X times faster than real time (e.g. 60)`;
+  --speed     run the household's day X times faster than real time (e.g. 60)
+  --stick     wireless M-Bus models: send as this USB stick does, im871a or amber (at its rate); raw (default):
+              frames from their L-field on`;
 
 async function openSink(target: string, meter: SimulatedMeter, stdout: Writable): Promise<WireSink | MqttSink> {
   if (/^(mqtts?|wss?):\/\//.test(target)) {
@@ -35,6 +38,19 @@ async function openSink(target: string, meter: SimulatedMeter, stdout: Writable)
   if (tcp && Number(tcp[2]) > 65535) throw new UsageError(`--to: a TCP port is at most 65535, got ${tcp[2]}`);
   if (tcp) return tcpSink(tcp[1] ?? '127.0.0.1', Number(tcp[2]));
   throw new UsageError(`--to: expected -, serial:PATH, tcp:[HOST:]PORT or an mqtt:// URL, got '${target}'`);
+}
+
+/** A wireless M-Bus meter as a USB stick passes its telegrams on: in the stick's framing, at the stick's rate. */
+function behindStick(meter: SimulatedMeter, name: string): SimulatedMeter {
+  if (meter.kind !== 'wire' || meter.protocol !== 'wmbus') {
+    throw new UsageError(`--stick: only for the wireless M-Bus models, not ${meter.model}`);
+  }
+  const stick = STICKS[parseStick(name)];
+  return {
+    ...meter,
+    lineSettings: { ...meter.lineSettings, baudRate: stick.baudRate },
+    render: (state, sequence) => stick.wrap(meter.render(state, sequence)),
+  };
 }
 
 /** A mode C meter speaks only when asked: it listens on a serial port instead of pushing to a sink. */
@@ -70,6 +86,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
         count: { type: 'string' },
         speed: { type: 'string' },
         list: { type: 'boolean', default: false },
+        stick: { type: 'string' },
       },
     });
     if (values.list) {
@@ -88,6 +105,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     } catch (e) {
       throw e instanceof RangeError ? new UsageError(e.message) : e;
     }
+    if (values.stick !== undefined) meter = behindStick(meter, values.stick);
     const count = parsePositive('count', values.count);
     if (meter.kind === 'wire' && meter.modeC) return await answerRequests({ ...meter, modeC: meter.modeC }, values, io);
     // Every option is checked before the sink opens: a usage error never follows "simulating ... on ...".

@@ -16,9 +16,7 @@ import { harmonize } from '../../shared/profile/index.ts';
 import { createDecoder, PROTOCOLS, type ProtocolChoice } from '../../shared/protocols/decode.ts';
 import { encodePush, obisData } from '../../shared/protocols/dlms/encode.ts';
 import { encodeWmbusFrame } from '../../shared/protocols/wmbus/encode.ts';
-import { encodeAmberTelegram } from '../../shared/protocols/wmbus/sticks/amber.ts';
-import { encodeHciTelegram } from '../../shared/protocols/wmbus/sticks/im871a.ts';
-import type { WmbusStick } from '../../shared/protocols/wmbus/sticks/index.ts';
+import { STICKS, type WmbusStick } from '../../shared/protocols/wmbus/sticks/index.ts';
 import type { DecodeOutput, DecoderOptions, Protocol } from '../../shared/protocols/types.ts';
 import { Household, SIMULATED_METERS } from '../../shared/simulator/index.ts';
 import { machine, median, row } from './bench-kit.ts';
@@ -102,12 +100,7 @@ function wmbusWorkload(mode: 0 | 5 | 7, stick: WmbusStick = 'raw', count = 200):
       ...(mode === 5 ? { security: { mode, key } } : mode === 7 ? { security: { mode, key, counter: i } } : {}),
     }),
   );
-  const wrap = {
-    raw: (f: Uint8Array) => f,
-    im871a: (f: Uint8Array) => encodeHciTelegram(f, { rssi: 0x90 }),
-    amber: (f: Uint8Array) => encodeAmberTelegram(f, 0x40),
-  }[stick];
-  const wrapped = frames.map(wrap);
+  const wrapped = frames.map((f) => STICKS[stick].wrap(f, 0x40));
   const name = `wM-Bus water ${mode ? `OMS mode ${mode}` : 'unencrypted'}${stick === 'raw' ? '' : ` via ${stick}`}`;
   return { name, protocol: 'wmbus', options: { key, wmbusStick: stick }, streams: [concat(wrapped)], messages: count };
 }

@@ -5,8 +5,8 @@
  * Amber in transparent mode, CUL-type receivers, a capture).
  */
 import { type FrameEvent, WmbusFramer } from '../framer.ts';
-import { AMBER_RULES, amberInit } from './amber.ts';
-import { IM871A_RULES, im871aInit } from './im871a.ts';
+import { AMBER_RULES, amberInit, encodeAmberTelegram } from './amber.ts';
+import { encodeHciTelegram, IM871A_RULES, im871aInit } from './im871a.ts';
 import { StartByteFramer } from './start-byte-framer.ts';
 
 export const WMBUS_STICKS = ['im871a', 'amber', 'raw'] as const;
@@ -26,6 +26,8 @@ export interface StickProfile {
   init(mode: WmbusLinkMode): Uint8Array[];
   /** Whether a received telegram may end in an RSSI byte the framing does not mark (Amber's CMD_OUT_RSSI). */
   trailingRssi: boolean;
+  /** What the stick sends for a received telegram (`plain` from its L-field, no CRCs): simulator and fixtures. */
+  wrap(plain: Uint8Array, rssi?: number): Uint8Array;
 }
 
 export const STICKS: Record<WmbusStick, StickProfile> = {
@@ -34,7 +36,14 @@ export const STICKS: Record<WmbusStick, StickProfile> = {
     framer: () => new StartByteFramer(IM871A_RULES),
     init: im871aInit,
     trailingRssi: false,
+    wrap: (plain, rssi) => encodeHciTelegram(plain, { rssi }),
   },
-  amber: { baudRate: 9600, framer: () => new StartByteFramer(AMBER_RULES), init: amberInit, trailingRssi: true },
-  raw: { baudRate: 9600, framer: () => new WmbusFramer(), init: () => [], trailingRssi: false },
+  amber: {
+    baudRate: 9600,
+    framer: () => new StartByteFramer(AMBER_RULES),
+    init: amberInit,
+    trailingRssi: true,
+    wrap: encodeAmberTelegram,
+  },
+  raw: { baudRate: 9600, framer: () => new WmbusFramer(), init: () => [], trailingRssi: false, wrap: (plain) => plain },
 };
