@@ -26,11 +26,12 @@ export class SmlFramer {
     this.buffer.append(chunk);
     // A file's next four-byte group is looked at once the eight bytes that tell it are there: until then, nothing to do.
     if (this.inFile && this.scan + 8 > this.buffer.length) return NO_FRAMES;
-    const frames: SmlFrame[] = [];
+    let frames = NO_FRAMES;
     for (;;) {
       if (!this.inFile && !this.seekStart()) return frames;
       const frame = this.scanFile();
       if (!frame) return frames;
+      if (frames === NO_FRAMES) frames = [];
       frames.push(frame);
     }
   }
