@@ -1,7 +1,7 @@
 /**
  * An encrypted wireless M-Bus heat meter (OMS security mode 5) read by the real `serve` from a socat pty, as a USB
- * stick passes its telegrams on: the real `simulate --meter wmbus-heat` writes into one end, a real Mosquitto takes
- * the profile. Without a key every telegram is a counted decrypt error naming the meter; once the key is saved in
+ * stick passes its telegrams on (plain frames, and in an Amber stick's framing): the real `simulate --meter
+ * wmbus-heat` writes into one end, a real Mosquitto takes the profile. Without a key every telegram is a counted decrypt error naming the meter; once the key is saved in
  * Meter settings under that meter ID (the api call the UI makes), its values arrive.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,7 +20,10 @@ afterEach(() => cleanup.run());
 const KEY = '0F1E2D3C4B5A69788796A5B4C3D2E1F0';
 const METER_ID = '76543210'; // the simulated wmbus-heat meter
 
-describe('serve: wireless M-Bus meter with its key from Meter settings', () => {
+describe.each([
+  { stick: 'raw', what: 'frames from the L-field' },
+  { stick: 'amber', what: 'an Amber stick in command mode' },
+])('serve: wireless M-Bus meter with its key from Meter settings, $what', ({ stick }) => {
   it('counts decrypt errors without the key and publishes heat values once the key is set via the api', async () => {
     const mosquitto = await broker(cleanup);
     const pair = await createPtyPair();
@@ -30,7 +33,7 @@ describe('serve: wireless M-Bus meter with its key from Meter settings', () => {
     const serve = startServe(tempDir(cleanup, 'smb-wmbus-'), {
       broker: { url: mosquitto.url },
       ui: { port: uiPort },
-      sources: [{ type: 'serial', id: 'stick', port: pair.device, protocol: 'wmbus' }],
+      sources: [{ type: 'serial', id: 'stick', port: pair.device, protocol: 'wmbus', stick }],
     });
     cleanup.add(() => serve.stop());
     await until(() => serve.stderr().includes('UI and api on') || serve.child.exitCode !== null, 'serve', 60_000);
@@ -53,7 +56,8 @@ describe('serve: wireless M-Bus meter with its key from Meter settings', () => {
     await sourceUntil((s) => s.state.state === 'open', 'the stick port to open');
 
     const target = `serial:${pair.meter}`;
-    const meter = runCli(['simulate', '--meter', 'wmbus-heat', '--key', KEY, '--to', target, '--interval', '0.3']);
+    const simulate = ['simulate', '--meter', 'wmbus-heat', '--key', KEY, '--stick', stick, '--interval', '0.3'];
+    const meter = runCli([...simulate, '--to', target]);
     cleanup.add(() => meter.kill());
     const locked = await sourceUntil((s) => s.counters.decryptErrors >= 2, 'two decrypt errors');
     expect(locked.counters.framesOk).toBe(0);
