@@ -159,6 +159,9 @@ describe('Connect on the first-run page', () => {
       // With a source configured the first-run page gives way to the meters page by itself.
       await page.locator('[data-quantity="power_in"]').first().waitFor({ timeout: 60_000 });
       await shot(page, 'en-light-connect-6-meters');
+      // Meter settings name the meter's DLMS system title, by which its frames are told apart.
+      await page.getByRole('link', { name: 'Meter settings' }).click();
+      await page.getByText('4C475A6773175D39').waitFor({ timeout: 30_000 });
       expect(errors).toEqual([]);
     } finally {
       await close();
