@@ -103,6 +103,16 @@ function serveStatic(staticDir: string | undefined, req: IncomingMessage, res: S
     .pipe(res);
 }
 
+/**
+ * A client that stops reading (a stalled network, a frozen tab, a local process that never reads) would keep every
+ * view sent since in this process's memory: 1.6 MB a view with 1,000 meters, four a second. Views are whole states, so
+ * a socket still holding unsent data is skipped and gets the latest view once it has caught up; one that stays behind
+ * this long is dropped (the UI reconnects).
+ */
+const STALLED_DROP_MS = 60_000;
+/** Answers and other events are small; a socket with more than this unsent is dropped before it holds more. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { backend } = options;
   const hosts = allowedHosts(options.host, options.allowedHosts);
@@ -133,23 +143,44 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
 
   const view = () => backend.getBridge();
-  const send = (socket: WebSocket, message: ApiEvent | ApiResponse) => {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+  const sendText = (socket: WebSocket, text: string) => {
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) return void socket.terminate();
+    socket.send(text);
   };
+  const send = (socket: WebSocket, message: ApiEvent | ApiResponse) => sendText(socket, JSON.stringify(message));
+
+  let pending: NodeJS.Timeout | undefined;
+  const schedulePush = () => {
+    pending ??= setTimeout(() => ((pending = undefined), push()), options.pushIntervalMs ?? 250);
+  };
+  const behindSince = new Map<WebSocket, number>();
   const push = () => {
     const data = view();
-    if (data) for (const socket of sockets.clients) send(socket, { event: 'bridge', data });
+    if (!data) return;
+    const text = JSON.stringify({ event: 'bridge', data }); // once, whatever the number of sockets
+    const now = Date.now();
+    for (const socket of sockets.clients) {
+      if (socket.bufferedAmount === 0) {
+        behindSince.delete(socket);
+        sendText(socket, text);
+        continue;
+      }
+      const since = behindSince.get(socket) ?? now;
+      behindSince.set(socket, since);
+      if (now - since > STALLED_DROP_MS) socket.terminate();
+    }
+    if (behindSince.size > 0) schedulePush(); // the latest view for them once they have caught up
   };
 
   const stopEvents = backend.onEvent?.((event) => {
-    for (const socket of sockets.clients) send(socket, event);
+    const text = JSON.stringify(event);
+    for (const socket of sockets.clients) sendText(socket, text);
   });
 
-  let pending: NodeJS.Timeout | undefined;
   backend.onChange(() => {
     // Nobody to show it to: building the view (every source's last frame in hex...) was a tenth of serve's garbage.
-    if (sockets.clients.size === 0) return;
-    pending ??= setTimeout(() => ((pending = undefined), push()), options.pushIntervalMs ?? 250);
+    if (sockets.clients.size > 0) schedulePush();
   });
 
   // A logout ends that session's open sockets too, not only its later ones.
@@ -161,7 +192,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   sockets.on('connection', (socket, req: IncomingMessage) => {
     const session = login.session(req);
     if (session !== undefined) sessionOf.set(socket, session);
-    socket.on('close', () => sessionOf.delete(socket));
+    socket.on('close', () => (sessionOf.delete(socket), behindSince.delete(socket)));
     socket.on('error', () => socket.terminate());
     const data = view();
     if (data) send(socket, { event: 'bridge', data });
