@@ -8,12 +8,10 @@ import { crc16x25 } from './crc16.ts';
 
 export const HDLC_FLAG = 0x7e;
 
+/** What the link needs of a frame; its addresses and control field are checked, not kept. */
 export interface HdlcFrame {
   /** The segmentation bit: more frames carry the rest of this information field. */
   segmented: boolean;
-  destination: Uint8Array;
-  source: Uint8Array;
-  control: number;
   info: Uint8Array;
 }
 
@@ -79,12 +77,8 @@ export function parseHdlcFrame(bytes: Uint8Array, start: number): HdlcParse {
     const error = decodeError('crc', 'HDLC FCS mismatch: the frame was corrupted on the line and is dropped');
     return { status: 'error', error, consumed: end - start };
   }
-  const control = bytes[srcEnd]!;
   const frame: HdlcFrame = {
     segmented: (format & 0x0800) !== 0,
-    destination: bytes.slice(first + 2, destEnd),
-    source: bytes.slice(destEnd, srcEnd),
-    control,
     info: hasInfo ? bytes.slice(headerEnd + 2, end - 2) : new Uint8Array(0),
   };
   return { status: 'frame', frame, consumed: end - start };

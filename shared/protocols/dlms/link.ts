@@ -185,7 +185,9 @@ export class LinkReader {
         this.hdlcSize += frame.info.length;
       }
       if (!frame.segmented && this.hdlcParts.length > 0) {
-        outputs.push({ ok: true, unit: { transport: 'hdlc', apdu: concat(this.hdlcParts, this.hdlcSize) } });
+        // Information fields are copies (slice), so a message in one frame needs no joining.
+        const apdu = this.hdlcParts.length === 1 ? this.hdlcParts[0]! : concat(this.hdlcParts, this.hdlcSize);
+        outputs.push({ ok: true, unit: { transport: 'hdlc', apdu } });
         this.hdlcParts = [];
         this.hdlcSize = 0;
       }

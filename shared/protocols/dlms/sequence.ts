@@ -67,7 +67,8 @@ export class SequenceAssembler {
     this.size += piece.data.length;
     this.lastNumber = piece.number;
     if (!piece.last) return { errors };
-    const complete = concat(this.parts, this.size);
+    // A message in one piece needs no joining: pieces are never views of a buffer the framers reuse.
+    const complete = this.parts.length === 1 ? this.parts[0]! : concat(this.parts, this.size);
     this.reset();
     return { errors, complete };
   }
