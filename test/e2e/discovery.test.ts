@@ -145,7 +145,8 @@ describe('discovery on the Devices page', () => {
     await saveScreenshots(browser, devicesPage(bridge.url), 'discovery-adopt', async (page) => {
       await listed(page);
       await page.locator('tr', { hasText: 'A0:B7:65:12:34:56' }).locator('button').click();
-      await page.getByRole('dialog').locator('pre').waitFor();
+      // Once the bridge's config is in: its broker port, and the warning that no device reaches it on loopback.
+      await page.getByRole('dialog').locator('[data-warning="loopback-broker"]').waitFor();
     });
     expect(device.commands.filter((c) => c.includes('gplug_keller'))).toEqual([]);
   }, 120_000);
