@@ -3,7 +3,7 @@
  * default that does something useful, so an empty config runs an embedded broker on loopback and publishes there.
  */
 import { z } from 'zod';
-import { WMBUS_LINK_MODES, WMBUS_STICKS } from '../protocols/wmbus/sticks/index.ts';
+import { WMBUS_LINK_MODES, WMBUS_STICKS } from '../protocols/wmbus/sticks/names.ts';
 
 /** A secret in the bridge's secret store (set from the UI), by the name it has there. */
 const storedSecret = z.strictObject({

@@ -2,6 +2,7 @@
  * The contract every protocol decoder in shared/protocols keeps: bytes in, typed messages or typed errors out.
  * Errors are values with a kind and a human message; decoders never throw on bad input.
  */
+import type { WmbusStick } from './wmbus/sticks/names.ts';
 
 export type Protocol = 'dsmr' | 'dlms' | 'mbus' | 'sml' | 'iec62056-21' | 'wmbus';
 
@@ -122,7 +123,7 @@ export interface DecoderOptions {
   /** Wireless M-Bus: the key of the meter with this ID (8 digits as decoded), tried before `key`. */
   meterKey?: (meterId: string) => Uint8Array | undefined;
   /** Wireless M-Bus: the USB stick's serial framing around the telegrams (wmbus/sticks); default `raw`. */
-  wmbusStick?: 'im871a' | 'amber' | 'raw';
+  wmbusStick?: WmbusStick;
   /** IANA zone for meter clocks that carry no UTC offset; defaults to the system zone. */
   timeZone?: string;
   /** Force a DLMS meter-family table (see shared/protocols/dlms/families) instead of recognising it. */

@@ -7,12 +7,10 @@
 import { type FrameEvent, WmbusFramer } from '../framer.ts';
 import { AMBER_RULES, amberInit, encodeAmberTelegram } from './amber.ts';
 import { encodeHciTelegram, IM871A_RULES, im871aInit } from './im871a.ts';
+import type { WmbusLinkMode, WmbusStick } from './names.ts';
 import { StartByteFramer } from './start-byte-framer.ts';
 
-export const WMBUS_STICKS = ['im871a', 'amber', 'raw'] as const;
-export type WmbusStick = (typeof WMBUS_STICKS)[number];
-export const WMBUS_LINK_MODES = ['T1', 'C1', 'S1'] as const;
-export type WmbusLinkMode = (typeof WMBUS_LINK_MODES)[number];
+export { WMBUS_LINK_MODES, WMBUS_STICKS, type WmbusLinkMode, type WmbusStick } from './names.ts';
 
 export interface StickFramer {
   push(chunk: Uint8Array): FrameEvent[];
