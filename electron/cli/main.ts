@@ -35,7 +35,7 @@ const usage = async () => `usage: smartmeter-bridge <command> [options]
 Commands:
   serve      run the bridge: read the configured meters, publish the harmonized MQTT profile
   translate  translate raw gateway MQTT into the profile, one of many instances behind one broker
-  decode     decode captured meter bytes (DSMR, DLMS/COSEM, M-Bus) to JSON lines
+  decode     decode captured meter bytes (DSMR, DLMS/COSEM, M-Bus, SML, IEC 62056-21, wireless M-Bus) to JSON lines
   simulate   play a realistic meter (DSMR 5, Iskra AM550, L+G E450/E360, ...) for demos and tests
   help       show this text, or 'help <command>'
 Every command takes --help (-h).
