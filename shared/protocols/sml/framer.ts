@@ -23,6 +23,11 @@ export class SmlFramer {
   private scan = 0;
 
   push(chunk: Uint8Array): SmlFrame[] {
+    if (!this.inFile && !mayStart(chunk)) {
+      // Between files the held tail has no whole start sequence, and bytes without 1B or 01 cannot complete one.
+      this.buffer.clear();
+      return NO_FRAMES;
+    }
     this.buffer.append(chunk);
     // A file's next four-byte group is looked at once the eight bytes that tell it are there: until then, nothing to do.
     if (this.inFile && this.scan + 8 > this.buffer.length) return NO_FRAMES;
@@ -118,6 +123,12 @@ export class SmlFramer {
     this.buffer.consume(consumed);
     this.inFile = false;
   }
+}
+
+/** Whether `chunk` holds a byte of a start sequence (1B or 01). */
+function mayStart(chunk: Uint8Array): boolean {
+  for (let i = 0; i < chunk.length; i++) if (chunk[i] === ESCAPE || chunk[i] === 1) return true;
+  return false;
 }
 
 /** The data with doubled escapes made single: a view when there are none, else a copy. */

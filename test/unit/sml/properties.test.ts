@@ -85,6 +85,23 @@ describe('SML decoder properties', () => {
     );
   });
 
+  it('gives the same results however a stream of files, damaged files and garbage is cut into chunks', () => {
+    const damaged = valid.slice();
+    damaged[damaged.length - 1]! ^= 0xff;
+    const parts = [valid, damaged, valid.subarray(0, valid.length >> 1), START, Uint8Array.of(0x1b, 0x1b, 0x01)];
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(...parts), fc.uint8Array({ maxLength: 30 })), { maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        (pieces, cuts) => {
+          const stream = concat(...pieces);
+          expect(decodeChunks(chunked(stream, cuts))).toEqual(decodeChunks([stream]));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('frames any data, escapes included, after garbage that holds no start, in any chunks', () => {
     fc.assert(
       fc.property(
