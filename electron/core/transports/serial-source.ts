@@ -101,9 +101,10 @@ export class SerialSource extends ReconnectingSource<SerialSourceEvents> {
     const connection = await this.open(target, settings, (chunk) => this.deliver(chunk));
     if ('kind' in connection) return connection;
     const detail = `${formatLineSettings(settings)} on ${target.name}`;
+    // Open first: the state change starts a fresh decoder, which must see the stick's first bytes.
+    this.setState({ state: 'open', detail });
     try {
       for (const command of this.init) await connection.write(command);
-      this.setState({ state: 'open', detail });
     } catch (err) {
       // The port reads on: a stick set up by its own tool still passes its telegrams.
       const error = sourceError('io', `could not initialise the device: ${(err as Error).message}`);

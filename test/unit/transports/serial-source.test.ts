@@ -147,6 +147,36 @@ describe('SerialSource auto-detection', () => {
     expect(states.some((s) => s.state === 'detecting')).toBe(false);
   });
 
+  it("writes a stick's set-up commands at every open, and reads on when the device refuses them", async () => {
+    binding = new FakeMeterBinding(dsmr5Telegram(), '57600 8N1');
+    const written: number[][] = [];
+    let refuse = false;
+    const open = binding.open.bind(binding);
+    binding.open = async (options) => {
+      const port = await open(options);
+      const write = port.write!.bind(port);
+      port.write = async (buffer) => {
+        if (refuse) throw new Error('Input/output error');
+        written.push([...buffer]);
+        await write(buffer);
+      };
+      return port;
+    };
+    const init = [Uint8Array.of(0xa5, 0x81), Uint8Array.of(0x03)];
+    const settings = { baudRate: 57600, dataBits: 8, parity: 'none', stopBits: 1 } as const;
+    startSource({ path: plug('ttyUSB0'), settings, init });
+    await until(() => written.length === 2, 'the set-up written');
+    expect(written).toEqual([[0xa5, 0x81], [0x03]]);
+    await source!.stop();
+
+    refuse = true;
+    received = [];
+    startSource({ path: plug('ttyUSB1'), settings, init });
+    await until(() => decodedMeterIds().length > 0, 'telegrams after a refused set-up');
+    expect(states.at(-1)).toMatchObject({ state: 'open', error: { kind: 'io' } });
+    expect(states.at(-1)!.error!.message).toContain('could not initialise the device: Input/output error');
+  });
+
   it('closes the port and stops retrying on stop(), also in the middle of detection', async () => {
     binding = new FakeMeterBinding(dsmr5Telegram(), null);
     startSource({ path: plug('ttyUSB0'), detectWindowMs: 60_000 });
