@@ -122,6 +122,12 @@ const mqttSource = z.strictObject({
   password: secretSchema.optional(),
   /** 4 = MQTT 3.1.1, 5 = MQTT 5; absent: 3.1.1 towards the embedded broker, 5 elsewhere. */
   protocolVersion: z.union([z.literal(4), z.literal(5)]).optional(),
+  /**
+   * How long the broker keeps this source's session while the bridge is away (stopped, restarting, crashed), with
+   * what the gateways publish meanwhile; 0: a clean session, nothing kept. MQTT 3.1.1 has no expiry of its own: any
+   * value above 0 asks for a persistent session, and the broker's setting decides how long (docs/broker.md).
+   */
+  sessionExpirySeconds: z.number().int().min(0).max(4_294_967_295).default(3600),
   /** Tasmota topic, datacollector meter id or RL-DSP group; absent: every device of that gateway. */
   topic: z.string().min(1).optional(),
   /** gPlug scripts send power in W (older) or kW (newer); `auto` decides per message. */

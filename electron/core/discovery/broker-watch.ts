@@ -13,6 +13,7 @@ import {
 import type { FoundList } from '../../../shared/discovery/found-list.ts';
 import type { DiscoveryCounters } from '../../../shared/discovery/types.ts';
 import { hasOwnOrigin } from '../../../shared/sources/loop-guard.ts';
+import { subscriberClientOptions } from '../mqtt/client-options.ts';
 
 export interface BrokerWatchOptions extends BrokerDiscoveryOptions {
   /** Broker URL without credentials (it is shown in the list). */
@@ -43,17 +44,17 @@ export class BrokerWatch {
   start(): void {
     if (this.client) return;
     const version = this.options.protocolVersion ?? 5;
-    const client = mqtt.connect(this.options.url, {
-      protocolVersion: version,
-      clientId: `smartmeter-bridge-discovery-${randomUUID().slice(0, 8)}`,
-      username: this.options.username,
-      password: this.options.password,
-      clean: true,
-      reconnectPeriod: 5000,
-      reconnectOnConnackError: true,
-      resubscribe: false,
-      ...(version === 5 ? { properties: { maximumPacketSize: MAX_PACKET_BYTES } } : {}),
-    });
+    const client = mqtt.connect(
+      this.options.url,
+      subscriberClientOptions({
+        protocolVersion: version,
+        clientId: `smartmeter-bridge-discovery-${randomUUID().slice(0, 8)}`,
+        username: this.options.username,
+        password: this.options.password,
+        reconnectPeriodMs: 5000,
+        properties: { maximumPacketSize: MAX_PACKET_BYTES },
+      }),
+    );
     this.client = client;
     client.on('connect', () => {
       client.subscribe(discoveryFilters(this.options), { qos: 0 }, (error) => {

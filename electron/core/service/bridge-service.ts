@@ -8,6 +8,7 @@ import type { BridgeView } from '../../../shared/api.ts';
 import type { DecodedMessage, DecoderOptions } from '../../../shared/protocols/types.ts';
 import type { ResolvedConfig, ResolvedSource } from '../config/load-config.ts';
 import type { HistoryStore } from '../history/history-store.ts';
+import { loadBridgeId } from '../mqtt/bridge-id.ts';
 import type { OutboundMessage } from '../mqtt/outbound-message.ts';
 import { ClockCheck } from '../pipeline/clock-check.ts';
 import { MeterPublications } from '../pipeline/meter-publications.ts';
@@ -49,6 +50,8 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
   private readonly refused: RefusedMeters;
   private readonly historyHook: ServiceHistory;
   private registry: MeterRegistryWriter | undefined;
+  /** Set in start(), before any source runs. */
+  private bridgeId = '';
 
   constructor(private readonly options: BridgeServiceOptions) {
     super();
@@ -75,6 +78,9 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     this.publications.restore(known.meters);
     for (const meter of known.meters) this.keys.note(meter.meterId, meter.systemTitle);
     this.registry = new MeterRegistryWriter(this.options.dataDir, (message) => this.log.warn(message));
+    const bridgeId = await loadBridgeId(this.options.dataDir);
+    if (bridgeId.problem) this.log.warn(bridgeId.problem);
+    this.bridgeId = bridgeId.id;
     this.historyHook.apply(this.config.history);
     try {
       await this.output.open(this.config);
@@ -255,6 +261,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
       changed: () => this.emit('change'),
       decoderOptions: (s) => this.decoderOptions(s),
       gatewayTarget: (s) => gatewayTarget(this.output.connectedBroker()!, this.output.embeddedUrl(), s),
+      bridgeId: this.bridgeId,
       reconnect: this.options.reconnect,
     };
     return runSource(source, context);

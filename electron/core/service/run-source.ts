@@ -5,6 +5,7 @@
 import type { SourceView } from '../../../shared/api.ts';
 import type { DecodedMessage, DecoderOptions } from '../../../shared/protocols/types.ts';
 import type { ResolvedConfig, ResolvedSource } from '../config/load-config.ts';
+import { gatewayClientId } from '../mqtt/client-options.ts';
 import type { OutboundMessage } from '../mqtt/outbound-message.ts';
 import type { MeterPublications } from '../pipeline/meter-publications.ts';
 import { MqttSource } from '../sources/mqtt-source.ts';
@@ -41,6 +42,8 @@ export interface SourceContext {
   decoderOptions(source: Extract<ResolvedSource, { type: 'serial' | 'tcp' }>): DecoderOptions;
   /** MQTT sources: the broker the gateway publishes to. */
   gatewayTarget(source: Extract<ResolvedSource, { type: 'mqtt' }>): GatewayTarget;
+  /** The data dir's bridge ID: names gateway sources' persistent sessions (gatewayClientId). */
+  bridgeId: string;
   reconnect?: BackoffOptions;
 }
 
@@ -83,6 +86,8 @@ function runGatewaySource(source: Extract<ResolvedSource, { type: 'mqtt' }>, ctx
   const label = `mqtt:${source.gateway}`;
   const gateway = new MqttSource({
     ...ctx.gatewayTarget(source),
+    clientId: gatewayClientId(ctx.bridgeId, source.id),
+    ...(source.sessionExpirySeconds > 0 && { sessionExpirySeconds: source.sessionExpirySeconds }),
     gateways: [gatewayConfig(source, timeZone)],
     guard: { baseTopic: profile.baseTopic, rlDspGroup: profile.rlDsp.enabled ? profile.rlDsp.group : undefined },
     room: () => ctx.whenRoom(),

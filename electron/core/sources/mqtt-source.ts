@@ -2,13 +2,16 @@
  * Raw-MQTT gateway source: subscribes the configured gateways' topics on a broker and turns their messages into
  * OBIS-keyed messages with shared/sources. mqtt.js reconnects; every (re)connect subscribes again, so a broker that
  * lost its sessions (a restart without persistence) is served again. Hostile payloads end as counted errors.
+ * With a session expiry the session is persistent: what arrives while the source is stopped waits at the broker.
+ * A message is acknowledged only after it was passed on, so what the broker had not yet handed over, and what it
+ * handed over unacknowledged, is delivered again after a restart (QoS 1: at most twice).
  *
  * Events: `message` (ObisMessage, device), `error` (DecodeError, device; only emitted while someone listens, so an
  * unheard error never throws), `connection` ({ connected, reason? }) whenever the state or the broker's reason changes.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import { decodeError, type DecodeError, type ObisMessage } from '../../../shared/protocols/types.ts';
 import {
   createGatewayReader,
@@ -18,15 +21,21 @@ import {
   type GatewayReader,
   type LoopGuardOptions,
 } from '../../../shared/sources/index.ts';
-import { mqttLog } from '../mqtt/quiet-log.ts';
+import { subscriberClientOptions } from '../mqtt/client-options.ts';
 
 export interface MqttSourceOptions {
   /** mqtt://, mqtts://, ws:// or wss:// broker URL. */
   url: string;
   username?: string;
   password?: string;
-  /** A random `smartmeter-bridge-source-…` by default. */
+  /** A random `smartmeter-bridge-source-…` by default; give a stable one (gatewayClientId) with a session expiry. */
   clientId?: string;
+  /**
+   * Set: a persistent session under `clientId` (clean start off, kept this many seconds after a disconnect on MQTT 5),
+   * so what the gateways publish while this source is stopped or its process dead waits at the broker for the next
+   * start. Absent: a clean session, and the broker discards what this source had not read.
+   */
+  sessionExpirySeconds?: number;
   /** 5 (default) lets the loop guard see the bridge's origin property; 4 for MQTT 3.1.1 brokers. */
   protocolVersion?: 4 | 5;
   /** Delay between reconnect attempts; 5000 ms by default (tests use less). */
@@ -84,7 +93,7 @@ const MAX_DEVICES = 256;
 const MAX_PACKET_BYTES = 256 * 1024;
 /**
  * Reading waits for room at most this long at a time: the client's own keep-alive answer queues behind the held
- * message, and a connection dropped for want of it would cost the broker's queue of this clean session.
+ * message, and a connection dropped for want of it would cost a clean session its queue at the broker.
  */
 const MAX_HOLD_MS = 10_000;
 
@@ -114,23 +123,16 @@ export class MqttSource extends EventEmitter<MqttSourceEvents> {
   start(): void {
     if (this.client) return;
     const version = this.options.protocolVersion ?? 5;
-    const clientOptions: IClientOptions = {
+    const clientOptions = subscriberClientOptions({
       protocolVersion: version,
       clientId: this.options.clientId ?? `smartmeter-bridge-source-${randomUUID().slice(0, 8)}`,
       username: this.options.username,
       password: this.options.password,
-      clean: true,
-      reconnectPeriod: this.options.reconnectPeriodMs ?? 5000,
-      connectTimeout: this.options.connectTimeoutMs ?? 10000,
-      // A refused CONNACK (broker starting up, credentials being fixed) is retried like a lost connection.
-      reconnectOnConnackError: true,
-      // Subscriptions are made on every connect below, so the client's own resubscription would double them.
-      resubscribe: false,
-      // A ping every keep-alive period rather than a timer reset per acknowledgement sent.
-      reschedulePings: false,
-      ...(mqttLog && { log: mqttLog }),
-      ...(version === 5 ? { properties: { maximumPacketSize: MAX_PACKET_BYTES } } : {}),
-    };
+      reconnectPeriodMs: this.options.reconnectPeriodMs ?? 5000,
+      connectTimeoutMs: this.options.connectTimeoutMs,
+      sessionExpirySeconds: this.options.sessionExpirySeconds,
+      properties: { maximumPacketSize: MAX_PACKET_BYTES },
+    });
     let client: MqttClient;
     try {
       client = mqtt.connect(this.options.url, clientOptions);
@@ -140,7 +142,10 @@ export class MqttSource extends EventEmitter<MqttSourceEvents> {
     }
     this.client = client;
     const room = this.options.room;
-    if (room) client.handleMessage = (_packet, done) => holdFor(room(), done);
+    // mqtt.js acknowledges a QoS 1 message once `done` is called. A stopped source acknowledges nothing more: what it
+    // could no longer pass on stays unacknowledged, and a persistent session has the broker send it again.
+    const acknowledge = (done: () => void) => () => void (this.client === client && done());
+    client.handleMessage = (_packet, done) => (room ? holdFor(room(), acknowledge(done)) : acknowledge(done)());
     client.on('connect', () => this.subscribe(client));
     client.on('message', (topic, payload, packet) => this.handle(topic, payload, packet));
     client.on('error', (error) => this.setConnection(this.connection.connected && client.connected, error.message));

@@ -39,6 +39,7 @@ import {
   type GatewayOutput,
   type GatewayReader,
 } from '../../../shared/sources/index.ts';
+import { subscriberClientOptions } from '../mqtt/client-options.ts';
 import { describeConnectionError } from '../mqtt/connection-options.ts';
 import type { Logger } from '../service/logger.ts';
 import { HaAnnouncer } from './ha-announcer.ts';
@@ -193,16 +194,16 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
   private async openLedgerFeed(): Promise<void> {
     const { options } = this;
     const marker = `${this.instanceRoot}/sync`;
-    const feed = (this.feed = mqtt.connect(options.url, {
-      protocolVersion: 5,
-      clientId: `smartmeter-bridge-translate-${options.instanceId}-ledger`,
-      username: options.username,
-      password: options.password,
-      clean: true,
-      reconnectPeriod: options.reconnectPeriodMs ?? 2000,
-      reconnectOnConnackError: true,
-      resubscribe: false,
-    }));
+    const feed = (this.feed = mqtt.connect(
+      options.url,
+      subscriberClientOptions({
+        protocolVersion: 5,
+        clientId: `smartmeter-bridge-translate-${options.instanceId}-ledger`,
+        username: options.username,
+        password: options.password,
+        reconnectPeriodMs: options.reconnectPeriodMs ?? 2000,
+      }),
+    ));
     // Until the session's connection exists (it reports broker problems), the feed says why the broker is out of reach.
     feed.on('error', (error) => {
       if (!this.client) this.warnBroker(error);
@@ -239,16 +240,16 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
   private connect(): void {
     const { options } = this;
     const clientOptions: IClientOptions = {
-      protocolVersion: 5,
-      clientId: `smartmeter-bridge-translate-${options.instanceId}`,
-      username: options.username,
-      password: options.password,
-      clean: false,
-      // A small window: the broker keeps the backlog, and the ledger's feed is read between a few messages at a time.
-      properties: { sessionExpiryInterval: options.sessionExpirySeconds, receiveMaximum: RECEIVE_WINDOW },
-      reconnectPeriod: options.reconnectPeriodMs ?? 2000,
-      reconnectOnConnackError: true,
-      resubscribe: false,
+      ...subscriberClientOptions({
+        protocolVersion: 5,
+        clientId: `smartmeter-bridge-translate-${options.instanceId}`,
+        username: options.username,
+        password: options.password,
+        reconnectPeriodMs: options.reconnectPeriodMs ?? 2000,
+        sessionExpirySeconds: options.sessionExpirySeconds,
+        // A small window: the broker keeps the backlog, and the ledger's feed is read between a few messages at a time.
+        properties: { receiveMaximum: RECEIVE_WINDOW },
+      }),
       will: { topic: `${this.instanceRoot}/status`, payload: Buffer.from('offline'), qos: 1, retain: true },
     };
     const client = (this.client = mqtt.connect(options.url, clientOptions));
