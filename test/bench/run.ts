@@ -15,6 +15,7 @@ const BENCHES = [
   'scale-out.bench.ts',
   'ui-live.bench.ts',
   'history.bench.ts',
+  'history-write.bench.ts',
   'history-chart.bench.ts',
 ];
 const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));

@@ -1,13 +1,15 @@
 /**
  * The readings' history in one SQLite file in the data dir: every reading for `rawSeconds`, 1-minute aggregates for
  * `minuteSeconds`, 1-hour aggregates for `hourSeconds`, the whole bounded by `maxBytes`. Readings are buffered and
- * written by a timer, one transaction per batch, so the publish path never waits for the disk.
+ * written by a timer, one transaction per batch of multi-row inserts, so the publish path never waits for the disk;
+ * the rollups are kept in memory and written once a minute per series (minute-rollups.ts).
  */
 import Sqlite, { type Database, type Statement } from 'better-sqlite3';
 import type { HistoryQuery, HistoryResolution, HistorySeries } from '../../../shared/history.ts';
 import { QUANTITIES } from '../../../shared/profile/quantities.ts';
 import type { Reading } from '../../../shared/profile/harmonize.ts';
 import { createTables, RESOLUTION_SECONDS, TABLE } from './history-tables.ts';
+import { MinuteRollups } from './minute-rollups.ts';
 
 export interface HistoryStoreOptions {
   file: string;
@@ -36,6 +38,8 @@ const COUNTERS = new Set(QUANTITIES.filter((q) => q.ha.stateClass === 'total_inc
 const PRUNE_INTERVAL = 60;
 /** Buffered readings beyond this are dropped (and counted) while writes fail, so memory stays bounded. */
 const MAX_PENDING = 200_000;
+/** Rows per multi-row insert (3 parameters each); a batch's rest goes in halving sizes, so at most 9 statements. */
+const INSERT_ROWS = 256;
 
 export class HistoryStore {
   readonly stats: HistoryStats = { written: 0, dropped: 0 };
@@ -43,12 +47,13 @@ export class HistoryStore {
   private readonly now: () => number;
   /** Per meter, per reading topic: its series' row id (no string built per reading). */
   private readonly seriesIds = new Map<string, Map<string, number>>();
-  private pending: { series: number; t: number; v: number }[] = [];
+  /** Buffered readings, flat: series, t, v, series, t, v, ... (no object per reading). */
+  private pending: number[] = [];
   private readonly timer: NodeJS.Timeout;
   private prunedAt = -Infinity;
-  private readonly insertRaw: Statement<[number, number, number]>;
-  private readonly rollMinute: Statement<[number, number]>;
-  private readonly rollHour: Statement<[number, number]>;
+  /** Multi-row inserts by their row count, prepared when first needed. */
+  private readonly insertRaw = new Map<number, Statement<[number[]]>>();
+  private readonly rollups: MinuteRollups;
   private readonly insertSeries: Statement<[string, string, string, number]>;
   private readonly findSeries: Statement<[string, string], { id: number; unit: string; counter: number }>;
 
@@ -61,13 +66,7 @@ export class HistoryStore {
       this.db.close();
       throw e;
     }
-    this.insertRaw = this.db.prepare('INSERT OR REPLACE INTO raw (series, t, v) VALUES (?, ?, ?)');
-    this.rollMinute = this.db.prepare(`INSERT OR REPLACE INTO minute (series, t, n, min, max, sum)
-      SELECT series, CAST(t / 60 AS INTEGER) * 60 AS b, count(*), min(v), max(v), sum(v)
-      FROM raw WHERE series = ? AND t >= ? GROUP BY b`);
-    this.rollHour = this.db.prepare(`INSERT OR REPLACE INTO hour (series, t, n, min, max, sum)
-      SELECT series, (t / 3600) * 3600 AS b, sum(n), min(min), max(max), sum(sum)
-      FROM minute WHERE series = ? AND t >= ? GROUP BY b`);
+    this.rollups = new MinuteRollups(this.db);
     this.insertSeries = this.db.prepare('INSERT INTO series (meter, name, unit, counter) VALUES (?, ?, ?, ?)');
     this.findSeries = this.db.prepare('SELECT id, unit, counter FROM series WHERE meter = ? AND name = ?');
     this.timer = setInterval(() => this.flush(), options.flushMs);
@@ -82,42 +81,56 @@ export class HistoryStore {
     }
     for (const r of readings) {
       if (!Number.isFinite(r.value)) continue;
-      if (this.pending.length >= MAX_PENDING) {
+      if (this.pending.length >= MAX_PENDING * 3) {
         this.stats.dropped++;
         continue;
       }
-      this.pending.push({ series: this.seriesId(meterId, r), t: at, v: r.value });
+      this.pending.push(this.seriesId(meterId, r), at, r.value);
     }
   }
 
-  /** Writes what is buffered in one transaction and updates the rollups it touched. */
+  /** Writes what is buffered in one transaction and counts it into the rollups. */
   flush(): void {
-    if (this.pending.length === 0) {
-      this.pruneIfDue();
-      return;
-    }
-    const batch = this.pending;
+    if (this.pending.length > 0) this.write(this.pending);
     this.pending = [];
-    const firstBySeries = new Map<number, number>();
-    for (const { series, t } of batch) {
-      const first = firstBySeries.get(series);
-      if (first === undefined || t < first) firstBySeries.set(series, t);
-    }
+    this.pruneIfDue();
+  }
+
+  private write(batch: number[]): void {
+    const rows = batch.length / 3;
     try {
       this.db.transaction(() => {
-        for (const r of batch) this.insertRaw.run(r.series, r.t, r.v);
-        for (const [series, first] of firstBySeries) {
-          const minute = Math.floor(first / 60) * 60;
-          this.rollMinute.run(series, minute);
-          this.rollHour.run(series, Math.floor(minute / 3600) * 3600);
+        let row = 0;
+        for (let size = INSERT_ROWS; size >= 1; size >>= 1) {
+          for (; rows - row >= size; row += size)
+            this.insertStatement(size).run(batch.slice(row * 3, (row + size) * 3));
         }
+        for (let i = 0; i < batch.length; i += 3) this.rollups.add(batch[i]!, batch[i + 1]!, batch[i + 2]!);
       })();
-      this.stats.written += batch.length;
+      this.stats.written += rows;
     } catch (e) {
-      this.stats.dropped += batch.length;
-      this.options.warn?.(`history: could not write ${batch.length} reading(s): ${(e as Error).message}`);
+      this.stats.dropped += rows;
+      this.options.warn?.(`history: could not write ${rows} reading(s): ${(e as Error).message}`);
     }
-    this.pruneIfDue();
+  }
+
+  /** Writes the rollups' open minutes (queries and close see every reading; a stopped meter's minute gets written). */
+  private writeRollups(beforeMinute?: number): void {
+    try {
+      this.db.transaction(() => this.rollups.writeAll(beforeMinute))();
+    } catch (e) {
+      this.options.warn?.(`history: could not write the rollups: ${(e as Error).message}`);
+    }
+  }
+
+  private insertStatement(rows: number): Statement<[number[]]> {
+    let statement = this.insertRaw.get(rows);
+    if (!statement) {
+      const values = Array.from({ length: rows }, () => '(?, ?, ?)').join(', ');
+      statement = this.db.prepare<[number[]]>(`INSERT OR REPLACE INTO raw (series, t, v) VALUES ${values}`);
+      this.insertRaw.set(rows, statement);
+    }
+    return statement;
   }
 
   /**
@@ -126,6 +139,7 @@ export class HistoryStore {
    */
   query(q: HistoryQuery): HistorySeries[] {
     this.flush();
+    this.writeRollups();
     const span = Math.max(q.to - q.from, 1);
     const resolution = this.resolutionFor(q.from, q.points ? span / q.points : 0);
     const step = RESOLUTION_SECONDS[resolution];
@@ -188,6 +202,7 @@ export class HistoryStore {
   close(): void {
     clearInterval(this.timer);
     this.flush();
+    this.writeRollups();
     this.db.close();
   }
 
@@ -217,6 +232,7 @@ export class HistoryStore {
     const now = this.now();
     if (now - this.prunedAt < PRUNE_INTERVAL) return;
     this.prunedAt = now;
+    this.writeRollups(Math.floor(now / 60) * 60);
     const { rawSeconds, minuteSeconds, hourSeconds } = this.options;
     try {
       this.db.transaction(() => {

@@ -148,4 +148,23 @@ describe('history store writes', () => {
     expect([count('raw'), count('minute'), count('hour')]).toEqual([0, 0, 2]);
     db.close();
   });
+
+  it('keeps minute and hour rollups exact when a minute is written in parts (a query meanwhile, a restart)', () => {
+    const now = START + 3600;
+    const first = open(() => now);
+    feed(first, 90);
+    const oneMinute = { meterId: 'm1', quantities: ['power_in'], from: START, to: START + 120, points: 2 };
+    expect(first.query({ ...oneMinute, from: START + 60 })[0]!.value).toEqual([200]);
+    for (let i = 90; i < 110; i++) first.add('m1', START + i, [power(1000)]);
+    first.close();
+    const again = open(() => now);
+    for (let i = 110; i < 120; i++) again.add('m1', START + i, [power(1000)]);
+    const [m] = again.query({ ...oneMinute, from: START, to: START + DAY, points: 1440 });
+    expect(m).toMatchObject({ resolution: '1m', t: [START, START + 60] });
+    // Second minute: 30 readings of 100/300 and 30 of 1000.
+    expect([m!.value[1], m!.min[1], m!.max[1]]).toEqual([600, 100, 1000]);
+    const [h] = again.query({ ...oneMinute, from: START, to: START + 30 * DAY, points: 720 });
+    expect(h).toMatchObject({ resolution: '1h', value: [(60 * 200 + 30 * 200 + 30 * 1000) / 120] });
+    again.close();
+  });
 });
