@@ -1,11 +1,12 @@
 /**
  * Amber (Würth Elektronik) AMB8465 and AMB8665 USB sticks in command mode. The command frame and its checksum are
  * those of the AMB8xxx-M manuals; the data indication's layout and the mode values are as public host
- * implementations use them (the AMB8465 manual's tables were not at hand here). UART 9600 8N1 by default; a message is 0xFF, the command, the payload length, the payload and a checksum, the XOR of every byte
- * before it (0xFF included). The stick answers a request with the command | 0x80. A received telegram is
- * CMD_DATA_IND (0x03): the frame from its C-field on, CRCs checked and removed, followed by one RSSI byte when the
- * stick's CMD_OUT_RSSI parameter is set (the payload length then counts it). In transparent mode the stick passes
- * plain frames from the L-field instead: that is `stick: raw`.
+ * implementations use them (the AMB8465 manual's tables were not at hand here). UART 9600 8N1 by default; a message
+ * is 0xFF, the command, the payload length, the payload and a checksum, the XOR of every byte before it (0xFF
+ * included). The stick answers a request with the command | 0x80. A received telegram is CMD_DATA_IND (0x03): the
+ * frame from its C-field on, CRCs checked and removed, followed by one RSSI byte when the stick's CMD_OUT_RSSI
+ * parameter is set (the payload length then counts it). In transparent mode the stick passes plain frames from the
+ * L-field instead: that is `stick: raw`.
  */
 import { isControlField } from '../link.ts';
 import { type StickMessageRules, withLField } from './start-byte-framer.ts';

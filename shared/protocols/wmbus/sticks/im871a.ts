@@ -1,12 +1,12 @@
 /**
  * IMST iM871A and iU891A USB sticks: the WMBus HCI. The iM871A user manual (3.2) gives the line (57600 8N1) and the
- * message layout; the field values below are those of IMST's HCI specification (WMBus_HCI_Spec), whose full text
- * was not at hand here, as public host implementations agree on them. A message is SOF 0xA5, a byte holding the control field (high nibble: bit
- * 0x20 time stamp, 0x40 RSSI, 0x80 CRC attached) and the endpoint (low nibble: 1 device management, 2 radio link),
- * the message ID, the payload length, the payload, then as flagged a 32-bit time stamp, an RSSI byte and a CRC-16
- * (X.25 style: reflected 0x8408, initial 0xFFFF, inverted; sent low byte first) over everything after SOF. A
- * received telegram is radio link message 0x03 (WMBUSMSG_IND); its payload is the frame from the C-field on, CRCs
- * checked and removed, the payload length standing in for the L-field.
+ * message layout; the field values below are those of IMST's HCI specification (WMBus_HCI_Spec), whose full text was
+ * not at hand here, as public host implementations agree on them. A message is SOF 0xA5, a byte holding the control
+ * field (high nibble: bit 0x20 time stamp, 0x40 RSSI, 0x80 CRC attached) and the endpoint (low nibble: 1 device
+ * management, 2 radio link), the message ID, the payload length, the payload, then as flagged a 32-bit time stamp, an
+ * RSSI byte and a CRC-16 (X.25 style: reflected 0x8408, initial 0xFFFF, inverted; sent low byte first) over everything
+ * after SOF. A received telegram is radio link message 0x03 (WMBUSMSG_IND); its payload is the frame from the C-field
+ * on, CRCs checked and removed, the payload length standing in for the L-field.
  */
 import { reflectedCrc16 } from '../../crc16.ts';
 import { isControlField } from '../link.ts';
