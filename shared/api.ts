@@ -103,7 +103,8 @@ export interface SerialPortView {
   configured?: boolean;
 }
 
-const requestId = z.number().int().nonnegative();
+/** The id a caller gives each request; its answer carries it back. */
+export const requestId = z.number().int().nonnegative();
 /** An AES-128 key as 32 hex digits. */
 const aesKey = z.string().regex(/^[0-9a-fA-F]{32}$/, 'a key is 32 hex digits (16 bytes)');
 /** Serial devices as the platforms name them: /dev/... (Linux, macOS) or COMn (Windows). */

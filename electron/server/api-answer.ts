@@ -2,9 +2,11 @@
  * One request of the api contract (shared/api.ts) answered, whichever transport carried it: the WebSocket of `serve`
  * or the desktop app's IPC. The payload is untrusted: nothing runs before it matched the contract's request schema.
  */
+import { z } from 'zod';
 import {
   ApiFailure,
   apiRequestSchema,
+  requestId,
   type ApiMethod,
   type ApiParams,
   type ApiResponse,
@@ -25,11 +27,17 @@ export interface ApiHandlerSource {
   handlers: Partial<Omit<ApiHandlers, 'getBridge'>>;
 }
 
+/** The id of a request refused by the contract, so that its caller gets the refusal instead of waiting for an answer. */
+const requestIdOnly = z.looseObject({ id: requestId });
+
 export async function answerApiRequest(backend: ApiHandlerSource, payload: unknown): Promise<ApiResponse> {
   let id: number | null = null;
   try {
     const parsed = apiRequestSchema.safeParse(payload);
-    if (!parsed.success) throw new Error(`not a request: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    if (!parsed.success) {
+      id = requestIdOnly.safeParse(payload).data?.id ?? null;
+      throw new Error(`not a request: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    }
     id = parsed.data.id;
     const { method } = parsed.data;
     if (method === 'getBridge') {

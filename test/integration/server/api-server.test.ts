@@ -106,7 +106,7 @@ describe('api over WebSocket', () => {
     const errors = messages.filter((m): m is ApiResponse => 'ok' in m && !m.ok);
     expect(errors).toEqual([
       { id: null, ok: false, error: { message: 'not JSON' } },
-      { id: null, ok: false, error: { message: expect.stringContaining('not a request') } },
+      { id: 1, ok: false, error: { message: expect.stringContaining('not a request') } },
     ]);
     socket.close();
   });
