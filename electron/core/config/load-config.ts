@@ -151,11 +151,19 @@ function resolveConfig(config: BridgeConfig, r: Resolver): ResolvedConfig {
   const zoneProblem = config.timeZone === undefined ? undefined : timeZoneError(config.timeZone);
   if (zoneProblem) r.problems.push(`timeZone: ${zoneProblem}`);
   const ids = new Set<string>();
+  const serialPorts = new Map<string, string>();
   const sources = config.sources.map((source, i): ResolvedSource => {
     const where = `sources[${i}]`;
     const id = source.id ?? `${source.type}${i + 1}`;
     if (ids.has(id)) r.problems.push(`${where}.id: ${JSON.stringify(id)} is used twice`);
     ids.add(id);
+    if (source.type === 'serial') {
+      // A port opens once: the second source would retry forever, blaming "another program" that is this bridge.
+      const port = /^com\d+$/i.test(source.port) ? source.port.toUpperCase() : source.port;
+      const first = serialPorts.get(port);
+      if (first) r.problems.push(`${where}.port: ${source.port} is read by ${first} already; a port has one source`);
+      else serialPorts.set(port, where);
+    }
     if (source.type === 'mqtt') {
       const embeddedUrl = `mqtt://${embedded.host.includes(':') ? `[${embedded.host}]` : embedded.host}:${embedded.port}`;
       const url = source.url ?? config.broker.url ?? embeddedUrl;
