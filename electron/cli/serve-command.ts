@@ -28,7 +28,8 @@ export const SERVE_USAGE = `usage: smartmeter-bridge serve [--config FILE] [--da
 Runs the bridge: reads every configured meter and publishes the harmonized MQTT profile (docs/mqtt-profile.md).
 Without a config it starts an embedded MQTT broker on 127.0.0.1:1883 and waits for sources to be configured.
   --config     YAML or JSON config file (docs/configuration.md)
-  --data-dir   where the offline queue is kept (default: the platform's state directory); one bridge per dir
+  --data-dir   where the bridge keeps its offline queue, history, secrets and known meters (default:
+               SMARTMETER_BRIDGE_DATA, else the platform's state directory); one bridge per dir
   --log-level  default info`;
 
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {
@@ -53,7 +54,14 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   // Like a bad config key, an unusable data dir is the user's to fix (exit 2), found before anything starts.
   const dirProblem = writableDirProblem(dataDir);
   if (dirProblem) {
-    io.err(`serve: --data-dir: ${dirProblem}, nothing was started`);
+    // Name where the folder came from: a user who gave no --data-dir must learn that one can be given.
+    const origin =
+      values['data-dir'] !== undefined
+        ? '--data-dir'
+        : process.env.SMARTMETER_BRIDGE_DATA
+          ? 'SMARTMETER_BRIDGE_DATA'
+          : 'the default data folder (choose one with --data-dir)';
+    io.err(`serve: ${origin}: ${dirProblem}, nothing was started`);
     return 2;
   }
   let secrets: FileSecretStore;
