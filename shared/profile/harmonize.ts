@@ -7,7 +7,11 @@ import { fullObis } from '../protocols/iec62056-21/full-obis.ts';
 import { parseObis } from '../protocols/obis.ts';
 import { type DecodedMessage, isMbusMessage, type MbusMessage, type ObisMessage } from '../protocols/types.ts';
 import { DSMR_SUBMETER, MEDIA, QUANTITIES, SIGNED_POWER, type Medium, type Quantity } from './quantities.ts';
-import { roundValue, unitConversion, type UnitConversion } from './units.ts';
+import { FoundReadings } from './found-readings.ts';
+import { unitConversion, type UnitConversion } from './units.ts';
+
+/** The table read through a local binding: an imported one may be a getter (CommonJS interop) on every access. */
+const ROWS: readonly Quantity[] = QUANTITIES;
 
 export interface Reading {
   /** Quantity id from the table, e.g. `power_in`. */
@@ -23,49 +27,38 @@ export interface Reading {
   timestamp?: number;
 }
 
-interface Candidate {
-  quantity: Quantity;
-  value: number;
-  /** 0 for the meter itself, n for DSMR sub-meter channel n. */
-  channel: number;
-  obis?: string;
-  timestamp?: number;
-  /** The quantity's position in the table: readings come out in table order. */
-  order: number;
-  /** M-Bus: the record's VIF rank among the quantity's VIF names (0 best), so the preferred record wins. */
-  rank?: number;
-}
-
-const byId = new Map(QUANTITIES.map((q) => [q.id, q]));
-const byObis = new Map(QUANTITIES.flatMap((q) => (q.obis ?? []).map((code) => [code, q] as const)));
-const signedByObis = new Map(SIGNED_POWER.map((rule) => [rule.obis, byId.get(rule.positive)!]));
+const position = new Map(ROWS.map((q, i) => [q, i]));
+const positionById = new Map(ROWS.map((q, i) => [q.id, i]));
+const byObis = new Map(ROWS.flatMap((q, i) => (q.obis ?? []).map((code) => [code, i] as const)));
+const signedByObis = new Map(SIGNED_POWER.map((rule) => [rule.obis, positionById.get(rule.positive)!]));
 const mediumByCode = new Map(MEDIA.map((m) => [m.code, m.medium]));
 const mediumByName = new Map(MEDIA.flatMap((m) => m.names.map((name) => [name.toLowerCase(), m.medium] as const)));
-const tableIndex = new Map(QUANTITIES.map((q, i) => [q, i]));
-/** Totals summed from tariff registers, each with its parts. */
-const SUMMED = QUANTITIES.filter((q) => q.sumOf).map((total) => ({ total, ids: total.sumOf! }));
-/** By table position: which total of SUMMED a quantity is a part of, or -1 (candidates carry their position). */
-const PART_OF = QUANTITIES.map((q) => SUMMED.findIndex(({ ids }) => ids.includes(q.id)));
+/** Totals summed from tariff registers: the total's position and its parts' positions. */
+const SUMMED = ROWS.flatMap((q, i) =>
+  q.sumOf ? [{ total: i, parts: q.sumOf.map((id) => positionById.get(id)!) }] : [],
+);
+/** By table position: which total of SUMMED a quantity is a part of, or -1. */
+const PART_OF = ROWS.map((_, i) => SUMMED.findIndex(({ parts }) => parts.includes(i)));
 const SIGN_RULES = SIGNED_POWER.map((rule) => ({
-  positive: byId.get(rule.positive)!,
-  negative: byId.get(rule.negative)!,
+  positive: positionById.get(rule.positive)!,
+  negative: positionById.get(rule.negative)!,
 }));
 const SUBMETER_VALUES: readonly string[] = DSMR_SUBMETER.values;
-/** An M-Bus row and the rank of the VIF quantity that names it (0: its `vif`, then its `also` names in order). */
-type MbusMatch = { quantity: Quantity; rank: number };
+/** An M-Bus row's position and the rank of the VIF quantity that names it (0: its `vif`, then its `also` names in order). */
+type MbusMatch = { position: number; rank: number };
 /** M-Bus rows by medium, tariff and VIF quantity (lower case); the first row of the table wins. */
 const byMbusRecord = new Map<Medium, Map<number, Map<string, MbusMatch>>>();
-for (const q of QUANTITIES) {
-  if (!q.mbus) continue;
+ROWS.forEach((q, i) => {
+  if (!q.mbus) return;
   const byTariff = byMbusRecord.get(q.medium) ?? new Map<number, Map<string, MbusMatch>>();
   byMbusRecord.set(q.medium, byTariff);
   const byVif = byTariff.get(q.mbus.tariff ?? 0) ?? new Map<string, MbusMatch>();
   byTariff.set(q.mbus.tariff ?? 0, byVif);
   [q.mbus.vif, ...(q.mbus.also ?? [])].forEach((name, rank) => {
     const vif = name.toLowerCase();
-    if (!byVif.has(vif)) byVif.set(vif, { quantity: q, rank });
+    if (!byVif.has(vif)) byVif.set(vif, { position: i, rank });
   });
-}
+});
 
 /** Bounds the caches below, whose keys come from the wire. */
 const MAX_CACHED = 4096;
@@ -79,44 +72,38 @@ function cached<K, V>(cache: Map<K, V>, key: K, make: (key: K) => V): V {
   return value;
 }
 
+/** The meter's values of the message being harmonized (one at a time), and the signed powers among them. */
+const found = new FoundReadings();
+const signed = new FoundReadings();
+
 /**
  * `knownTariffs`: the tariff quantities (e.g. `energy_in_t2`) the meter has sent before. A total summed from tariff
  * registers is left out when one of them is missing from this message, so a message with only some tariffs (a gPlug
  * immediate message with `Ei1` alone) never makes the total go down, which Home Assistant would book as a reset.
  */
 export function harmonize(message: DecodedMessage, knownTariffs?: ReadonlySet<string>): Reading[] {
-  const found = isMbusMessage(message) ? fromMbus(message) : fromObis(message);
-  addTariffSums(found, knownTariffs);
-  return toReadings(found);
+  found.reset();
+  if (isMbusMessage(message)) fromMbus(message);
+  else fromObis(message);
+  addTariffSums(knownTariffs);
+  return found.readings();
 }
 
 /** Quantity ids that totals are summed from (`energy_in_t1`, ...). */
-export const TARIFF_QUANTITIES: ReadonlySet<string> = new Set(QUANTITIES.flatMap((q) => q.sumOf ?? []));
+export const TARIFF_QUANTITIES: ReadonlySet<string> = new Set(ROWS.flatMap((q) => q.sumOf ?? []));
 
 function finite(n: unknown): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
 
 /** The value in the quantity's unit, or undefined when the unit does not fit or the value is implausible. */
-function convert(quantity: Quantity, value: number, conversion: UnitConversion | null): number | undefined {
+function convert(at: number, value: number, conversion: UnitConversion | null): number | undefined {
+  const quantity = ROWS[at]!;
   if (!conversion || conversion.unit !== quantity.unit) return undefined;
   const converted = value * conversion.factor;
   if (!Number.isFinite(converted)) return undefined;
   const range = quantity.range;
   return range && (converted < range[0] || converted > range[1]) ? undefined : converted;
-}
-
-/** First register wins: a meter that repeats a code (or sends 24.2.1 and 24.2.3) publishes one value per topic. */
-function add(
-  found: Candidate[],
-  quantity: Quantity,
-  value: number,
-  channel: number,
-  obis?: string,
-  timestamp?: number,
-): void {
-  for (const c of found) if (c.quantity === quantity && c.channel === channel) return;
-  found.push({ quantity, value, channel, obis, timestamp, order: tableIndex.get(quantity)! });
 }
 
 /**
@@ -128,9 +115,10 @@ interface Register {
   obis: string;
   a: number;
   b: number;
-  /** A meter register (A = 1): the quantity it fills, and the import quantity of a signed power it states. */
-  quantity: Quantity | undefined;
-  signed: Quantity | undefined;
+  /** A meter register (A = 1): the table position it fills, and that of the import quantity of a signed power it
+   * states; -1 for none. */
+  quantity: number;
+  signed: number;
   /** A DSMR sub-meter's device type (0-n:24.1.0), or one of its values on channel n > 0. */
   deviceType: boolean;
   submeterValue: boolean;
@@ -159,8 +147,8 @@ function readRegister(code: string): Register | null {
     obis: `${a}-${b}:${key}`,
     a,
     b,
-    quantity: a === 1 ? byObis.get(key) : undefined,
-    signed: a === 1 ? signedByObis.get(key) : undefined,
+    quantity: a === 1 ? (byObis.get(key) ?? -1) : -1,
+    signed: a === 1 ? (signedByObis.get(key) ?? -1) : -1,
     deviceType: a === 0 && key === DSMR_SUBMETER.deviceType,
     submeterValue: a === 0 && b > 0 && SUBMETER_VALUES.includes(key),
     unit: undefined,
@@ -175,11 +163,10 @@ function registerFor(obis: string | null, shortened: boolean): Register | null {
   return code === null ? null : cached(registers, code, readRegister);
 }
 
-function fromObis(message: ObisMessage): Candidate[] {
+function fromObis(message: ObisMessage): void {
   const shortened = message.protocol === 'iec62056-21';
   const messageTime = finite(message.timestamp);
-  const found: Candidate[] = [];
-  const signed: Candidate[] = [];
+  signed.reset();
   /** Sub-meter values wait for every device type of the message, which names their medium. */
   let deviceTypes: Map<number, number> | undefined;
   let submeterValues: { register: Register; number: number; unit: string | null; timestamp?: number }[] | undefined;
@@ -192,12 +179,12 @@ function fromObis(message: ObisMessage): Candidate[] {
     const timestamp = finite(v.timestamp) ?? messageTime;
     if (register.a === 1) {
       const { quantity, signed: positive, obis } = register;
-      if (!quantity && !positive) continue;
+      if (quantity < 0 && positive < 0) continue;
       const conversion = conversionOf(register, v.unit);
-      const value = quantity && convert(quantity, number, conversion);
-      if (quantity && value !== undefined) add(found, quantity, value, 0, obis, timestamp);
-      const net = positive && convert(positive, number, conversion);
-      if (positive && net !== undefined) add(signed, positive, net, 0, obis, timestamp);
+      const value = quantity >= 0 ? convert(quantity, number, conversion) : undefined;
+      if (value !== undefined) found.add(quantity, value, 0, obis, timestamp);
+      const net = positive >= 0 ? convert(positive, number, conversion) : undefined;
+      if (net !== undefined) signed.add(positive, net, 0, obis, timestamp);
     } else if (register.submeterValue) {
       (submeterValues ??= []).push({ register, number, unit: v.unit, timestamp });
     }
@@ -205,12 +192,12 @@ function fromObis(message: ObisMessage): Candidate[] {
   for (const { register, number, unit, timestamp } of submeterValues ?? []) {
     const medium = mediumByCode.get(deviceTypes?.get(register.b) ?? -1);
     const conversion = conversionOf(register, unit);
-    const quantity = QUANTITIES.find((q) => q.dsmrSubmeter && q.medium === medium && q.unit === conversion?.unit);
-    const value = quantity && convert(quantity, number, conversion);
-    if (quantity && value !== undefined) add(found, quantity, value, register.b, register.obis, timestamp);
+    const quantity = ROWS.find((q) => q.dsmrSubmeter && q.medium === medium && q.unit === conversion?.unit);
+    const at = quantity ? position.get(quantity)! : -1;
+    const value = at >= 0 ? convert(at, number, conversion) : undefined;
+    if (value !== undefined) found.add(at, value, register.b, register.obis, timestamp);
   }
-  applySignConvention(found, signed);
-  return found;
+  applySignConvention();
 }
 
 /**
@@ -218,29 +205,30 @@ function fromObis(message: ObisMessage): Candidate[] {
  * the meter sends neither of its registers; a negative value on one register whose partner is missing is read the same
  * way (some meters sign 1.7.0); a negative value next to its partner register is read as 0.
  */
-function applySignConvention(found: Candidate[], signed: readonly Candidate[]): void {
+function applySignConvention(): void {
   for (const { positive, negative } of SIGN_RULES) {
-    const imported = first(found, positive);
-    const exported = first(found, negative);
-    let net: Candidate | undefined;
-    if (!imported && !exported) net = first(signed, positive);
-    else if (imported && !exported && imported.value < 0) net = imported;
-    else if (exported && !imported && exported.value < 0) net = { ...exported, value: -exported.value };
-    if (net) {
-      const rest = found.filter((c) => c !== imported && c !== exported);
-      found.splice(0, found.length, ...rest);
-      add(found, positive, Math.max(net.value, 0), 0, net.obis, net.timestamp);
-      add(found, negative, Math.max(-net.value, 0), 0, net.obis, net.timestamp);
+    const imported = found.has(positive);
+    const exported = found.has(negative);
+    // The net power (import positive) and the register it came from, when it decides both.
+    let from: FoundReadings | undefined;
+    let at = positive;
+    let sign = 1;
+    if (!imported && !exported) from = signed.hasMain(positive) ? signed : undefined;
+    else if (imported && !exported && found.value(positive) < 0) from = found;
+    else if (exported && !imported && found.value(negative) < 0) [from, at, sign] = [found, negative, -1];
+    if (from) {
+      const net = sign * from.value(at);
+      const obis = from.obisOf(at);
+      const timestamp = from.timeOf(at);
+      found.remove(positive);
+      found.remove(negative);
+      found.add(positive, Math.max(net, 0), 0, obis, timestamp);
+      found.add(negative, Math.max(-net, 0), 0, obis, timestamp);
     } else {
-      if (imported) imported.value = Math.max(imported.value, 0);
-      if (exported) exported.value = Math.max(exported.value, 0);
+      if (imported) found.setValue(positive, Math.max(found.value(positive), 0));
+      if (exported) found.setValue(negative, Math.max(found.value(negative), 0));
     }
   }
-}
-
-function first(candidates: readonly Candidate[], quantity: Quantity): Candidate | undefined {
-  for (const c of candidates) if (c.quantity === quantity) return c;
-  return undefined;
 }
 
 const mbusMedia = new Map<string, Medium | undefined>();
@@ -248,78 +236,47 @@ const lowerCase = new Map<string, string>();
 const mediumNamed = (name: string): Medium | undefined => mediumByName.get(name.trim().toLowerCase());
 const toLowerCase = (text: string): string => text.toLowerCase();
 
-function fromMbus(message: MbusMessage): Candidate[] {
+function fromMbus(message: MbusMessage): void {
   const medium = cached(mbusMedia, String(message.device.medium), mediumNamed);
-  const found: Candidate[] = [];
   const byTariff = medium && byMbusRecord.get(medium);
-  if (!byTariff) return found;
+  if (!byTariff) return;
   const timestamp = finite(message.timestamp);
   for (const r of message.values) {
     const number = finite(r.value);
     if (number === undefined || r.function !== 'instantaneous' || r.storage !== 0 || r.subunit !== 0) continue;
     const vif = cached(lowerCase, String(r.quantity), toLowerCase);
     const match = byTariff.get(r.tariff)?.get(vif);
-    const value = match && convert(match.quantity, number, unitConversion(r.unit));
-    if (match && value !== undefined) addRanked(found, match, value, timestamp);
+    const value = match && convert(match.position, number, unitConversion(r.unit));
+    if (match && value !== undefined) addRanked(match, value, timestamp);
   }
-  return found;
 }
 
-/** Like add, but a record of a better-ranked VIF replaces one of a worse (base conditions before metering ones). */
-function addRanked(found: Candidate[], match: MbusMatch, value: number, timestamp: number | undefined): void {
-  const known = first(found, match.quantity);
-  if (!known) {
-    add(found, match.quantity, value, 0, undefined, timestamp);
-    found.at(-1)!.rank = match.rank;
-  } else if (match.rank < (known.rank ?? 0)) {
-    Object.assign(known, { value, timestamp, rank: match.rank });
+/** The first record of a quantity wins, unless a record of a better-ranked VIF follows (base before metering conditions). */
+function addRanked({ position: at, rank }: MbusMatch, value: number, timestamp: number | undefined): void {
+  if (!found.hasMain(at)) {
+    found.add(at, value, 0, undefined, timestamp);
+    found.ranks[at] = rank;
+  } else if (rank < found.ranks[at]!) {
+    found.replace(at, value, timestamp);
+    found.ranks[at] = rank;
   }
 }
 
 /** A total the meter does not send is the sum of the tariff registers it does send (DSMR has only T1/T2). */
-function addTariffSums(found: Candidate[], knownTariffs: ReadonlySet<string> | undefined): void {
+function addTariffSums(knownTariffs: ReadonlySet<string> | undefined): void {
   for (let index = 0; index < SUMMED.length; index++) {
-    const { total, ids } = SUMMED[index]!;
-    if (first(found, total)) continue;
+    const { total, parts } = SUMMED[index]!;
+    if (found.has(total)) continue;
     let value = 0;
-    let firstPart: Candidate | undefined;
-    for (const c of found) {
-      if (c.channel !== 0 || PART_OF[c.order] !== index) continue;
-      firstPart ??= c;
-      value += c.value;
+    let firstPart = -1;
+    // In the order the parts were found, as the sum's rounding depends on it.
+    for (const at of found.filled) {
+      if (PART_OF[at] !== index) continue;
+      if (firstPart < 0) firstPart = at;
+      value += found.value(at);
     }
-    if (!firstPart || (knownTariffs && ids.some((id) => knownTariffs.has(id) && !first(found, byId.get(id)!))))
-      continue;
-    if (Number.isFinite(value)) add(found, total, value, 0, undefined, firstPart.timestamp);
+    if (firstPart < 0) continue;
+    if (knownTariffs && parts.some((at) => knownTariffs.has(ROWS[at]!.id) && !found.has(at))) continue;
+    if (Number.isFinite(value)) found.add(total, value, 0, undefined, found.timeOf(firstPart));
   }
-}
-
-/** Table order, then channel; the lowest channel of a quantity gets the plain topic, others `<topic>_<channel>`. */
-function toReadings(found: Candidate[]): Reading[] {
-  const ordered = found.length > 1 ? found.sort(byTableOrder) : found;
-  const readings: Reading[] = [];
-  for (let i = 0; i < ordered.length; i++) {
-    const c = ordered[i]!;
-    const { quantity } = c;
-    const lowest = i === 0 || ordered[i - 1]!.quantity !== quantity;
-    const topic = lowest ? quantity.topic : `${quantity.topic}_${c.channel}`;
-    const value = roundValue(c.value);
-    const { id, unit } = quantity;
-    const { obis, timestamp } = c;
-    // One literal per shape, fields in one order: adding fields to a made object changes its shape per reading.
-    if (obis !== undefined && timestamp !== undefined) {
-      readings.push({ quantity: id, topic, value, unit, obis, timestamp });
-    } else if (obis !== undefined) {
-      readings.push({ quantity: id, topic, value, unit, obis });
-    } else if (timestamp !== undefined) {
-      readings.push({ quantity: id, topic, value, unit, timestamp });
-    } else {
-      readings.push({ quantity: id, topic, value, unit });
-    }
-  }
-  return readings;
-}
-
-function byTableOrder(x: Candidate, y: Candidate): number {
-  return x.order - y.order || x.channel - y.channel;
 }

@@ -211,6 +211,8 @@ function collect(outputs: DecodeOutput[], out: DecodeOutput[]): void {
 const e450 = e450ThreeFrames();
 const dsmr5 = simulated('dsmr5', 'dsmr');
 const mbusHeat = simulated('mbus-heat', 'mbus');
+/** BENCH_ONLY=<text>: only the workloads whose name contains it (a focused run of one path while working on it). */
+const only = process.env.BENCH_ONLY?.toLowerCase();
 const workloads = [
   dsmr5,
   simulated('dsmr5-encrypted', 'dsmr'),
@@ -230,7 +232,7 @@ const workloads = [
     corpusWorkload('sml', 'manifest-wave2.json'),
     corpusWorkload('iec62056-21', 'manifest-wave2.json'),
   ].filter((w): w is Workload => w !== null),
-];
+].filter((w) => !only || w.name.toLowerCase().includes(only));
 
 console.log(`decode throughput on ${machine()}`);
 console.log(`medians of ${ROUNDS} alternating rounds of ${BUDGET_MS} ms each, one process, one run\n`);
@@ -300,7 +302,8 @@ const references: [string, Workload, string, number, number][] = [
 const refWidths = [38, 34, 12, 14, 10, 12];
 console.log(row(['workload', 'reference', 'ref msgs/s', 'ours msgs/s', 'ours/ref', 'target'], refWidths));
 for (const [name, w, reference, rateElsewhere, target] of references) {
-  const ours = named.get(w)!;
+  const ours = named.get(w);
+  if (ours === undefined) continue;
   console.log(
     row([name, reference, rateElsewhere, Math.round(ours), (ours / rateElsewhere).toFixed(1), target], refWidths),
   );

@@ -85,7 +85,7 @@ function fromObjectList(objects: CaptureObject[], values: DlmsData[]): PushConte
     }
     entries.push({ obis: object.obis, data, classId: object.classId, attribute: object.attribute });
   });
-  for (const entry of entries) {
+  for (const entry of scalers.size > 0 ? entries : []) {
     const su = scalers.get(formatObis(entry.obis!));
     if (su && entry.attribute === 2) entry.scalerUnit = su;
   }

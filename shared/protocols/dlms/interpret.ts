@@ -85,8 +85,7 @@ function leaf(data: DlmsData, timeZone: string | undefined): Leaf | null {
   }
 }
 
-function numberValue(entry: Entry, value: number, family: MeterFamily | undefined): ObisValue {
-  const obis = entry.obis ? formatObis(entry.obis) : null;
+function numberValue(entry: Entry, obis: string | null, value: number, family: MeterFamily | undefined): ObisValue {
   if (entry.scalerUnit) {
     return { obis, value: scale(value, entry.scalerUnit.scaler), unit: unitName(entry.scalerUnit.unit) };
   }
@@ -150,7 +149,7 @@ export function interpretPush(notification: DataNotification, ctx: PushContext):
       if (value.value.trim() !== '') values.push({ obis, value: value.value, unit: null });
       continue;
     }
-    values.push(numberValue(entry, value.value, family));
+    values.push(numberValue(entry, obis, value.value, family));
   }
 
   const timestamp = clockTime ?? headerTime ?? unnamedTime;

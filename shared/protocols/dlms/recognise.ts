@@ -39,14 +39,20 @@ export function pushFacts(
   systemTitle: Uint8Array | undefined,
   descriptors: boolean,
 ): PushFacts {
+  // Each code is formatted once: this runs on every push, and the codes also name the list and the device.
+  const codes = new Set<string>();
+  let deviceName: DlmsData | undefined;
+  for (const e of content.entries) {
+    if (!e.obis) continue;
+    const code = formatObis(e.obis);
+    codes.add(code);
+    if (code === '0-0:42.0.0') deviceName ??= e.data;
+  }
   const first = content.entries[0];
   const listId =
     first && (first.obis === null || formatObis(first.obis) === '1-1:0.2.129') ? asciiText(first.data) : undefined;
-  const deviceName = content.entries.find((e) => e.obis && formatObis(e.obis) === '0-0:42.0.0')?.data;
   const manufacturer =
     flagCode(systemTitle) ?? (deviceName?.type === 'octet-string' ? flagCode(deviceName.value) : undefined);
-  const codes = new Set<string>();
-  for (const e of content.entries) if (e.obis) codes.add(formatObis(e.obis));
   return {
     transport,
     entries: content.entries.length,
