@@ -3,7 +3,7 @@
  * the user named it, e.g. `gplug-…`). One browse for a limited time, answers with Tasmota-like names resolved to
  * address and port. Multicast stays on the local link; only the user's "search" starts it.
  */
-import { Bonjour, type Service } from 'bonjour-service';
+import type { Service } from 'bonjour-service';
 import { clip, normalizeIp } from '../../../shared/discovery/text.ts';
 import type { DeviceFacts } from '../../../shared/discovery/types.ts';
 
@@ -33,10 +33,12 @@ function facts(service: Service): DeviceFacts {
   };
 }
 
-export function browseMdns(options: MdnsBrowseOptions = {}): Promise<MdnsResult> {
+export async function browseMdns(options: MdnsBrowseOptions = {}): Promise<MdnsResult> {
+  // Loaded on the first search, not at start: most bridges never browse.
+  const { Bonjour } = await import('bonjour-service');
   return new Promise((resolve) => {
     let failed: string | undefined;
-    let bonjour: Bonjour;
+    let bonjour: InstanceType<typeof Bonjour>;
     try {
       bonjour = new Bonjour({}, (error: Error) => (failed ??= error.message));
     } catch (e) {

@@ -140,6 +140,9 @@ export async function buildClientOptions(
     reconnectPeriod: 0,
     // A ping every keep-alive period rather than a timer reset per packet sent (thousands per second).
     reschedulePings: false,
+    // No table of 65,536 pre-made two-byte buffers (6 MB of heap, made on the first packet for the whole process):
+    // the few numbers of a packet are cheap to write as they come.
+    writeCache: false,
     ...(mqttLog && { log: mqttLog }),
     rejectUnauthorized: options.rejectUnauthorized !== false,
     ...(username !== undefined && { username }),

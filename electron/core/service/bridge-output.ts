@@ -8,7 +8,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { BridgeView } from '../../../shared/api.ts';
 import type { ResolvedConfig } from '../config/load-config.ts';
 import { buildClientOptions, type BrokerConnectionOptions } from '../mqtt/connection-options.ts';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.ts';
+import type { EmbeddedBroker } from '../mqtt/embedded-broker.ts';
 import { openMqttPublishing, type MqttPublishing } from '../mqtt/open-publishing.ts';
 import type { OutboundMessage } from '../mqtt/outbound-message.ts';
 import type { MeterPublications } from '../pipeline/meter-publications.ts';
@@ -135,6 +135,11 @@ export class BridgeOutput {
     return this.held ? undefined : this.publishing?.publisher.whenRoom();
   }
 
+  /** For sources that acknowledge their input: a promise while accepted messages are still in memory (whenHandedOff). */
+  whenHandedOff(): Promise<void> | undefined {
+    return this.held ? undefined : this.publishing?.publisher.whenHandedOff();
+  }
+
   /** The broker published to, with its login; undefined until open. */
   connectedBroker(): BrokerConnectionOptions | undefined {
     return this.broker;
@@ -157,6 +162,8 @@ export class BridgeOutput {
   private async brokerOptions(config: ResolvedConfig): Promise<BrokerConnectionOptions> {
     const { broker, embeddedBroker } = config;
     if (embeddedBroker.enabled && !this.embedded) {
+      // Loaded only when it runs: with an external broker, aedes and its dependencies never take memory.
+      const { startEmbeddedBroker } = await import('../mqtt/embedded-broker.ts');
       this.embedded = await startEmbeddedBroker(embeddedBroker);
       this.options.log.info(`embedded MQTT broker listening on ${this.embedded.url}`);
     }
