@@ -18,10 +18,6 @@ const cases = available
 
 /** Cases the decoder cannot read yet, with the error kind it must give instead. */
 const GAPS: Record<string, { kind: string; reason: string }> = {
-  'wmbus-wmbusmeters-engelmann_faw-L131': {
-    kind: 'unsupported',
-    reason: 'CI 0x73 is a compact frame: its record layout comes from an earlier full frame, not in the capture',
-  },
   'wmbus-wmbusmeters-sharky-L174': {
     kind: 'unsupported',
     reason: "security mode 21 is Diehl's own (manufacturer-specific modes 16-31), with no public specification",

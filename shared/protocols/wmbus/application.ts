@@ -15,7 +15,7 @@ import {
   type MbusMessage,
   type MeterInfo,
 } from '../types.ts';
-import type { CompactFormats } from './compact.ts';
+import { expandCompact, type CompactFormats } from './compact.ts';
 import { wmbusCrc } from './crc.ts';
 import { FIRST_BLOCK, readLinkHeader } from './link.ts';
 import { cbcDecrypt, cmac, ctrCrypt, DEFAULT_KEYS, deriveKey, mode5Iv, VERIFICATION } from './security.ts';
@@ -340,8 +340,9 @@ export function decodeFrame(frame: Uint8Array, keys: WmbusKeys = {}, formats?: C
   if (tpl.compact) {
     // Decrypted data starts with the two verification bytes; the compact header follows.
     const data = tpl.mode === 0 ? plain.data : plain.data.subarray(2);
-    const expanded = formats ? formats.expand(meter, data) : null;
-    if (!expanded) return fail('unsupported', `meter ${meter} sent a compact frame; this decoder keeps no formats`);
+    const { address } = tpl.identity;
+    const family = { manufacturer: device.manufacturer, version: address[6]!, deviceType: address[7]! };
+    const expanded = expandCompact(meter, family, data, formats);
     if (!expanded.ok) return fail(expanded.kind, expanded.message);
     parsed = parseRecords(expanded.records);
   } else {
