@@ -5,11 +5,8 @@
  * and is reset at the start of each.
  */
 import type { Reading } from './harmonize.ts';
-import { QUANTITIES, type Quantity } from './quantities.ts';
+import { QUANTITIES } from './quantities.ts';
 import { roundValue } from './units.ts';
-
-/** The table read through a local binding: an imported one may be a getter (CommonJS interop) on every access. */
-const ROWS: readonly Quantity[] = QUANTITIES;
 
 /** A DSMR sub-meter's value on channel n > 0 (rare: a few per message at most). */
 interface ChannelValue {
@@ -22,16 +19,17 @@ interface ChannelValue {
 
 export class FoundReadings {
   /** Channel 0, by table position. */
-  private readonly present = new Uint8Array(ROWS.length);
-  private readonly values = new Float64Array(ROWS.length);
-  private readonly obis: (string | undefined)[] = ROWS.map(() => undefined);
+  private readonly present = new Uint8Array(QUANTITIES.length);
+  private readonly values = new Float64Array(QUANTITIES.length);
+  private readonly obis: (string | undefined)[] = QUANTITIES.map(() => undefined);
   /** NaN for none: a typed array keeps clock values (beyond small integers) unboxed. */
-  private readonly times = new Float64Array(ROWS.length);
+  private readonly times = new Float64Array(QUANTITIES.length);
   /** M-Bus: the rank of the VIF name that filled a position (0 best). */
-  readonly ranks = new Int32Array(ROWS.length);
+  readonly ranks = new Int32Array(QUANTITIES.length);
   /** Channel-0 positions in the order they were filled: tariff sums add their parts in this order. */
   readonly filled: number[] = [];
   private readonly channels: ChannelValue[] = [];
+  private readonly sorted: number[] = [];
 
   reset(): void {
     for (const p of this.filled) this.present[p] = 0;
@@ -100,19 +98,32 @@ export class FoundReadings {
   /** Table order, then channel; the lowest channel of a quantity gets the plain topic, others `<topic>_<channel>`. */
   readings(): Reading[] {
     const readings: Reading[] = [];
+    const main = this.sortedMain();
     const channels = this.channels.length > 1 ? this.channels.sort(byChannel) : this.channels;
-    let next = 0; // the next channel value, in table order
-    for (let p = 0; p < ROWS.length; p++) {
-      const main = this.present[p] === 1;
-      if (!main && (next >= channels.length || channels[next]!.position !== p)) continue;
-      const { id, unit, topic } = ROWS[p]!;
-      if (main) readings.push(reading(id, topic, this.values[p]!, unit, this.obis[p], this.timeOf(p)));
-      for (let first = !main; next < channels.length && channels[next]!.position === p; next++, first = false) {
+    // Merges the two position-ordered lists; a position's channel values follow its channel-0 value.
+    for (let i = 0, next = 0; i < main.length || next < channels.length;) {
+      const isMain = i < main.length && (next >= channels.length || main[i]! <= channels[next]!.position);
+      const p = isMain ? main[i++]! : channels[next]!.position;
+      const { id, unit, topic } = QUANTITIES[p]!;
+      if (isMain) readings.push(reading(id, topic, this.values[p]!, unit, this.obis[p], this.timeOf(p)));
+      for (let first = !isMain; next < channels.length && channels[next]!.position === p; next++, first = false) {
         const c = channels[next]!;
         readings.push(reading(id, first ? topic : `${topic}_${c.channel}`, c.value, unit, c.obis, c.timestamp));
       }
     }
     return readings;
+  }
+
+  /** The filled channel-0 positions in table order: an insertion sort, as meters mostly send them in that order. */
+  private sortedMain(): number[] {
+    const sorted = this.sorted;
+    sorted.length = 0;
+    for (const p of this.filled) {
+      let i = sorted.length;
+      for (; i > 0 && sorted[i - 1]! > p; i--) sorted[i] = sorted[i - 1]!;
+      sorted[i] = p;
+    }
+    return sorted;
   }
 }
 

@@ -6,12 +6,9 @@
 import { fullObis } from '../protocols/iec62056-21/full-obis.ts';
 import { parseObis } from '../protocols/obis.ts';
 import { type DecodedMessage, isMbusMessage, type MbusMessage, type ObisMessage } from '../protocols/types.ts';
-import { DSMR_SUBMETER, MEDIA, QUANTITIES, SIGNED_POWER, type Medium, type Quantity } from './quantities.ts';
+import { DSMR_SUBMETER, MEDIA, QUANTITIES, SIGNED_POWER, type Medium } from './quantities.ts';
 import { FoundReadings } from './found-readings.ts';
 import { unitConversion, type UnitConversion } from './units.ts';
-
-/** The table read through a local binding: an imported one may be a getter (CommonJS interop) on every access. */
-const ROWS: readonly Quantity[] = QUANTITIES;
 
 export interface Reading {
   /** Quantity id from the table, e.g. `power_in`. */
@@ -27,18 +24,18 @@ export interface Reading {
   timestamp?: number;
 }
 
-const position = new Map(ROWS.map((q, i) => [q, i]));
-const positionById = new Map(ROWS.map((q, i) => [q.id, i]));
-const byObis = new Map(ROWS.flatMap((q, i) => (q.obis ?? []).map((code) => [code, i] as const)));
+const position = new Map(QUANTITIES.map((q, i) => [q, i]));
+const positionById = new Map(QUANTITIES.map((q, i) => [q.id, i]));
+const byObis = new Map(QUANTITIES.flatMap((q, i) => (q.obis ?? []).map((code) => [code, i] as const)));
 const signedByObis = new Map(SIGNED_POWER.map((rule) => [rule.obis, positionById.get(rule.positive)!]));
 const mediumByCode = new Map(MEDIA.map((m) => [m.code, m.medium]));
 const mediumByName = new Map(MEDIA.flatMap((m) => m.names.map((name) => [name.toLowerCase(), m.medium] as const)));
 /** Totals summed from tariff registers: the total's position and its parts' positions. */
-const SUMMED = ROWS.flatMap((q, i) =>
+const SUMMED = QUANTITIES.flatMap((q, i) =>
   q.sumOf ? [{ total: i, parts: q.sumOf.map((id) => positionById.get(id)!) }] : [],
 );
 /** By table position: which total of SUMMED a quantity is a part of, or -1. */
-const PART_OF = ROWS.map((_, i) => SUMMED.findIndex(({ parts }) => parts.includes(i)));
+const PART_OF = QUANTITIES.map((_, i) => SUMMED.findIndex(({ parts }) => parts.includes(i)));
 const SIGN_RULES = SIGNED_POWER.map((rule) => ({
   positive: positionById.get(rule.positive)!,
   negative: positionById.get(rule.negative)!,
@@ -48,7 +45,7 @@ const SUBMETER_VALUES: readonly string[] = DSMR_SUBMETER.values;
 type MbusMatch = { position: number; rank: number };
 /** M-Bus rows by medium, tariff and VIF quantity (lower case); the first row of the table wins. */
 const byMbusRecord = new Map<Medium, Map<number, Map<string, MbusMatch>>>();
-ROWS.forEach((q, i) => {
+QUANTITIES.forEach((q, i) => {
   if (!q.mbus) return;
   const byTariff = byMbusRecord.get(q.medium) ?? new Map<number, Map<string, MbusMatch>>();
   byMbusRecord.set(q.medium, byTariff);
@@ -90,7 +87,7 @@ export function harmonize(message: DecodedMessage, knownTariffs?: ReadonlySet<st
 }
 
 /** Quantity ids that totals are summed from (`energy_in_t1`, ...). */
-export const TARIFF_QUANTITIES: ReadonlySet<string> = new Set(ROWS.flatMap((q) => q.sumOf ?? []));
+export const TARIFF_QUANTITIES: ReadonlySet<string> = new Set(QUANTITIES.flatMap((q) => q.sumOf ?? []));
 
 function finite(n: unknown): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
@@ -98,7 +95,7 @@ function finite(n: unknown): number | undefined {
 
 /** The value in the quantity's unit, or undefined when the unit does not fit or the value is implausible. */
 function convert(at: number, value: number, conversion: UnitConversion | null): number | undefined {
-  const quantity = ROWS[at]!;
+  const quantity = QUANTITIES[at]!;
   if (!conversion || conversion.unit !== quantity.unit) return undefined;
   const converted = value * conversion.factor;
   if (!Number.isFinite(converted)) return undefined;
@@ -192,7 +189,7 @@ function fromObis(message: ObisMessage): void {
   for (const { register, number, unit, timestamp } of submeterValues ?? []) {
     const medium = mediumByCode.get(deviceTypes?.get(register.b) ?? -1);
     const conversion = conversionOf(register, unit);
-    const quantity = ROWS.find((q) => q.dsmrSubmeter && q.medium === medium && q.unit === conversion?.unit);
+    const quantity = QUANTITIES.find((q) => q.dsmrSubmeter && q.medium === medium && q.unit === conversion?.unit);
     const at = quantity ? position.get(quantity)! : -1;
     const value = at >= 0 ? convert(at, number, conversion) : undefined;
     if (value !== undefined) found.add(at, value, register.b, register.obis, timestamp);
@@ -276,7 +273,7 @@ function addTariffSums(knownTariffs: ReadonlySet<string> | undefined): void {
       value += found.value(at);
     }
     if (firstPart < 0) continue;
-    if (knownTariffs && parts.some((at) => knownTariffs.has(ROWS[at]!.id) && !found.has(at))) continue;
+    if (knownTariffs && parts.some((at) => knownTariffs.has(QUANTITIES[at]!.id) && !found.has(at))) continue;
     if (Number.isFinite(value)) found.add(total, value, 0, undefined, found.timeOf(firstPart));
   }
 }

@@ -347,3 +347,23 @@ describe('roundValue', () => {
     expect(roundValue(32549.5061662 * 1000)).toBe(32549506.1662);
   });
 });
+
+describe('harmonize: one message at a time', () => {
+  it('never carries a value of one message into the next (its store is reused from call to call)', () => {
+    const small = telegram([['1-0:1.7.0', 0.25, 'kW']]);
+    const alone = harmonize(small);
+    harmonize(
+      obisMessage([
+        { obis: '1-0:1.8.1', value: 10, unit: 'kWh' },
+        { obis: '1-0:2.7.0', value: -1, unit: 'kW' },
+        { obis: '0-1:24.1.0', value: 3, unit: null },
+        { obis: '0-1:24.2.1', value: 1, unit: 'm3' },
+        { obis: '0-2:24.1.0', value: 3, unit: null },
+        { obis: '0-2:24.2.1', value: 2, unit: 'm3' },
+      ]),
+    );
+    harmonize(mbusMessage('Heat', [record('Energy (Wh)', 5, 'Wh')]));
+    expect(harmonize(small)).toEqual(alone);
+    expect(alone.map((r) => r.topic)).toEqual(['power/power_in']);
+  });
+});
