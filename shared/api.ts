@@ -27,7 +27,8 @@ export interface SourceView {
     decryptErrors: number;
     otherErrors: number;
     lastSeen?: number;
-    lastError?: { kind: string; message: string };
+    /** `meterId`: the meter whose frame failed, when the frame names it (wireless M-Bus decrypt errors do). */
+    lastError?: { kind: string; message: string; meterId?: string };
     /** The last raw frame (hex) or gateway payload (text). */
     lastRaw?: string;
     /** Messages of meters refused because the source reached its `maxMeters` (made-up IDs, or a limit to raise). */

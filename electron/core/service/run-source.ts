@@ -64,7 +64,11 @@ function runWireSource(source: Extract<ResolvedSource, { type: 'serial' | 'tcp' 
   }
   const wire = new WireSource(source.id, label, bytes, source.protocol, decoderOptions, ctx.now);
   wire.on('message', (m) => ctx.handle(m, { id: source.id, label, maxMeters: source.maxMeters }));
-  wire.on('decodeError', (e) => ctx.log.debug(`${source.id}: ${e.kind}: ${e.message}`));
+  wire.on('decodeError', (e) => {
+    ctx.log.debug(`${source.id}: ${e.kind}: ${e.message}`);
+    // The UI shows the counters and offers a key to a meter whose frames fail to decrypt (pushes are coalesced).
+    ctx.changed();
+  });
   wire.on('state', (s) => {
     ctx.log.info(`${source.id}: ${s.state}${s.detail ? ` (${s.detail})` : ''}${s.error ? `: ${s.error.message}` : ''}`);
     if (s.state === 'waiting') ctx.send(ctx.publications().sourceLost(source.id));

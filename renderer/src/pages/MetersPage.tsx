@@ -4,6 +4,7 @@ import type { MeterView, ReadingView } from '../../../shared/api.ts';
 import { useLocale } from '../components/use-locale.ts';
 import { formatNumber, formatTime, formatValue } from '../format/format.ts';
 import { quantityLabel } from '../format/quantity-label.ts';
+import { KeyPrompts } from '../keys/KeyPrompts.tsx';
 import { useBridge } from '../store/use-bridge.ts';
 import { LiveChart } from './LiveChart.tsx';
 import { TodayEnergy } from './TodayEnergy.tsx';
@@ -31,6 +32,7 @@ export function MetersPage() {
       <p className="hint">
         <a href="#/meterSettings">{t('settings.openMeterSettings')}</a>
       </p>
+      <KeyPrompts />
       {bridge.meters.length === 0 && (
         <section className="card">
           <p>{t('meters.waiting')}</p>

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { BridgeView, MeterView } from '../../../shared/api.ts';
 import { useLocale } from '../components/use-locale.ts';
 import { formatNumber, formatTime } from '../format/format.ts';
+import { KeyPrompts } from '../keys/KeyPrompts.tsx';
 import { useBridge } from '../store/use-bridge.ts';
 import { SaveStatus } from './SaveStatus.tsx';
 import { SecretProtectionNote } from './SecretProtectionNote.tsx';
@@ -31,6 +32,7 @@ export function MeterSettingsPage() {
       <h1>{t('settings.metersTitle')}</h1>
       <p className="hint">{t('settings.metersIntro')}</p>
       <SecretProtectionNote protection={settings.settings.protection} />
+      <KeyPrompts />
       {ids.length === 0 && <p>{t('meters.waiting')}</p>}
       {ids.map((id) => (
         <MeterCard key={id} id={id} bridge={bridge} meter={bridge.meters.find((m) => m.meterId === id)} {...settings} />

@@ -282,6 +282,17 @@ export const de: Messages = {
     addRefused: 'Nicht hinzugefügt: {{message}}',
     metersLink: 'Zähler anzeigen',
   },
+  keyPrompt: {
+    title: 'Zähler {{meterId}} sendet verschlüsselte Daten: Schlüssel eingeben',
+    intro: 'Seine Nachrichten kommen über {{source}} an, lassen sich aber ohne den Schlüssel des Zählers nicht lesen.',
+    where:
+      'Der Schlüssel hat 32 Hexadezimalziffern. Den Schlüssel eines Stromzählers finden Sie im Kundenportal Ihres Netzbetreibers; den eines Wasser- oder Wärmezählers erhalten Sie vom Versorger, der ihn abliest (Kundenportal oder Kundendienst), oder er steht auf dem Lieferschein des Zählers.',
+    save: 'Schlüssel speichern',
+    waiting: 'Schlüssel gespeichert: warte auf die nächste Nachricht des Zählers …',
+    wrong:
+      'Dieser Schlüssel öffnet die Daten des Zählers nicht: seine Nachrichten lassen sich weiterhin nicht entschlüsseln. Prüfen Sie alle 32 Ziffern oder fragen Sie den Versorger nach dem Schlüssel des Zählers.',
+    refused: 'Nicht gespeichert: {{message}}',
+  },
   settings: {
     brokerTitle: 'Broker & Ausgaben',
     brokerLegend: 'Wohin die Bridge veröffentlicht',

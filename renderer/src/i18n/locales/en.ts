@@ -277,6 +277,17 @@ export const en = {
     addRefused: 'Not added: {{message}}',
     metersLink: 'Show the meters',
   },
+  keyPrompt: {
+    title: 'Meter {{meterId}} sends encrypted data: enter its key',
+    intro: 'Its messages arrive on {{source}}, but they cannot be read without the meter’s key.',
+    where:
+      'The key is 32 hexadecimal digits. An electricity meter’s key is in your grid operator’s customer portal; a water or heat meter’s key comes from the utility that reads it (its customer portal or customer service), or is printed on the meter’s delivery note.',
+    save: 'Save the key',
+    waiting: 'Key saved: waiting for the meter’s next message…',
+    wrong:
+      'This key does not open the meter’s data: its messages still fail to decrypt. Check all 32 digits, or ask the utility for the meter’s key.',
+    refused: 'Not saved: {{message}}',
+  },
   settings: {
     brokerTitle: 'Broker & outputs',
     brokerLegend: 'Where the bridge publishes',

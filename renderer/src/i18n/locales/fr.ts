@@ -281,6 +281,17 @@ export const fr: Messages = {
     addRefused: 'Non ajouté : {{message}}',
     metersLink: 'Afficher les compteurs',
   },
+  keyPrompt: {
+    title: 'Le compteur {{meterId}} envoie des données chiffrées : saisissez sa clé',
+    intro: 'Ses messages arrivent par {{source}}, mais ils ne peuvent pas être lus sans la clé du compteur.',
+    where:
+      'La clé compte 32 chiffres hexadécimaux. Celle d’un compteur d’électricité se trouve sur le portail client de votre gestionnaire de réseau ; celle d’un compteur d’eau ou de chaleur vient du fournisseur qui le relève (portail client ou service client), ou figure sur le bon de livraison du compteur.',
+    save: 'Enregistrer la clé',
+    waiting: 'Clé enregistrée : en attente du prochain message du compteur…',
+    wrong:
+      'Cette clé n’ouvre pas les données du compteur : ses messages ne se déchiffrent toujours pas. Vérifiez les 32 chiffres, ou demandez la clé du compteur au fournisseur.',
+    refused: 'Non enregistrée : {{message}}',
+  },
   settings: {
     brokerTitle: 'Broker et sorties',
     brokerLegend: 'Où le pont publie',

@@ -281,6 +281,17 @@ export const it: Messages = {
     addRefused: 'Non aggiunto: {{message}}',
     metersLink: 'Mostra i contatori',
   },
+  keyPrompt: {
+    title: 'Il contatore {{meterId}} invia dati cifrati: inserite la sua chiave',
+    intro: 'I suoi messaggi arrivano da {{source}}, ma non si possono leggere senza la chiave del contatore.',
+    where:
+      'La chiave è di 32 cifre esadecimali. Quella di un contatore elettrico si trova nel portale clienti del vostro gestore di rete; quella di un contatore dell’acqua o del calore la fornisce l’azienda che lo legge (portale clienti o servizio clienti), oppure è stampata sulla bolla di consegna del contatore.',
+    save: 'Salva la chiave',
+    waiting: 'Chiave salvata: in attesa del prossimo messaggio del contatore…',
+    wrong:
+      'Questa chiave non apre i dati del contatore: i suoi messaggi continuano a non decifrarsi. Controllate tutte le 32 cifre o chiedete la chiave del contatore all’azienda.',
+    refused: 'Non salvata: {{message}}',
+  },
   settings: {
     brokerTitle: 'Broker e uscite',
     brokerLegend: 'Dove pubblica il bridge',
