@@ -101,6 +101,10 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
   /** Resolves the sources waiting for room (see whenRoom); undefined while nobody waits. */
   private roomWaiters: (() => void) | undefined;
   private roomPromise: Promise<void> | undefined;
+  /** Resolved once everything accepted has left this process's memory (see whenHandedOff). */
+  private handOffWaiters: (() => void)[] = [];
+  /** Disk writes of live messages under way: in memory until written. */
+  private storing = 0;
   private pumping = false;
   private pumpScheduled = false;
   private closed = false;
@@ -170,10 +174,14 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     const seq = this.queue.allocateSeq();
     if (!this.connection.connected) {
       // The outage path: the write itself is shared by all that arrive meanwhile.
-      void this.queue.append([{ seq, message }]).then(
-        () => settle(queued()),
-        (error: unknown) => settle(this.fail(message, describe(error))),
-      );
+      this.storing++;
+      void this.queue
+        .append([{ seq, message }])
+        .then(
+          () => settle(queued()),
+          (error: unknown) => settle(this.fail(message, describe(error))),
+        )
+        .finally(() => this.stored());
       return;
     }
     const behindBacklog = this.hasBacklog();
@@ -212,6 +220,32 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
   }
 
   /**
+   * Undefined once everything accepted has left this process's memory: handed to the broker's socket (no message
+   * waiting for its turn, the send buffer under its high-water mark) or written to the disk queue. Otherwise a promise
+   * that resolves when it has, or when the publisher closes. A source whose input is sent again until acknowledged (a
+   * gateway's persistent MQTT session) acknowledges only then, so a crash of this process loses nothing it
+   * acknowledged (but what the socket buffered in its last moments, below the high-water mark, and live messages
+   * waiting behind a backlog).
+   */
+  whenHandedOff(): Promise<void> | undefined {
+    if (this.handedOff()) return undefined;
+    return new Promise((resolve) => this.handOffWaiters.push(resolve));
+  }
+
+  private handedOff(): boolean {
+    // Behind a backlog, live messages wait in memory until it is replayed at flushRate (minutes after a long outage):
+    // a source held that long would stall, so then, as for whenRoom, nobody waits, and a crash loses what waits.
+    if (this.closed) return true;
+    if (this.storing > 0) return false;
+    return this.hasBacklog() || (this.pending.length === 0 && !this.connection.congested);
+  }
+
+  private checkHandedOff(): void {
+    if (this.handOffWaiters.length === 0 || !this.handedOff()) return;
+    for (const resolve of this.handOffWaiters.splice(0)) resolve();
+  }
+
+  /**
    * Stops accepting messages, goes on sending what is pending in memory for up to `drainTimeoutMs` (default 5 s)
    * while connected, and puts the rest (pending and unacknowledged) into the queue on disk. Never waits longer than
    * that plus the disk write. The caller closes the connection and the queue afterwards.
@@ -219,6 +253,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
   async close(options: { drainTimeoutMs?: number } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.checkHandedOff();
     const deadline = Date.now() + (options.drainTimeoutMs ?? 5000);
     // Pending messages behind a backlog cannot go before it: they join it on disk at once.
     if (this.hasBacklog()) await this.persist(this.pending.take());
@@ -303,12 +338,20 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
   }
 
   private store(items: readonly StoredRecord[]): Promise<PublishResult[]> {
+    this.storing++;
     const written = this.queue.append(items.map(({ seq, message }) => ({ seq, message })));
     this.pump();
-    return written.then(
-      () => items.map(queued),
-      (error: unknown) => items.map((item) => this.fail(item.message, describe(error))),
-    );
+    return written
+      .then(
+        () => items.map(queued),
+        (error: unknown) => items.map((item) => this.fail(item.message, describe(error))),
+      )
+      .finally(() => this.stored());
+  }
+
+  private stored(): void {
+    this.storing--;
+    this.checkHandedOff();
   }
 
   /** Sends oldest first while the window and the socket have room: the disk backlog, then what is pending. */
@@ -337,6 +380,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     } finally {
       this.pumping = false;
       if (this.roomWaiters && (this.pending.length <= this.maxPending / 4 || this.hasBacklog())) this.makeRoom();
+      this.checkHandedOff();
     }
   }
 

@@ -135,6 +135,11 @@ export class BridgeOutput {
     return this.held ? undefined : this.publishing?.publisher.whenRoom();
   }
 
+  /** For sources that acknowledge their input: a promise while accepted messages are still in memory (whenHandedOff). */
+  whenHandedOff(): Promise<void> | undefined {
+    return this.held ? undefined : this.publishing?.publisher.whenHandedOff();
+  }
+
   /** The broker published to, with its login; undefined until open. */
   connectedBroker(): BrokerConnectionOptions | undefined {
     return this.broker;

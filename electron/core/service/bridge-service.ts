@@ -258,6 +258,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
       handle: (message, from) => this.handle(message, from),
       send: (messages) => this.send(messages),
       whenRoom: () => this.output.whenRoom(),
+      whenHandedOff: () => this.output.whenHandedOff(),
       changed: () => this.emit('change'),
       decoderOptions: (s) => this.decoderOptions(s),
       gatewayTarget: (s) => gatewayTarget(this.output.connectedBroker()!, this.output.embeddedUrl(), s),

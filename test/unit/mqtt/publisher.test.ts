@@ -134,6 +134,30 @@ describe('publisher', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('segment-'))).toEqual([]); // nothing spilled to disk
   });
 
+  it('says when everything accepted has left memory: sent to the socket, or on disk', async () => {
+    const p = start({ inFlightWindow: 2 });
+    connection.connect();
+    for (let n = 1; n <= 2; n++) p.post(reading(n)); // in flight: handed to the connection
+    expect(p.whenHandedOff()).toBeUndefined();
+    p.post(reading(3)); // waits in memory for the window
+    let handedOff = false;
+    void p.whenHandedOff()!.then(() => (handedOff = true));
+    await Promise.resolve();
+    expect(handedOff).toBe(false);
+    connection.ack(1); // room: the third goes out
+    await until(() => handedOff);
+    connection.congested = true; // bytes still in the socket's buffer
+    expect(p.whenHandedOff()).toBeDefined();
+    connection.congested = false;
+    connection.ack();
+    connection.disconnect(); // the outage path: in memory until the disk queue has written it
+    p.post(reading(4));
+    const written = p.whenHandedOff();
+    expect(written).toBeDefined();
+    await written;
+    expect(p.whenHandedOff()).toBeUndefined();
+  });
+
   it('never holds sources back while disconnected: the disk queue takes what comes', () => {
     const p = start({ inFlightWindow: 1, maxPending: 4 });
     connection.connect();
