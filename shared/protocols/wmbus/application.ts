@@ -17,6 +17,7 @@ import {
 } from '../types.ts';
 import { expandCompact, type CompactFormats } from './compact.ts';
 import { wmbusCrc } from './crc.ts';
+import { descrambleRealData, isDiehlRealData, realDataAddress } from './diehl-real-data.ts';
 import { FIRST_BLOCK, readLinkHeader } from './link.ts';
 import { cbcDecrypt, cmac, ctrCrypt, DEFAULT_KEYS, deriveKey, mode5Iv, VERIFICATION } from './security.ts';
 
@@ -229,6 +230,12 @@ function decryptTpl(
   const data = frame.subarray(tpl.headerEnd);
   const { device } = tpl.identity;
   if (tpl.mode === 0) return { data, encrypted: false, encryptedLength: 0 };
+  if (isDiehlRealData(linkManufacturer, tpl.mode)) {
+    const plain = descrambleRealData(frame, tpl.headerEnd, (p) => parseRecords(p).ok);
+    if (plain) return { data: plain, encrypted: true, encryptedLength: plain.length };
+    const message = `meter ${device.id} (${device.manufacturer}) sends Diehl real data (security mode ${tpl.mode}) that neither of Diehl's default keys reads; other keys for this mode are not supported`;
+    return { ok: false, error: decodeError('decrypt', message, device.id) };
+  }
   if (tpl.mode !== 5 && tpl.mode !== 7) {
     return fail(
       'unsupported',
@@ -299,7 +306,7 @@ function readRecords(plain: { data: Uint8Array; encryptedLength: number }): Reco
 export function decodeFrame(frame: Uint8Array, keys: WmbusKeys = {}, formats?: CompactFormats): DecodeOutput {
   if (frame.length < FIRST_BLOCK + 1) return fail('truncated', 'a wireless M-Bus frame needs at least 11 bytes');
   const header = readLinkHeader(frame);
-  const link = identity(header.address, 0, 0);
+  let link = identity(header.address, 0, 0);
   const linkManufacturer = link.device.manufacturer;
   let at = FIRST_BLOCK;
   let body = frame;
@@ -330,8 +337,14 @@ export function decodeFrame(frame: Uint8Array, keys: WmbusKeys = {}, formats?: C
   const ci = body[at];
   if (ci === undefined) return fail('truncated', `meter ${link.device.id}: the frame ends before its transport layer`);
   if (TPL[ci] === undefined) return unsupportedCi(ci);
-  const tpl = readTpl(body, at, link, ellAccess);
+  let tpl = readTpl(body, at, link, ellAccess);
   if ('ok' in tpl) return tpl;
+  if (isDiehlRealData(linkManufacturer, tpl.mode) && tpl.identity.address === header.address) {
+    // Diehl real data sends the meter's version and type before its ID.
+    const { accessNumber, status } = tpl.identity.device;
+    link = identity(realDataAddress(header.address), 0, 0);
+    tpl = { ...tpl, identity: { address: link.address, device: { ...link.device, accessNumber, status } } };
+  }
   const plain = decryptTpl(body, at, tpl, afl, keys, linkManufacturer);
   if ('ok' in plain) return plain;
   const { device } = tpl.identity;
