@@ -139,19 +139,10 @@ export function decipherApdu(
   const tag = tagged ? body.subarray(body.length - GCM_TAG_LENGTH) : EMPTY;
   const invocationCounter = readUint32(content, 1);
   const systemTitle = layout.systemTitle ?? given.systemTitle;
-  const keys = { ...given, ...(systemTitle && given.keysFor?.(systemTitle)) };
+  // A merged copy only where a meter has keys of its own: this runs on every push.
+  const keys = systemTitle && given.keysFor ? { ...given, ...given.keysFor(systemTitle) } : given;
   const verify = tagged && keys.authKey !== undefined;
-  const done = (plaintext: Uint8Array): DecipheredApdu => ({
-    ok: true,
-    // The result must not alias the input: text only authenticated is copied (new Uint8Array, as slice() of a Node
-    // Buffer is a view); a decryption's output is already its own.
-    plaintext: plaintext === text ? new Uint8Array(text) : plaintext,
-    systemTitle: new Uint8Array(systemTitle ?? EMPTY),
-    invocationCounter,
-    securityControl: sc,
-    authenticated: verify,
-  });
-  if (!encrypted && !verify) return done(text);
+  if (!encrypted && !verify) return deciphered(text, text, systemTitle, invocationCounter, sc, verify);
 
   const keyProblem = checkKeys(sc, keys, verify);
   if (keyProblem) return failure(keyProblem);
@@ -169,7 +160,27 @@ export function decipherApdu(
   const aad = verify ? concat([sc], keys.authKey!, layout.headerAad, encrypted ? EMPTY : text) : EMPTY;
   const plaintext = gcmDecrypt(keys.key!, iv, encrypted ? text : EMPTY, verify ? tag : EMPTY, aad);
   if (!plaintext) return fail('decrypt', 'authentication failed: check the encryption key and the authentication key');
-  return done(encrypted ? plaintext : text);
+  return deciphered(encrypted ? plaintext : text, text, systemTitle, invocationCounter, sc, verify);
+}
+
+function deciphered(
+  plaintext: Uint8Array,
+  text: Uint8Array,
+  systemTitle: Uint8Array | undefined,
+  invocationCounter: number,
+  securityControl: number,
+  authenticated: boolean,
+): DecipheredApdu {
+  return {
+    ok: true,
+    // The result must not alias the input: text only authenticated is copied (new Uint8Array, as slice() of a Node
+    // Buffer is a view); a decryption's output is already its own.
+    plaintext: plaintext === text ? new Uint8Array(text) : plaintext,
+    systemTitle: new Uint8Array(systemTitle ?? EMPTY),
+    invocationCounter,
+    securityControl,
+    authenticated,
+  };
 }
 
 /** Why the keys given cannot decipher (and, with `verify`, authenticate) this frame; null when they can. */
