@@ -148,7 +148,14 @@ export const API_METHODS = {
   // Settings (docs/configuration.md): applied live; secrets go to the secret store, never back to the UI.
   getConfig: null,
   /** A JSON merge patch (RFC 7386) of the config: objects merge, `null` removes, anything else replaces. */
-  patchConfig: z.strictObject({ patch: z.record(z.string(), z.unknown()) }),
+  patchConfig: z.strictObject({
+    patch: z.record(z.string(), z.unknown()),
+    /** Secrets that belong to the patch (a username with its password), checked with it as one change. */
+    secrets: z
+      .array(z.strictObject({ path: secretPath, value: z.string().min(1).max(4096) }))
+      .max(8)
+      .optional(),
+  }),
   setSecret: z.strictObject({ path: secretPath, value: z.string().min(1).max(4096) }),
   deleteSecret: z.strictObject({ path: secretPath }),
   testBrokerConnection: z.strictObject({

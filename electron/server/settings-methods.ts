@@ -25,7 +25,7 @@ export function settingsHandlers(
   };
   return {
     getConfig: () => view(),
-    patchConfig: async ({ patch }) => answer(await editor.patch(patch)),
+    patchConfig: async ({ patch, secrets }) => answer(await editor.patch(patch, secrets)),
     setSecret: async ({ path, value }) => answer(await editor.setSecret(path, value)),
     deleteSecret: async ({ path }) => answer(await editor.deleteSecret(path)),
     addSource: async ({ source, key, authKey }) => answer(await editor.addSource(source, { key, authKey })),

@@ -112,63 +112,82 @@ const tcpSource = z.strictObject({
   ...sourceLimits,
 });
 
-const mqttSource = z.strictObject({
-  type: z.literal('mqtt'),
-  id: z.string().min(1).optional(),
-  gateway: z.enum(['tasmota', 'datacollector', 'rl-dsp']),
-  /** The broker the gateway publishes to; absent: the bridge's own output broker. */
-  url: z.string().min(1).optional(),
-  username: z.string().optional(),
-  password: secretSchema.optional(),
-  /** 4 = MQTT 3.1.1, 5 = MQTT 5; absent: 3.1.1 towards the embedded broker, 5 elsewhere. */
-  protocolVersion: z.union([z.literal(4), z.literal(5)]).optional(),
-  /**
-   * How long the broker keeps this source's session while the bridge is away (stopped, restarting, crashed), with
-   * what the gateways publish meanwhile; 0: a clean session, nothing kept. MQTT 3.1.1 has no expiry of its own: any
-   * value above 0 asks for a persistent session, and the broker's setting decides how long (docs/broker.md).
-   */
-  sessionExpirySeconds: z.number().int().min(0).max(4_294_967_295).default(3600),
-  /** Tasmota topic, datacollector meter id or RL-DSP group; absent: every device of that gateway. */
-  topic: z.string().min(1).optional(),
-  /** gPlug scripts send power in W (older) or kW (newer); `auto` decides per message. */
-  powerUnit: z.enum(['auto', 'W', 'kW']).default('auto'),
-  /** smartmeter-datacollector: the topic root it publishes under (its own setting; `smartmeter` by default). */
-  base: z
-    .string()
-    .regex(/^[^#+]+$/, 'a topic without MQTT wildcards')
-    .optional(),
-  /** RL-DSP bundles: `base` (W, Wh, as smartmeter-datacollector's mqttrldsp sink publishes) or `kilo` (kW, kWh). */
-  scale: z.enum(['base', 'kilo']).default('base'),
-  ...sourceLimits,
-});
+/**
+ * MQTT 3.1.1 (3.1.2.9) forbids a password without a user name: brokers close such a connection with no reason given,
+ * and the embedded broker would take it as "no login" and stay open to anonymous clients.
+ */
+function passwordNeedsUsername(login: { username?: string; password?: unknown }, ctx: z.RefinementCtx): void {
+  if (login.password === undefined || login.username) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['password'],
+    message: 'a password needs a username (MQTT forbids a password alone): set username too, or remove password',
+  });
+}
+
+const mqttSource = z
+  .strictObject({
+    type: z.literal('mqtt'),
+    id: z.string().min(1).optional(),
+    gateway: z.enum(['tasmota', 'datacollector', 'rl-dsp']),
+    /** The broker the gateway publishes to; absent: the bridge's own output broker. */
+    url: z.string().min(1).optional(),
+    username: z.string().optional(),
+    password: secretSchema.optional(),
+    /** 4 = MQTT 3.1.1, 5 = MQTT 5; absent: 3.1.1 towards the embedded broker, 5 elsewhere. */
+    protocolVersion: z.union([z.literal(4), z.literal(5)]).optional(),
+    /**
+     * How long the broker keeps this source's session while the bridge is away (stopped, restarting, crashed), with
+     * what the gateways publish meanwhile; 0: a clean session, nothing kept. MQTT 3.1.1 has no expiry of its own: any
+     * value above 0 asks for a persistent session, and the broker's setting decides how long (docs/broker.md).
+     */
+    sessionExpirySeconds: z.number().int().min(0).max(4_294_967_295).default(3600),
+    /** Tasmota topic, datacollector meter id or RL-DSP group; absent: every device of that gateway. */
+    topic: z.string().min(1).optional(),
+    /** gPlug scripts send power in W (older) or kW (newer); `auto` decides per message. */
+    powerUnit: z.enum(['auto', 'W', 'kW']).default('auto'),
+    /** smartmeter-datacollector: the topic root it publishes under (its own setting; `smartmeter` by default). */
+    base: z
+      .string()
+      .regex(/^[^#+]+$/, 'a topic without MQTT wildcards')
+      .optional(),
+    /** RL-DSP bundles: `base` (W, Wh, as smartmeter-datacollector's mqttrldsp sink publishes) or `kilo` (kW, kWh). */
+    scale: z.enum(['base', 'kilo']).default('base'),
+    ...sourceLimits,
+  })
+  .superRefine(passwordNeedsUsername);
 
 export const sourceSchema = z.discriminatedUnion('type', [serialSource, tcpSource, mqttSource]);
 export type SourceConfig = z.infer<typeof sourceSchema>;
 
-const brokerSchema = z.strictObject({
-  /** mqtt://, mqtts://, ws://, wss://; absent: the embedded broker. */
-  url: z
-    .string()
-    .regex(/^(mqtts?|wss?):\/\/.+/, 'expected an mqtt://, mqtts://, ws:// or wss:// URL')
-    .optional(),
-  username: z.string().optional(),
-  password: secretSchema.optional(),
-  clientId: z.string().min(1).optional(),
-  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
-  ca: z.string().optional(),
-  cert: z.string().optional(),
-  key: z.string().optional(),
-  /** Only for a broker with a self-signed certificate you cannot add to `ca`. */
-  rejectUnauthorized: z.boolean().default(true),
-});
+const brokerSchema = z
+  .strictObject({
+    /** mqtt://, mqtts://, ws://, wss://; absent: the embedded broker. */
+    url: z
+      .string()
+      .regex(/^(mqtts?|wss?):\/\/.+/, 'expected an mqtt://, mqtts://, ws:// or wss:// URL')
+      .optional(),
+    username: z.string().optional(),
+    password: secretSchema.optional(),
+    clientId: z.string().min(1).optional(),
+    protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
+    ca: z.string().optional(),
+    cert: z.string().optional(),
+    key: z.string().optional(),
+    /** Only for a broker with a self-signed certificate you cannot add to `ca`. */
+    rejectUnauthorized: z.boolean().default(true),
+  })
+  .superRefine(passwordNeedsUsername);
 
-const embeddedBrokerSchema = z.strictObject({
-  enabled: z.boolean().optional(),
-  host: z.string().default('127.0.0.1'),
-  port: port.default(1883),
-  username: z.string().optional(),
-  password: secretSchema.optional(),
-});
+const embeddedBrokerSchema = z
+  .strictObject({
+    enabled: z.boolean().optional(),
+    host: z.string().default('127.0.0.1'),
+    port: port.default(1883),
+    username: z.string().optional(),
+    password: secretSchema.optional(),
+  })
+  .superRefine(passwordNeedsUsername);
 
 const meterSchema = z.strictObject({
   alias: z

@@ -19,6 +19,12 @@ import { isJsonObject, mergePatch, setAtPath, type JsonValue } from './merge-pat
 /** What the Settings pages show: see SettingsView in shared/api.ts. */
 export type ConfigView = Omit<SettingsView, 'protection'>;
 
+/** A secret set together with a patch: the field's path and its value. */
+export interface SecretValue {
+  path: readonly string[];
+  value: string;
+}
+
 export type ChangeResult = { ok: true; config: ResolvedConfig } | { ok: false; problems: string[] };
 
 /** A secret store the config loader can read synchronously (references are resolved while validating). */
@@ -100,11 +106,12 @@ export class ConfigEditor {
 
   /**
    * Changes the config by a JSON merge patch (RFC 7386: objects merge, `null` removes, anything else replaces).
-   * Secrets cannot be given here as text: they go through setSecret, so they never reach the file.
+   * Secrets cannot be given in the patch as text: they come apart in `secrets`, kept in the store and never in the
+   * file, and are checked with the patch as one change (a password is refused without its username).
    */
-  patch(patch: unknown): Promise<ChangeResult> {
+  patch(patch: unknown, secrets: readonly SecretValue[] = []): Promise<ChangeResult> {
     return this.serially(async () => {
-      const next = mergePatch(this.input, patch as JsonValue);
+      let next = mergePatch(this.input, patch as JsonValue);
       const literal = secretPaths(next as Record<string, unknown>).find((path) => {
         const value = getPath(next, path);
         return typeof value === 'string' && value !== getPath(this.input, path);
@@ -112,7 +119,17 @@ export class ConfigEditor {
       if (literal) {
         return { ok: false, problems: [`${literal.join('.')}: set secrets with setSecret, not in the config`] };
       }
-      return this.commit(next, this.options.secrets.lookup);
+      const values: Record<string, string> = {};
+      for (const { path, value } of secrets) {
+        const where = path.join('.');
+        if (!secretPaths(next as Record<string, unknown>).some((p) => p.join('.') === where)) {
+          return { ok: false, problems: [`${where}: not a secret field`] };
+        }
+        const name = this.secretName(path, Object.keys(values));
+        next = setAtPath(next, path, { secret: name });
+        values[name] = value;
+      }
+      return this.commitWithSecrets(next, values);
     });
   }
 

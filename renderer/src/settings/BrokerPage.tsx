@@ -115,16 +115,11 @@ export function BrokerPage() {
         rlDsp: { enabled: form.rlDsp, group: form.rlDspGroup },
       },
     };
-    const changes = [
-      ...(form.external && form.password
-        ? [() => transport.call('setSecret', { path: ['broker', 'password'], value: form.password })]
-        : []),
-      // Before the address: a LAN address is refused without a password in place.
-      ...(!form.external && form.embeddedPassword
-        ? [() => transport.call('setSecret', { path: ['embeddedBroker', 'password'], value: form.embeddedPassword })]
-        : []),
-      () => transport.call('patchConfig', { patch }),
-    ];
+    // One change: a password is refused without its username, and a LAN address without a password.
+    const secret = form.external
+      ? form.password && { path: ['broker', 'password'], value: form.password }
+      : form.embeddedPassword && { path: ['embeddedBroker', 'password'], value: form.embeddedPassword };
+    const changes = [() => transport.call('patchConfig', { patch, ...(secret && { secrets: [secret] }) })];
     const result = await save(changes);
     setOutcome(result);
     if (result.ok) setForm({ ...form, password: '', embeddedPassword: '' });

@@ -60,7 +60,7 @@ describe('config', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.problems.join('\n')).not.toContain('not-a-key-but-secret');
-    const ok = validateConfig({ broker: { url: 'mqtt://h', password: 'hunter2' } }, dir);
+    const ok = validateConfig({ broker: { url: 'mqtt://h', username: 'u', password: 'hunter2' } }, dir);
     expect(ok.ok).toBe(true);
     if (!ok.ok) return;
     expect(JSON.stringify(ok.config)).not.toContain('hunter2');
@@ -72,7 +72,7 @@ describe('config', () => {
     write('gak.txt', `${KEY}\n`);
     const r = validateConfig(
       {
-        broker: { url: 'mqtts://h', password: { env: 'SMB_TEST_PW' } },
+        broker: { url: 'mqtts://h', username: 'u', password: { env: 'SMB_TEST_PW' } },
         meters: { M1: { authKey: { file: 'gak.txt' } } },
       },
       dir,
@@ -82,7 +82,11 @@ describe('config', () => {
     if (!r.ok) return;
     expect(r.config.broker.password?.reveal()).toBe('from-env');
     expect(r.config.meters.M1!.authKey?.reveal()).toHaveLength(16);
-    const missing = validateConfig({ broker: { url: 'mqtt://h', password: { env: 'SMB_UNSET' } } }, dir, {});
+    const missing = validateConfig(
+      { broker: { url: 'mqtt://h', username: 'u', password: { env: 'SMB_UNSET' } } },
+      dir,
+      {},
+    );
     expect(missing).toEqual({ ok: false, problems: ['broker.password: environment variable SMB_UNSET is not set'] });
   });
 
