@@ -45,8 +45,9 @@ export interface MqttSourceOptions {
   /** What the bridge publishes itself, so it is never read back in. */
   guard: LoopGuardOptions;
   /**
-   * Asked after each message: undefined when the output can take more, else a promise to wait for before the next
-   * message is read (and, at QoS 1, acknowledged), so a burst waits at the broker instead of in this process.
+   * Asked after each message has been passed on: undefined when it may be acknowledged now, else a promise to wait
+   * for before it is acknowledged (QoS 1) and the next one read, so a burst waits at the broker instead of in this
+   * process. The service answers once the message's readings left its memory (Publisher.whenHandedOff).
    */
   room?: () => Promise<void> | undefined;
 }
@@ -92,8 +93,9 @@ const MAX_DEVICES = 256;
 /** MQTT 5: the broker must not send us packets larger than this (gateway messages are far smaller). */
 const MAX_PACKET_BYTES = 256 * 1024;
 /**
- * Reading waits for room at most this long at a time: the client's own keep-alive answer queues behind the held
- * message, and a connection dropped for want of it would cost a clean session its queue at the broker.
+ * A message is held at most this long: the client's own keep-alive answer queues behind it, and a dropped connection
+ * would cost a clean session its queue at the broker. Past it the message is acknowledged anyway, so a crash in the
+ * next moment could lose its readings if they were still in memory (only on an output stalled that long).
  */
 const MAX_HOLD_MS = 10_000;
 
