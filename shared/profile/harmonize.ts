@@ -156,7 +156,14 @@ function readRegister(code: string): Register | null {
 /** IEC 62056-21 readouts keep the meter's shortened addresses (`1.8.0`): the profile needs them in full. */
 function registerFor(obis: string | null, shortened: boolean): Register | null {
   if (typeof obis !== 'string') return null;
-  const code = shortened ? fullObis(obis) : obis;
+  return shortened ? cached(shortenedRegisters, obis, readShortened) : cached(registers, obis, readRegister);
+}
+
+/** By the address as the meter wrote it: one lookup per value. */
+const shortenedRegisters = new Map<string, Register | null>();
+
+function readShortened(address: string): Register | null {
+  const code = fullObis(address);
   return code === null ? null : cached(registers, code, readRegister);
 }
 
