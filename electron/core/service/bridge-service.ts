@@ -203,6 +203,8 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     const now = this.now();
     this.send([...this.publications.expire(now), ...this.publications.bridgeInfoDue(now)]);
     this.refused.tick();
+    const clockWarning = this.clocks.report(now, this.config.timeZone);
+    if (clockWarning) this.log.warn(clockWarning);
   }
 
   private send(messages: OutboundMessage[]): void {
@@ -230,8 +232,7 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     this.keys.note(meterId, message.info.systemTitle);
     if (isNew) this.registry?.save(this.publications.knownMeters());
     this.historyHook.add(meterId, receivedAt, this.publications.latestReadings(meterId));
-    const clockWarning = this.clocks.check(meterId, message.timestamp, receivedAt, this.config.timeZone);
-    if (clockWarning) this.log.warn(clockWarning);
+    this.clocks.check(meterId, message.timestamp, receivedAt);
     this.emit('change');
   }
 

@@ -102,8 +102,10 @@ describe('bridge service: a gPlug on MQTT (Tasmota tele/<topic>/SENSOR with the 
       await gplug.publishAsync('tele/gplug-utc/SENSOR', JSON.stringify({ Time: utcNow(), z: { Pi: 0.5 } }), { qos: 1 });
     }
     await waitFor(() => bridge.service.snapshot()!.sources[0]!.counters.framesOk === 2, 'both messages');
-    const warnings = bridge.log.filter((l) => l.includes('meter gplug-utc: its clock is'));
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/behind the time its messages arrive.*set "timeZone" in the config/);
+    // Reported on the service's next tick, in one line for every meter noticed since.
+    const warned = () => bridge.log.filter((l) => /^.*1 meter\(s\) with a clock off .*: gplug-utc \(/.test(l));
+    await waitFor(() => warned().length > 0, 'the clock warning');
+    expect(warned()).toHaveLength(1);
+    expect(warned()[0]).toMatch(/gplug-utc \(\d h behind\).*set "timeZone" in the config/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClockCheck, quarterHourSkew } from '../../../electron/core/pipeline/clock-check.ts';
+import { CLOCK_REPORT_INTERVAL_S, ClockCheck, quarterHourSkew } from '../../../electron/core/pipeline/clock-check.ts';
 
 const NOW = 1_780_000_000;
 
@@ -16,12 +16,38 @@ describe('meter clock against the receive time', () => {
 
   it('warns once per meter, naming the setting that fixes it', () => {
     const check = new ClockCheck();
-    const warning = check.check('35012345', NOW + 3600, NOW);
-    expect(warning).toMatch(/meter 35012345: its clock is 1 h ahead of/);
+    check.check('35012345', NOW + 3600, NOW);
+    const warning = check.report(NOW);
+    expect(warning).toMatch(/^1 meter\(s\) with a clock off .*: 35012345 \(1 h ahead\)\./);
     expect(warning).toMatch(/set "timeZone" in the config/);
-    expect(check.check('35012345', NOW + 3600, NOW + 1)).toBeUndefined();
-    expect(check.check('other', NOW - 3600, NOW, 'Europe/Zurich')).toMatch(/1 h behind .*"timeZone: Europe\/Zurich"/);
-    expect(check.check('third', NOW + 2, NOW)).toBeUndefined();
-    expect(check.check('fourth', undefined, NOW)).toBeUndefined();
+    check.check('35012345', NOW + 3600, NOW + 1);
+    expect(check.report(NOW + CLOCK_REPORT_INTERVAL_S)).toBeUndefined();
+    check.check('other', NOW - 3600, NOW);
+    check.check('third', NOW + 2, NOW);
+    check.check('fourth', undefined, NOW);
+    expect(check.report(NOW + CLOCK_REPORT_INTERVAL_S, 'Europe/Zurich')).toMatch(
+      /^1 meter\(s\) .*: other \(1 h behind\)\. .*"timeZone: Europe\/Zurich"/,
+    );
+  });
+
+  it('reports 1,000 meters in the wrong zone as one line per interval, naming a few', () => {
+    const check = new ClockCheck();
+    const lines: string[] = [];
+    const tick = (now: number) => {
+      const line = check.report(now);
+      if (line) lines.push(line);
+    };
+    for (let i = 0; i < 1000; i++) {
+      check.check(`M${i}`, NOW + 3600 + i / 100, NOW + i / 100);
+      tick(NOW + i / 100); // the service's 1 s tick, far more often than the interval
+    }
+    // The first meter at once; the other 999 within one interval in one line.
+    tick(NOW + CLOCK_REPORT_INTERVAL_S);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^1 meter\(s\) .*: M0 \(1 h ahead\)\./);
+    expect(lines[1]).toMatch(/^999 meter\(s\) .*: M1 \(1 h ahead\), M2 .*, M5 \(1 h ahead\) and 994 more\./);
+    expect(lines[1]!.length).toBeLessThan(600);
+    tick(NOW + 10 * CLOCK_REPORT_INTERVAL_S);
+    expect(lines).toHaveLength(2);
   });
 });
