@@ -1,6 +1,7 @@
 /** Serial ports on this machine (adapters first, each with Connect) and the configured sources with their counters. */
 import { useTranslation } from 'react-i18next';
 import { SerialPorts } from '../connect/SerialPorts.tsx';
+import { SourceForm } from '../connect/SourceForm.tsx';
 import { ScrollTable } from '../components/ScrollTable.tsx';
 import { errorCount, SourceStateText } from '../components/SourceState.tsx';
 import { useLocale } from '../components/use-locale.ts';
@@ -16,6 +17,7 @@ export function DevicesPage() {
     <>
       <h1>{t('devices.title')}</h1>
       <SerialPorts />
+      <SourceForm />
       <DiscoveryPanel />
       <section className="card" aria-labelledby="sources-title">
         <h2 id="sources-title">{t('devices.sources')}</h2>

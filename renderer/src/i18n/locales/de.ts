@@ -282,6 +282,33 @@ export const de: Messages = {
     addRefused: 'Nicht hinzugefügt: {{message}}',
     metersLink: 'Zähler anzeigen',
   },
+  sourceForm: {
+    title: 'Serielle Quelle von Hand hinzufügen',
+    intro:
+      'Für einen Zähler, den «Verbinden» durch Zuhören nicht findet: einen Wireless-M-Bus-Stick, einen optischen IEC-62056-21-Lesekopf oder einen genau zu benennenden Port. Die Leitungseinstellungen werden automatisch ermittelt.',
+    port: 'Port (Pfad oder COM-Name)',
+    protocol: 'Protokoll',
+    protocol_auto: 'Automatisch erkennen (DSMR, DLMS/COSEM, M-Bus, SML)',
+    protocol_dsmr: 'DSMR / P1',
+    protocol_dlms: 'DLMS/COSEM (HDLC oder drahtgebundener M-Bus)',
+    protocol_mbus: 'M-Bus (EN 13757-3)',
+    protocol_sml: 'SML (deutscher eHZ)',
+    'protocol_iec62056-21': 'IEC 62056-21 (optische «D0»-Auslesung)',
+    protocol_wmbus: 'Wireless M-Bus / OMS (USB-Funkstick)',
+    stick: 'Funkstick',
+    stick_im871a: 'IMST iM871A oder iU891A',
+    stick_amber: 'Amber AMB8465 oder AMB8665 (Kommandomodus)',
+    stick_raw: 'Anderer Stick, der Telegramme unverändert weitergibt',
+    stickHint:
+      'Einen IMST- oder Amber-Stick richtet die Bridge bei jedem Öffnen ein (nie in seinem Flash). Ein anderer Stick oder ein Amber-Stick im Transparentmodus muss Telegramme unverändert weitergeben: richten Sie ihn mit seinem eigenen Werkzeug ein.',
+    linkMode: 'Funkmodus',
+    linkModeHint:
+      'T1: die meisten Wasser-, Wärme- und Gaszähler (Standard). C1: kompakt sendende Zähler, oft Wärmezähler. S1: stationäre Zähler, die selten senden. Das Datenblatt des Zählers nennt seinen Modus.',
+    wmbusKeys:
+      'Jeder verschlüsselte Zähler hat seinen eigenen Schlüssel: Sobald seine Telegramme ankommen, fragt die Zählerseite anhand seiner ID danach.',
+    add: 'Quelle hinzufügen',
+    added: 'Hinzugefügt: Die Bridge liest diesen Port jetzt.',
+  },
   keyPrompt: {
     title: 'Zähler {{meterId}} sendet verschlüsselte Daten: Schlüssel eingeben',
     intro: 'Seine Nachrichten kommen über {{source}} an, lassen sich aber ohne den Schlüssel des Zählers nicht lesen.',

@@ -277,6 +277,33 @@ export const en = {
     addRefused: 'Not added: {{message}}',
     metersLink: 'Show the meters',
   },
+  sourceForm: {
+    title: 'Add a serial source by hand',
+    intro:
+      'For a meter Connect does not find by listening: a wireless M-Bus stick, an optical IEC 62056-21 head, or a port to name exactly. Line settings are found automatically.',
+    port: 'Port (path or COM name)',
+    protocol: 'Protocol',
+    protocol_auto: 'Detect automatically (DSMR, DLMS/COSEM, M-Bus, SML)',
+    protocol_dsmr: 'DSMR / P1',
+    protocol_dlms: 'DLMS/COSEM (HDLC or wired M-Bus)',
+    protocol_mbus: 'M-Bus (EN 13757-3)',
+    protocol_sml: 'SML (German eHZ)',
+    'protocol_iec62056-21': 'IEC 62056-21 (optical “D0” readout)',
+    protocol_wmbus: 'Wireless M-Bus / OMS (USB radio stick)',
+    stick: 'Radio stick',
+    stick_im871a: 'IMST iM871A or iU891A',
+    stick_amber: 'Amber AMB8465 or AMB8665 (command mode)',
+    stick_raw: 'Another stick passing plain telegrams',
+    stickHint:
+      'The bridge sets an IMST or Amber stick up at every open (never in its flash). Another stick, or an Amber stick in transparent mode, must pass plain telegrams: set it up with its own tool.',
+    linkMode: 'Radio mode',
+    linkModeHint:
+      'T1: most water, heat and gas meters (the default). C1: meters that send compactly, often heat meters. S1: stationary meters that send rarely. The meter’s data sheet names its mode.',
+    wmbusKeys:
+      'Each encrypted meter has its own key: once its telegrams arrive, the Meters page asks for it by the meter’s ID.',
+    add: 'Add the source',
+    added: 'Added: the bridge reads this port now.',
+  },
   keyPrompt: {
     title: 'Meter {{meterId}} sends encrypted data: enter its key',
     intro: 'Its messages arrive on {{source}}, but they cannot be read without the meter’s key.',

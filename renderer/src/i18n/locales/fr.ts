@@ -281,6 +281,33 @@ export const fr: Messages = {
     addRefused: 'Non ajouté : {{message}}',
     metersLink: 'Afficher les compteurs',
   },
+  sourceForm: {
+    title: 'Ajouter une source série à la main',
+    intro:
+      'Pour un compteur que « Connecter » ne trouve pas en écoutant : une clé radio M-Bus sans fil, une tête optique IEC 62056-21, ou un port à nommer exactement. Les paramètres de ligne sont trouvés automatiquement.',
+    port: 'Port (chemin ou nom COM)',
+    protocol: 'Protocole',
+    protocol_auto: 'Détecter automatiquement (DSMR, DLMS/COSEM, M-Bus, SML)',
+    protocol_dsmr: 'DSMR / P1',
+    protocol_dlms: 'DLMS/COSEM (HDLC ou M-Bus filaire)',
+    protocol_mbus: 'M-Bus (EN 13757-3)',
+    protocol_sml: 'SML (eHZ allemand)',
+    'protocol_iec62056-21': 'IEC 62056-21 (relevé optique « D0 »)',
+    protocol_wmbus: 'M-Bus sans fil / OMS (clé radio USB)',
+    stick: 'Clé radio',
+    stick_im871a: 'IMST iM871A ou iU891A',
+    stick_amber: 'Amber AMB8465 ou AMB8665 (mode commande)',
+    stick_raw: 'Autre clé transmettant les télégrammes tels quels',
+    stickHint:
+      'Le pont configure une clé IMST ou Amber à chaque ouverture (jamais dans sa mémoire flash). Une autre clé, ou une clé Amber en mode transparent, doit transmettre les télégrammes tels quels : configurez-la avec son propre outil.',
+    linkMode: 'Mode radio',
+    linkModeHint:
+      'T1 : la plupart des compteurs d’eau, de chaleur et de gaz (par défaut). C1 : compteurs à émission compacte, souvent de chaleur. S1 : compteurs fixes qui émettent rarement. La fiche technique du compteur indique son mode.',
+    wmbusKeys:
+      'Chaque compteur chiffré a sa propre clé : dès que ses télégrammes arrivent, la page Compteurs la demande par l’identifiant du compteur.',
+    add: 'Ajouter la source',
+    added: 'Ajoutée : le pont lit ce port maintenant.',
+  },
   keyPrompt: {
     title: 'Le compteur {{meterId}} envoie des données chiffrées : saisissez sa clé',
     intro: 'Ses messages arrivent par {{source}}, mais ils ne peuvent pas être lus sans la clé du compteur.',

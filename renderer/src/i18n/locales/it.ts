@@ -281,6 +281,33 @@ export const it: Messages = {
     addRefused: 'Non aggiunto: {{message}}',
     metersLink: 'Mostra i contatori',
   },
+  sourceForm: {
+    title: 'Aggiungere a mano una sorgente seriale',
+    intro:
+      'Per un contatore che «Connetti» non trova ascoltando: una chiavetta radio M-Bus wireless, una testina ottica IEC 62056-21 o una porta da indicare esattamente. Le impostazioni di linea vengono trovate automaticamente.',
+    port: 'Porta (percorso o nome COM)',
+    protocol: 'Protocollo',
+    protocol_auto: 'Rileva automaticamente (DSMR, DLMS/COSEM, M-Bus, SML)',
+    protocol_dsmr: 'DSMR / P1',
+    protocol_dlms: 'DLMS/COSEM (HDLC o M-Bus cablato)',
+    protocol_mbus: 'M-Bus (EN 13757-3)',
+    protocol_sml: 'SML (eHZ tedesco)',
+    'protocol_iec62056-21': 'IEC 62056-21 (lettura ottica «D0»)',
+    protocol_wmbus: 'M-Bus wireless / OMS (chiavetta radio USB)',
+    stick: 'Chiavetta radio',
+    stick_im871a: 'IMST iM871A o iU891A',
+    stick_amber: 'Amber AMB8465 o AMB8665 (modalità comandi)',
+    stick_raw: 'Altra chiavetta che passa i telegrammi così come sono',
+    stickHint:
+      'Il bridge configura una chiavetta IMST o Amber a ogni apertura (mai nella sua memoria flash). Un’altra chiavetta, o una Amber in modalità trasparente, deve passare i telegrammi così come sono: configuratela con il suo strumento.',
+    linkMode: 'Modalità radio',
+    linkModeHint:
+      'T1: la maggior parte dei contatori di acqua, calore e gas (predefinita). C1: contatori che trasmettono in forma compatta, spesso di calore. S1: contatori fissi che trasmettono di rado. La scheda tecnica del contatore indica la sua modalità.',
+    wmbusKeys:
+      'Ogni contatore cifrato ha la sua chiave: appena arrivano i suoi telegrammi, la pagina Contatori la chiede tramite l’ID del contatore.',
+    add: 'Aggiungi la sorgente',
+    added: 'Aggiunta: il bridge legge ora questa porta.',
+  },
   keyPrompt: {
     title: 'Il contatore {{meterId}} invia dati cifrati: inserite la sua chiave',
     intro: 'I suoi messaggi arrivano da {{source}}, ma non si possono leggere senza la chiave del contatore.',
