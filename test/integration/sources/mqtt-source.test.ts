@@ -108,6 +108,28 @@ describe('raw-MQTT source with a real Mosquitto', () => {
     await waitFor('the other two', () => messages.length === 3);
   });
 
+  for (const protocolVersion of [5, 4] as const) {
+    it(`keeps what arrives while it is stopped for its next start (persistent session, protocol ${protocolVersion})`, async () => {
+      const session = { clientId: `smb-test-away-${protocolVersion}`, sessionExpirySeconds: 60, protocolVersion };
+      await (await startSource(session)).source.stop();
+      const gplug = await gateway();
+      for (let n = 0; n < 3; n++) await gplug.publishAsync('tele/gplug-1/SENSOR', GPLUG_IMMEDIATE, { qos: 1 });
+      const { messages } = await startSource(session);
+      await waitFor('the three sent while it was away', () => messages.length === 3);
+    });
+  }
+
+  it('acknowledges nothing once stopped: a message still held for the output comes again on the next start', async () => {
+    const session = { clientId: 'smb-test-held', sessionExpirySeconds: 60 };
+    const first = await startSource({ ...session, room: () => new Promise<void>(() => {}) }); // never any room
+    const gplug = await gateway();
+    await gplug.publishAsync('tele/gplug-1/SENSOR', GPLUG_IMMEDIATE, { qos: 1 });
+    await waitFor('the message', () => first.messages.length === 1);
+    await first.source.stop();
+    const { messages } = await startSource(session);
+    await waitFor('the same message again', () => messages.length === 1);
+  });
+
   it('counts and reports hostile payloads, and reads the next good message', async () => {
     const { source, messages, errors } = await startSource();
     const gplug = await gateway();
