@@ -220,12 +220,10 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
   }
 
   /**
-   * Undefined once everything accepted has left this process's memory: handed to the broker's socket (no message
-   * waiting for its turn, the send buffer under its high-water mark) or written to the disk queue. Otherwise a promise
-   * that resolves when it has, or when the publisher closes. A source whose input is sent again until acknowledged (a
-   * gateway's persistent MQTT session) acknowledges only then, so a crash of this process loses nothing it
-   * acknowledged (but what the socket buffered in its last moments, below the high-water mark, and live messages
-   * waiting behind a backlog).
+   * Undefined once everything accepted is safe from a crash of this process: acknowledged by the broker or written to
+   * the disk queue. Otherwise a promise that resolves when it is, or when the publisher closes. A source whose input
+   * is sent again until acknowledged (a gateway's persistent MQTT session) acknowledges only then, so a crash loses
+   * nothing it acknowledged (but live messages waiting behind a backlog, see handedOff).
    */
   whenHandedOff(): Promise<void> | undefined {
     if (this.handedOff()) return undefined;
@@ -237,7 +235,9 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     // a source held that long would stall, so then, as for whenRoom, nobody waits, and a crash loses what waits.
     if (this.closed) return true;
     if (this.storing > 0) return false;
-    return this.hasBacklog() || (this.pending.length === 0 && !this.connection.congested);
+    // Acknowledged by the broker, not only written: a process killed with unread bytes on its socket (PUBACKs keep
+    // coming) resets the connection, and the kernel drops what it had not sent yet.
+    return this.hasBacklog() || (this.pending.length === 0 && this.inFlight.size === 0);
   }
 
   private checkHandedOff(): void {

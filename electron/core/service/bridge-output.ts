@@ -135,7 +135,7 @@ export class BridgeOutput {
     return this.held ? undefined : this.publishing?.publisher.whenRoom();
   }
 
-  /** For sources that acknowledge their input: a promise while accepted messages are still in memory (whenHandedOff). */
+  /** For sources that acknowledge their input: a promise while accepted messages are not yet safe (whenHandedOff). */
   whenHandedOff(): Promise<void> | undefined {
     return this.held ? undefined : this.publishing?.publisher.whenHandedOff();
   }

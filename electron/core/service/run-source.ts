@@ -37,7 +37,7 @@ export interface SourceContext {
   send(messages: OutboundMessage[]): void;
   /** A promise while the publisher has no room: sources that can wait, wait (see Publisher.whenRoom). */
   whenRoom(): Promise<void> | undefined;
-  /** A promise while accepted messages are still in this process's memory (see Publisher.whenHandedOff). */
+  /** A promise while accepted messages are not yet acknowledged by the broker or on disk (Publisher.whenHandedOff). */
   whenHandedOff(): Promise<void> | undefined;
   changed(): void;
   /** Serial and TCP sources: how they decrypt and read clocks. */
@@ -96,8 +96,9 @@ function runGatewaySource(source: Extract<ResolvedSource, { type: 'mqtt' }>, ctx
     ...(source.sessionExpirySeconds > 0 && { sessionExpirySeconds: source.sessionExpirySeconds }),
     gateways: [gatewayConfig(source, timeZone)],
     guard: { baseTopic: profile.baseTopic, rlDspGroup: profile.rlDsp.enabled ? profile.rlDsp.group : undefined },
-    // A gateway message is acknowledged only once its readings left memory: a crash then loses none of them, as the
-    // broker sends what was not acknowledged again (persistent session). Stricter than room, so room follows.
+    // A gateway message is acknowledged only once its readings are acknowledged by the broker or on disk: a crash
+    // then loses none of them, as the broker sends what was not acknowledged again (persistent session). Stricter
+    // than room, so room follows.
     room: () => ctx.whenHandedOff(),
   });
   const counters: SourceCounters = { framesOk: 0, crcErrors: 0, decryptErrors: 0, otherErrors: 0 };

@@ -47,7 +47,8 @@ export interface MqttSourceOptions {
   /**
    * Asked after each message has been passed on: undefined when it may be acknowledged now, else a promise to wait
    * for before it is acknowledged (QoS 1) and the next one read, so a burst waits at the broker instead of in this
-   * process. The service answers once the message's readings left its memory (Publisher.whenHandedOff).
+   * process. The service answers once the message's readings are acknowledged by the broker or on disk
+   * (Publisher.whenHandedOff).
    */
   room?: () => Promise<void> | undefined;
 }
@@ -95,7 +96,7 @@ const MAX_PACKET_BYTES = 256 * 1024;
 /**
  * A message is held at most this long: the client's own keep-alive answer queues behind it, and a dropped connection
  * would cost a clean session its queue at the broker. Past it the message is acknowledged anyway, so a crash in the
- * next moment could lose its readings if they were still in memory (only on an output stalled that long).
+ * next moment could lose its readings if they were not yet acknowledged (only on an output stalled that long).
  */
 const MAX_HOLD_MS = 10_000;
 
