@@ -42,7 +42,14 @@ const lineSettings = z.strictObject({
 const meterKeys = { key: hexKey.optional(), authKey: hexKey.optional() };
 
 /** Meters one source may bring; more are refused and counted, so made-up meter IDs cannot grow memory or flood HA. */
-const sourceLimits = { maxMeters: z.number().int().positive().default(1000) };
+const sourceLimits = {
+  maxMeters: z.number().int().positive().default(1000),
+  /**
+   * A meter offline and silent this long leaves the count once the source is full, so fake meters announced once
+   * cannot keep a real new one out until a restart.
+   */
+  silentMeterSeconds: z.number().int().positive().default(600),
+};
 
 /** IEC 62056-21 meters on a serial port: D pushes on its own; C is asked every pollSeconds (docs/configuration.md). */
 const iecOptions = {

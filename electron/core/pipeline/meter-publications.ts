@@ -92,6 +92,8 @@ interface MeterRecord extends MeterSnapshot {
 const DEFAULT_INTERVAL = 60;
 /** Bridge info is re-sent for new meters at most this often (seconds): a flood of meter IDs is not a flood of it. */
 export const BRIDGE_INFO_INTERVAL = 5;
+/** Meters that left for silence (roomFor) remembered at most, the oldest forgotten first: fakes cannot grow it. */
+const MAX_DORMANT = 10_000;
 /** Bridge info lists at most this many meters (the first seen); `meterCount` has them all. */
 export const BRIDGE_INFO_MAX_METERS = 100;
 
@@ -103,6 +105,10 @@ export class MeterPublications {
   /** Meters of earlier runs (the registry) not heard from yet in this one. */
   private readonly dormant = new Map<string, KnownMeter>();
   private readonly metersPerSource = new Map<string, number>();
+  /** When each full source was last swept for silent meters (roomFor). */
+  private readonly sweptAt = new Map<string, number>();
+  /** Messages of new meters refused because their source was full, in this run. */
+  private refusedMessages = 0;
   private bridgeInfoStale = false;
   private bridgeInfoAt = -Infinity;
   constructor(private readonly settings: PublicationSettings) {
@@ -137,6 +143,33 @@ export class MeterPublications {
     return this.metersPerSource.get(sourceId) ?? 0;
   }
 
+  /**
+   * Whether `sourceId` may bring one more meter: it has fewer than `maxMeters`, or room is made by letting its meters
+   * that are offline and silent for `silentFor` seconds leave (they come back, not as new, when they speak again).
+   * A full source is swept at most once a second, as refused messages may come by the thousand.
+   */
+  roomFor(sourceId: string, maxMeters: number, now: number, silentFor: number): boolean {
+    if (this.meterCount(sourceId) < maxMeters || this.makeRoom(sourceId, maxMeters, now, silentFor)) return true;
+    // Shown in bridge info, so a consumer sees meters are being turned away (fakes, or a limit to raise).
+    this.refusedMessages++;
+    this.bridgeInfoStale = true;
+    return false;
+  }
+
+  private makeRoom(sourceId: string, maxMeters: number, now: number, silentFor: number): boolean {
+    if (now - (this.sweptAt.get(sourceId) ?? -Infinity) < 1) return false;
+    this.sweptAt.set(sourceId, now);
+    for (const meter of this.meters.values()) {
+      if (meter.sourceId !== sourceId || meter.online || now - meter.lastSeen < silentFor) continue;
+      this.meters.delete(meter.meterId);
+      this.countSource(sourceId, -1);
+      if (this.dormant.size >= MAX_DORMANT) this.dormant.delete(this.dormant.keys().next().value!);
+      this.dormant.set(meter.meterId, this.knownMeter(meter));
+      this.bridgeInfoStale = true;
+    }
+    return this.meterCount(sourceId) < maxMeters;
+  }
+
   get bridgeStatusTopic(): string {
     return this.topics.bridgeStatus;
   }
@@ -154,7 +187,11 @@ export class MeterPublications {
       if (ids.length === BRIDGE_INFO_MAX_METERS) break;
       ids.push(meter.topicId);
     }
-    const payload = { ...bridgeInfoPayload(this.settings.version, ids), meterCount: this.meters.size };
+    const payload = {
+      ...bridgeInfoPayload(this.settings.version, ids),
+      meterCount: this.meters.size,
+      metersRefused: this.refusedMessages,
+    };
     return { topic: this.topics.bridgeInfo, payload: json(payload), ...OPTIONS.bridgeInfo };
   }
 

@@ -211,15 +211,22 @@ export class BridgeService extends EventEmitter<{ change: [] }> {
     this.output.send(messages);
   }
 
-  private handle(message: DecodedMessage, source: { id: string; label: string; maxMeters: number }): void {
+  private handle(
+    message: DecodedMessage,
+    source: { id: string; label: string; maxMeters: number; silentMeterSeconds: number },
+  ): void {
     const meterId = message.meterId ?? source.id;
     const configured = this.config.meters[meterId];
     const isNew = !this.publications.has(meterId);
-    if (isNew && !configured && this.publications.meterCount(source.id) >= source.maxMeters) {
+    const receivedAt = this.now();
+    if (
+      isNew &&
+      !configured &&
+      !this.publications.roomFor(source.id, source.maxMeters, receivedAt, source.silentMeterSeconds)
+    ) {
       this.refused.refuse(source.id, source.maxMeters, meterId);
       return;
     }
-    const receivedAt = this.now();
     this.send(
       this.publications.forMessage(message, {
         sourceId: source.id,

@@ -33,7 +33,10 @@ export interface SourceContext {
   log: Logger;
   now: () => number;
   publications: () => MeterPublications;
-  handle(message: DecodedMessage, source: { id: string; label: string; maxMeters: number }): void;
+  handle(
+    message: DecodedMessage,
+    source: { id: string; label: string; maxMeters: number; silentMeterSeconds: number },
+  ): void;
   send(messages: OutboundMessage[]): void;
   /** A promise while the publisher has no room: sources that can wait, wait (see Publisher.whenRoom). */
   whenRoom(): Promise<void> | undefined;
@@ -65,7 +68,9 @@ function runWireSource(source: Extract<ResolvedSource, { type: 'serial' | 'tcp' 
     bytes.on('detected', (d) => ctx.log.info(`${source.id}: found ${d.label} on ${d.path}`));
   }
   const wire = new WireSource(source.id, label, bytes, source.protocol, decoderOptions, ctx.now);
-  wire.on('message', (m) => ctx.handle(m, { id: source.id, label, maxMeters: source.maxMeters }));
+  wire.on('message', (m) =>
+    ctx.handle(m, { id: source.id, label, maxMeters: source.maxMeters, silentMeterSeconds: source.silentMeterSeconds }),
+  );
   wire.on('decodeError', (e) => {
     ctx.log.debug(`${source.id}: ${e.kind}: ${e.message}`);
     // The UI shows the counters and offers a key to a meter whose frames fail to decrypt (pushes are coalesced).
@@ -105,7 +110,7 @@ function runGatewaySource(source: Extract<ResolvedSource, { type: 'mqtt' }>, ctx
   gateway.on('message', (m) => {
     counters.framesOk++;
     counters.lastSeen = ctx.now();
-    ctx.handle(m, { id: source.id, label, maxMeters: source.maxMeters });
+    ctx.handle(m, { id: source.id, label, maxMeters: source.maxMeters, silentMeterSeconds: source.silentMeterSeconds });
   });
   gateway.on('error', (e) => {
     counters.otherErrors++;
