@@ -3,8 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { SerialPorts } from '../connect/SerialPorts.tsx';
 import { useBridge } from '../store/use-bridge.ts';
 
-const SIMULATOR_EXAMPLE = `npx smartmeter-bridge simulate --meter dsmr5 --to tcp:2001 &
-npm start -- --config docs/examples/simulated-meter.yaml`;
+// A copy of the example: settings changed in the UI are written into the config file, never into the tracked example.
+const SIMULATOR_EXAMPLE = `cp docs/examples/simulated-meter.yaml my-bridge.yaml
+npx smartmeter-bridge simulate --meter dsmr5 --to tcp:2001 &
+npm start -- --config my-bridge.yaml`;
 
 export function FirstRunPage() {
   const { t } = useTranslation();
