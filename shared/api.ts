@@ -31,6 +31,11 @@ export interface SourceView {
     lastError?: { kind: string; message: string; meterId?: string };
     /** The last raw frame (hex) or gateway payload (text). */
     lastRaw?: string;
+    /**
+     * Meters whose frames failed to decrypt since they last decoded (at most 32, newest last; wireless M-Bus frames
+     * name their meter): `errors` counts them since the source (re)started. The UI asks for these meters' keys.
+     */
+    lockedMeters?: { meterId: string; errors: number; message: string }[];
     /** Messages of meters refused because the source reached its `maxMeters` (made-up IDs, or a limit to raise). */
     metersRefused?: number;
   };

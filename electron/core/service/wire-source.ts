@@ -19,6 +19,15 @@ export interface SourceCounters {
   lastError?: DecodeError;
   /** Hex of the bytes that made up the last decoded message (at most RAW_LIMIT bytes). */
   lastRaw?: string;
+  /** Meters whose frames failed to decrypt since they last decoded, newest last: the UI asks for their keys. */
+  lockedMeters?: LockedMeterCount[];
+}
+
+export interface LockedMeterCount {
+  meterId: string;
+  /** Its frames that failed to decrypt since the source started or the meter last decoded. */
+  errors: number;
+  message: string;
 }
 
 /** A kept raw frame as the diagnostics show it: hex and the decode tree, made only when asked. */
@@ -41,6 +50,8 @@ export interface WireSourceEvents {
 const RAW_LIMIT = 4096;
 /** Frames kept for the diagnostics page (at most RAW_LIMIT bytes each). */
 export const FRAME_RING = 10;
+/** Locked meters kept per source: a stick hears the neighbours' meters too, and their number has no bound. */
+const LOCKED_LIMIT = 32;
 
 export class WireSource extends EventEmitter<WireSourceEvents> {
   private readonly tally: Omit<SourceCounters, 'lastRaw'> = {
@@ -55,6 +66,7 @@ export class WireSource extends EventEmitter<WireSourceEvents> {
   /** The chunks behind the last decoded messages, newest last; turned into hex only when someone looks. */
   private readonly frames: { at: number; parts: Uint8Array[] }[] = [];
   private readonly options: DecoderOptions;
+  private readonly locked = new Map<string, LockedMeterCount>();
 
   constructor(
     readonly id: string,
@@ -78,7 +90,9 @@ export class WireSource extends EventEmitter<WireSourceEvents> {
 
   get counters(): SourceCounters {
     const last = this.frames.at(-1);
-    return last ? { ...this.tally, lastRaw: toHex(joinRaw(last.parts)) } : { ...this.tally };
+    const counters: SourceCounters = last ? { ...this.tally, lastRaw: toHex(joinRaw(last.parts)) } : { ...this.tally };
+    if (this.locked.size > 0) counters.lockedMeters = [...this.locked.values()].map((m) => ({ ...m }));
+    return counters;
   }
 
   /** The last FRAME_RING frames, oldest first, each decoded again by a fresh decoder (the live one keeps state). */
@@ -119,6 +133,7 @@ export class WireSource extends EventEmitter<WireSourceEvents> {
         if (this.frames.length > FRAME_RING) this.frames.shift();
         this.raw = [];
         this.rawBytes = 0;
+        if (this.locked.size > 0 && out.message.meterId !== undefined) this.locked.delete(out.message.meterId);
         this.emit('message', out.message);
       } else {
         this.onError(out.error);
@@ -134,8 +149,17 @@ export class WireSource extends EventEmitter<WireSourceEvents> {
   private count(error: DecodeError): void {
     this.tally.lastError = error;
     if (error.kind === 'crc') this.tally.crcErrors++;
-    else if (error.kind === 'decrypt') this.tally.decryptErrors++;
-    else this.tally.otherErrors++;
+    else if (error.kind === 'decrypt') {
+      this.tally.decryptErrors++;
+      if (error.meterId !== undefined) this.noteLocked(error.meterId, error.message);
+    } else this.tally.otherErrors++;
+  }
+
+  private noteLocked(meterId: string, message: string): void {
+    const errors = (this.locked.get(meterId)?.errors ?? 0) + 1;
+    this.locked.delete(meterId); // re-inserted as the newest
+    this.locked.set(meterId, { meterId, errors, message });
+    if (this.locked.size > LOCKED_LIMIT) this.locked.delete(this.locked.keys().next().value!);
   }
 
   private keepRaw(chunk: Uint8Array): void {

@@ -11,7 +11,7 @@ import { useBridge, useStore } from '../store/use-bridge.ts';
 import { lockedMeters, type LockedMeter } from './locked-meters.ts';
 
 /**
- * A key saved for a meter: the source's decrypt errors then, and whether the source has restarted since (a saved key
+ * A key saved for a meter: its decrypt errors then, and whether its source has restarted since (a saved key
  * restarts it, which clears its counters and last error). Decrypt errors after the restart, or more than at the save,
  * mean the key is wrong.
  */
