@@ -110,6 +110,8 @@ describe('a new encrypted wireless M-Bus meter', () => {
       await meter.waitFor({ timeout: 30_000 });
       await prompt(page).waitFor({ state: 'detached', timeout: 30_000 });
       expect(await meter.textContent()).toContain('°C');
+      // A heat meter has no import or export power: no empty tiles, no power chart.
+      expect(await meter.getByText('Import now').count()).toBe(0);
       await page.screenshot({ path: join(SCREENSHOTS, 'en-light-meters-key-opened.png'), fullPage: true });
       await until(() => published.includes(`smartmeter/${METER_ID}/heat/heat_energy`), 'heat energy on the broker');
       expect(errors).toEqual([]);

@@ -57,6 +57,8 @@ function Meter({ meter }: { meter: MeterView }) {
   const counters = meter.readings.filter((r) => COUNTER_UNITS.has(r.unit));
   const others = meter.readings.filter((r) => !shown.has(r.quantity) && !COUNTER_UNITS.has(r.unit));
   const titleId = `meter-${meter.meterId}`;
+  // A water, heat or gas meter has no import or export power: no empty tiles and chart for it.
+  const hasPower = NOW.some(({ quantity }) => byQuantity.has(quantity));
 
   return (
     <section className="card meter" aria-labelledby={titleId}>
@@ -75,20 +77,22 @@ function Meter({ meter }: { meter: MeterView }) {
         {meter.interval > 0 && ` · ${t('meters.interval', { seconds: formatNumber(locale, meter.interval, 0) })}`}
       </p>
 
-      <div className="tiles">
-        {NOW.map(({ quantity, label, kind }) => (
-          <div className={`tile ${kind}`} key={quantity}>
-            <span className="tile-label">{t(label)}</span>
-            <span className="tile-value" data-quantity={quantity}>
-              {value(byQuantity.get(quantity))}
-            </span>
-          </div>
-        ))}
-      </div>
+      {hasPower && (
+        <div className="tiles">
+          {NOW.map(({ quantity, label, kind }) => (
+            <div className={`tile ${kind}`} key={quantity}>
+              <span className="tile-label">{t(label)}</span>
+              <span className="tile-value" data-quantity={quantity}>
+                {value(byQuantity.get(quantity))}
+              </span>
+            </div>
+          ))}
+        </div>
+      )}
 
       <TodayEnergy meterId={meter.meterId} />
 
-      <LiveChart meterId={meter.meterId} />
+      {hasPower && <LiveChart meterId={meter.meterId} />}
 
       <div className="columns">
         {phaseRows.length > 0 && (
