@@ -108,6 +108,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const editor = new ConfigEditor({ path: configFile, dataDir, secrets, apply: (next) => service.reconfigure(next) });
   const ui = await startApiServer({
     ...loaded.config.ui,
+    warn: (line) => log.warn(line),
     staticDir: rendererDir(),
     backend: {
       getBridge: () => service.snapshot(),

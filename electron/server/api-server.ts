@@ -34,10 +34,16 @@ export interface ApiServerOptions {
   password?: { reveal(): string };
   /** Coalesce change events: at most one pushed view per this many ms; default 250. */
   pushIntervalMs?: number;
+  /** Api sockets open at once at most (`ui.maxConnections`); more are closed at once with the reason; default 32. */
+  maxConnections?: number;
+  /** Where refused connections are reported: once at first, then at most once a minute with the count since. */
+  warn?: (line: string) => void;
 }
 
 export interface ApiServer {
   url: string;
+  /** Api sockets refused because `maxConnections` were open. */
+  connectionsRefused(): number;
   close(): Promise<void>;
 }
 
@@ -112,6 +118,12 @@ function serveStatic(staticDir: string | undefined, req: IncomingMessage, res: S
 const STALLED_DROP_MS = 60_000;
 /** Answers and other events are small; a socket with more than this unsent is dropped before it holds more. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/**
+ * Each api socket is sent every view (1.6 MB with 1,000 meters): 2,000 local sockets stopped the UI answering. A
+ * browser tab needs one; more than this are closed with 1013 "try again later" and the reason.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 32;
+const REFUSED_LOG_INTERVAL_MS = 60_000;
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { backend } = options;
@@ -142,7 +154,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
   });
 
-  const view = () => backend.getBridge();
+  // The view as sent, built once per change and shared by every socket and every new connection.
+  let viewText: string | undefined;
+  let viewStale = true;
+  const currentView = (): string | undefined => {
+    if (viewStale || viewText === undefined) {
+      const data = backend.getBridge();
+      viewText = data ? JSON.stringify({ event: 'bridge', data } satisfies ApiEvent) : undefined;
+      viewStale = false;
+    }
+    return viewText;
+  };
   const sendText = (socket: WebSocket, text: string) => {
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > MAX_BUFFERED_BYTES) return void socket.terminate();
@@ -156,9 +178,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   };
   const behindSince = new Map<WebSocket, number>();
   const push = () => {
-    const data = view();
-    if (!data) return;
-    const text = JSON.stringify({ event: 'bridge', data }); // once, whatever the number of sockets
+    const text = currentView();
+    if (!text) return;
     const now = Date.now();
     for (const socket of sockets.clients) {
       if (socket.bufferedAmount === 0) {
@@ -179,9 +200,26 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
 
   backend.onChange(() => {
+    viewStale = true;
     // Nobody to show it to: building the view (every source's last frame in hex...) was a tenth of serve's garbage.
     if (sockets.clients.size > 0) schedulePush();
   });
+
+  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  const accepted = new Set<WebSocket>();
+  const refused = { total: 0, unlogged: 0, loggedAt: -Infinity };
+  const refuse = (socket: WebSocket) => {
+    socket.close(1013, `too many api connections (ui.maxConnections: ${maxConnections}); try again later`);
+    refused.total++;
+    refused.unlogged++;
+    if (Date.now() - refused.loggedAt < REFUSED_LOG_INTERVAL_MS) return;
+    options.warn?.(
+      `ui: refused ${refused.unlogged} api connection(s) beyond ui.maxConnections (${maxConnections}) ` +
+        `(${refused.total} in all); raise it if that many browser tabs are yours`,
+    );
+    refused.unlogged = 0;
+    refused.loggedAt = Date.now();
+  };
 
   // A logout ends that session's open sockets too, not only its later ones.
   const sessionOf = new Map<WebSocket, string>();
@@ -190,12 +228,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
 
   sockets.on('connection', (socket, req: IncomingMessage) => {
+    // Counted apart from `clients`, which keeps refused sockets until their close handshake ends.
+    if (accepted.size >= maxConnections) return refuse(socket);
+    accepted.add(socket);
     const session = login.session(req);
     if (session !== undefined) sessionOf.set(socket, session);
-    socket.on('close', () => (sessionOf.delete(socket), behindSince.delete(socket)));
+    socket.on('close', () => (accepted.delete(socket), sessionOf.delete(socket), behindSince.delete(socket)));
     socket.on('error', () => socket.terminate());
-    const data = view();
-    if (data) send(socket, { event: 'bridge', data });
+    const text = currentView();
+    if (text) sendText(socket, text);
     socket.on('message', async (raw) => {
       let json: unknown;
       try {
@@ -215,6 +256,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `http://${host}:${port}`,
+    connectionsRefused: () => refused.total,
     close: async () => {
       clearTimeout(pending);
       stopEvents?.();

@@ -226,6 +226,8 @@ export const configSchema = z.strictObject({
       password: secretSchema.optional(),
       /** Ask for the password on loopback too (a reverse proxy on this machine that serves the UI to the LAN). */
       requireLogin: z.boolean().default(false),
+      /** Api sockets (browser tabs) open at once at most; more are refused with the reason and counted. */
+      maxConnections: z.number().int().min(1).max(10_000).default(32),
     })
     .prefault({}),
   profile: z
