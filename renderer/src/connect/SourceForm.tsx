@@ -24,6 +24,8 @@ export function SourceForm() {
   const { t } = useTranslation();
   const { transport } = useStore();
   const titleId = useId();
+  const stickHintId = useId();
+  const linkModeHintId = useId();
   const [port, setPort] = useState('');
   const [protocol, setProtocol] = useState<Protocol>('auto');
   const [stick, setStick] = useState<WmbusStick>('im871a');
@@ -76,7 +78,12 @@ export function SourceForm() {
           <>
             <label>
               {t('sourceForm.stick')}
-              <select name="stick" value={stick} onChange={(e) => setStick(e.target.value as WmbusStick)}>
+              <select
+                name="stick"
+                aria-describedby={stickHintId}
+                value={stick}
+                onChange={(e) => setStick(e.target.value as WmbusStick)}
+              >
                 {WMBUS_STICKS.map((s) => (
                   <option key={s} value={s}>
                     {t(`sourceForm.stick_${s}`)}
@@ -84,13 +91,16 @@ export function SourceForm() {
                 ))}
               </select>
             </label>
-            <p className="hint">{t('sourceForm.stickHint')}</p>
+            <p className="hint" id={stickHintId}>
+              {t('sourceForm.stickHint')}
+            </p>
             {setsUp && (
               <>
                 <label>
                   {t('sourceForm.linkMode')}
                   <select
                     name="linkMode"
+                    aria-describedby={linkModeHintId}
                     value={linkMode}
                     onChange={(e) => setLinkMode(e.target.value as WmbusLinkMode)}
                   >
@@ -101,7 +111,9 @@ export function SourceForm() {
                     ))}
                   </select>
                 </label>
-                <p className="hint">{t('sourceForm.linkModeHint')}</p>
+                <p className="hint" id={linkModeHintId}>
+                  {t('sourceForm.linkModeHint')}
+                </p>
               </>
             )}
             <p className="hint">{t('sourceForm.wmbusKeys')}</p>
