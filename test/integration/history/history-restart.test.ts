@@ -54,14 +54,15 @@ describe('history across a SIGKILL and a restart', () => {
     cleanup.add(() => first.stop('SIGKILL'));
     await waitFor(() => first.stderr().includes('gplug: subscribed'), 'the first run to subscribe');
     for (const kw of [1.1, 1.2, 1.3]) await say(kw);
-    await waitFor(() => powerRows(file).length === 3, 'three readings written by the first run');
+    // History is written in batches (every few seconds), so allow a loaded machine well beyond one batch.
+    await waitFor(() => powerRows(file).length === 3, 'three readings written by the first run', 60_000);
     expect(await first.stop('SIGKILL')).toBeNull();
 
     const second = startServe(dir, config);
     cleanup.add(() => second.stop('SIGKILL'));
     await waitFor(() => second.stderr().includes('gplug: subscribed'), 'the second run to subscribe');
     await say(2.5);
-    await waitFor(() => powerRows(file).length === 4, 'the restarted run’s reading');
+    await waitFor(() => powerRows(file).length === 4, 'the restarted run’s reading', 60_000);
     expect(await second.stop('SIGTERM')).toBe(0);
 
     const store = new HistoryStore({
