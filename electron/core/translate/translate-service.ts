@@ -13,109 +13,43 @@
  *
  * Order: shared subscriptions hand successive readings of one meter to different instances, so an instance that is
  * behind (a backlog after a restart, a starved CPU) could publish a reading after another instance published the next
- * one. The instance therefore measures how long messages wait for it: a probe on its own topic, subscribed on the same
- * session, queues at the broker behind the gateway messages, so every message handled after the probe came back
- * reached the broker after the probe was sent. A reading that may have waited longer than `maxDelayMs` (kept below the
- * meters' interval) goes to `late`: another instance may have published its meter's next reading meanwhile.
+ * one. The instance therefore measures how long messages wait for it (delay-probe.ts), and a reading that may have
+ * waited longer than `maxDelayMs` (kept below the meters' interval) goes to `late` (reading-outputs.ts).
  */
 import { EventEmitter } from 'node:events';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
-import {
-  harmonize,
-  meterInfoPayload,
-  profileTopics,
-  PUBLISH_OPTIONS,
-  rlDspMessage,
-  statePayload,
-  valuePayload,
-  type ProfileTopics,
-} from '../../../shared/profile/index.ts';
-import type { ObisMessage } from '../../../shared/protocols/types.ts';
+import { profileTopics, PUBLISH_OPTIONS, type ProfileTopics } from '../../../shared/profile/index.ts';
 import {
   createGatewayReader,
   hasOwnOrigin,
   ORIGIN_PROPERTY,
-  type GatewayConfig,
   type GatewayOutput,
   type GatewayReader,
 } from '../../../shared/sources/index.ts';
 import { subscriberClientOptions } from '../mqtt/client-options.ts';
 import { describeConnectionError } from '../mqtt/connection-options.ts';
-import type { Logger } from '../service/logger.ts';
+import { DelayProbe } from './delay-probe.ts';
 import { HaAnnouncer } from './ha-announcer.ts';
+import { openLedgerFeed } from './ledger-feed.ts';
 import { MeterLedger } from './meter-ledger.ts';
-
-export interface TranslateOptions {
-  url: string;
-  username?: string;
-  password?: string;
-  /** Names this instance in its client id and under `<base>/bridge/<instanceId>/`; stable across restarts. */
-  instanceId: string;
-  /** The shared subscription group every instance of one deployment uses. */
-  group: string;
-  baseTopic: string;
-  gateways: readonly GatewayConfig[];
-  /** How long the broker keeps this instance's session (and its share of messages) while it is away, seconds. */
-  sessionExpirySeconds: number;
-  /** A meter no instance has published for in this long goes `offline`, seconds. */
-  offlineAfterSeconds: number;
-  /** How often the instance's counters are published, seconds. */
-  statsIntervalSeconds: number;
-  /** A reading that may have waited at the broker longer than this goes to `late`; below the meters' interval, ms. */
-  maxDelayMs: number;
-  /** Home Assistant discovery under this prefix (ha-announcer.ts); none when absent. */
-  homeAssistantPrefix?: string;
-  /** RL-DSP bundles on `dt/<group>/<meter>/ds` beside the profile; none when absent. */
-  rlDsp?: { group: string; scale: 'base' | 'kilo' };
-  version: string;
-  log: Logger;
-  reconnectPeriodMs?: number;
-}
-
-export interface TranslateCounters {
-  /** Gateway messages received on the shared subscriptions. */
-  received: number;
-  /** Readings translated and published. */
-  translated: number;
-  /** Readings older than the newest already published for their meter: sent to `<base>/<id>/late` only. */
-  late: number;
-  /** Readings that may have waited at the broker longer than maxDelayMs: sent to `<base>/<id>/late` only. */
-  delayed: number;
-  /** Gateway messages that could not be read (a typed error each). */
-  errors: number;
-  /** Messages no configured gateway claims, and the bridge's own output. */
-  ignored: number;
-  /** Outgoing messages the broker refused or that failed to send. */
-  publishFailures: number;
-}
-
-export interface TranslateStatus {
-  connected: boolean;
-  subscribed: boolean;
-  counters: TranslateCounters;
-  meters: number;
-}
+import { NOT_RETAINED, ReadingOutputs, type PublishFlags } from './reading-outputs.ts';
+import type { TranslateCounters, TranslateOptions, TranslateStatus } from './translate-options.ts';
 
 /** Gateway messages the broker may have in flight to this instance (MQTT 5 Receive Maximum). */
 const RECEIVE_WINDOW = 32;
-/** Time between two delay probes (several are in flight while messages wait): how stale the proof can be, ms. */
-const PROBE_SPACING_MS = 100;
-/** Probes in flight at most (a broker that stopped answering is not sent more). */
-const MAX_PROBES = 100;
-/** Late readings are history, not the meter's present, and probes are this instance's own: never retained. */
-const NOT_RETAINED = { qos: 1, retain: false } as const;
 const origin = { userProperties: { [ORIGIN_PROPERTY]: '1' } };
 
 export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> {
   private client: MqttClient | undefined;
-  /** The ledger's own connection (see openLedgerFeed). */
+  /** The ledger's own connection (ledger-feed.ts). */
   private feed: MqttClient | undefined;
   private readonly reader: GatewayReader;
   private readonly ledger: MeterLedger;
   private readonly announcer: HaAnnouncer | undefined;
   private readonly topics: ProfileTopics;
   private readonly instanceRoot: string;
-  private readonly probeTopic: string;
+  private readonly probe: DelayProbe;
+  private readonly outputs: ReadingOutputs;
   private readonly counters: TranslateCounters = {
     received: 0,
     translated: 0,
@@ -129,12 +63,6 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
   private timers: NodeJS.Timeout[] = [];
   private loggedFailures = 0;
   private stopped = false;
-  /** Every message handled now reached the broker after this local time (ms): when the last probe back was sent. */
-  private arrivedAfter = -Infinity;
-  /** Probes sent on this connection and not back yet, oldest first. */
-  private probes: string[] = [];
-  private probeTimer: NodeJS.Timeout | undefined;
-  private probeSeq = 0;
 
   /** Throws a TypeError for an unusable base topic or time zone. */
   constructor(private readonly options: TranslateOptions) {
@@ -148,8 +76,17 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
     const prefix = options.homeAssistantPrefix;
     this.announcer = prefix === undefined ? undefined : new HaAnnouncer({ ...options, prefix });
     this.instanceRoot = `${options.baseTopic}/bridge/${options.instanceId}`;
-    // Five levels: consumers' value-topic pattern `<base>/+/+/+` (the Telegraf snippet) never sees the probes.
-    this.probeTopic = `${this.instanceRoot}/probe/delay`;
+    const probeTopic = `${this.instanceRoot}/probe/delay`;
+    this.probe = new DelayProbe(probeTopic, (client, payload) => this.send(client, probeTopic, payload, NOT_RETAINED));
+    this.outputs = new ReadingOutputs({
+      topics: this.topics,
+      ledger: this.ledger,
+      announcer: this.announcer,
+      probe: this.probe,
+      counters: this.counters,
+      options,
+      send: (client, topic, payload, flags) => this.send(client, topic, payload, flags),
+    });
   }
 
   /** The shared subscriptions: the gateways' filters under `$share/<group>/`. */
@@ -178,63 +115,18 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
    */
   async start(): Promise<void> {
     if (this.client || this.stopped) return;
-    await this.openLedgerFeed().catch((e: Error) => {
-      if (!this.stopped) this.options.log.warn(`retained topics not read before start: ${e.message}`);
-    });
-    if (!this.stopped) this.connect();
-  }
-
-  /**
-   * The ledger's topics on a clean connection of their own: the retained state bundles once, then meters' status
-   * changes and Home Assistant discovery, never queued behind this instance's backlog of gateway messages. Resolves
-   * once the retained topics are
-   * read, i.e. a marker published after subscribing has come back (a broker sends a subscription's retained messages
-   * first).
-   */
-  private async openLedgerFeed(): Promise<void> {
-    const { options } = this;
-    const marker = `${this.instanceRoot}/sync`;
-    const feed = (this.feed = mqtt.connect(
-      options.url,
-      subscriberClientOptions({
-        protocolVersion: 5,
-        clientId: `smartmeter-bridge-translate-${options.instanceId}-ledger`,
-        username: options.username,
-        password: options.password,
-        reconnectPeriodMs: options.reconnectPeriodMs ?? 2000,
-      }),
-    ));
     // Until the session's connection exists (it reports broker problems), the feed says why the broker is out of reach.
-    feed.on('error', (error) => {
+    const feed = openLedgerFeed(this.options, this.instanceRoot, this.ledger, this.announcer, (error) => {
       if (!this.client) this.warnBroker(error);
     });
-    let synced: () => void = () => {};
-    const done = new Promise<void>((resolve) => (synced = resolve));
-    feed.on('message', (topic, payload) => {
-      if (topic === marker) synced();
-      else if (!this.ledger.learn(topic, payload, Date.now())) this.announcer?.learn(topic, payload);
-    });
-    const { stateFilter, statusFilter } = this.ledger;
-    const kept = [statusFilter, ...(this.announcer ? [this.announcer.filter] : [])];
-    let learned = false;
-    feed.on('connect', () => {
-      if (learned) feed.subscribe(kept, { qos: 1 });
-      else
-        feed.subscribe([stateFilter, ...kept, marker], { qos: 1 }, (error) => {
-          if (!error) feed.publish(marker, String(Date.now()), { qos: 1 });
-        });
-    });
-    void done.then(() => {
-      learned = true;
-      feed.unsubscribe([stateFilter, marker]);
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${marker} did not come back within 10 s`)), 10_000);
-      feed.once('end', () => reject(new Error('stopped'))); // a signal during the start ends the wait
-    });
-    await Promise.race([done, late]).finally(() => clearTimeout(timer));
-    options.log.info(`learned ${this.ledger.size} meter(s) from the retained topics`);
+    this.feed = feed.client;
+    try {
+      await feed.learned;
+      this.options.log.info(`learned ${this.ledger.size} meter(s) from the retained topics`);
+    } catch (e) {
+      if (!this.stopped) this.options.log.warn(`retained topics not read before start: ${(e as Error).message}`);
+    }
+    if (!this.stopped) this.connect();
   }
 
   private connect(): void {
@@ -256,7 +148,7 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
     client.on('connect', (connack) => this.onConnect(client, connack.sessionPresent));
     client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet));
     client.on('close', () => {
-      clearInterval(this.probeTimer);
+      this.probe.pause();
       this.setSubscribed(false);
     });
     client.on('error', (error) => this.warnBroker(error));
@@ -274,7 +166,7 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
   /** Publishes what is still being joined, reports this instance offline, and ends its session. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.probeTimer);
+    this.probe.end();
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     const client = this.client;
@@ -300,11 +192,11 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
     this.options.log.info(`connected to ${this.options.url} as ${this.options.instanceId}`);
     // A new session holds no backlog: everything it gets reaches the broker after the subscription below. A session
     // the broker kept delivers what queued meanwhile first, so the proof of a short wait comes from a probe.
-    if (!sessionPresent) this.arrivedAfter = Date.now();
+    if (!sessionPresent) this.probe.freshSession(Date.now());
     this.send(client, `${this.instanceRoot}/status`, 'online', PUBLISH_OPTIONS.bridgeStatus);
     // Subscribed again on every connect: a broker that lost the session (a restart without persistence) serves us again.
     const filters = this.sharedFilters;
-    client.subscribe([...filters, this.probeTopic], { qos: 1 }, (error, granted) => {
+    client.subscribe([...filters, this.probe.topic], { qos: 1 }, (error, granted) => {
       const refused = granted?.filter((g) => g.qos >= 128).map((g) => g.topic) ?? [];
       if (error || refused.length) {
         this.options.log.error(`subscribing failed: ${error?.message ?? `refused ${refused.join(', ')}`}`);
@@ -312,30 +204,8 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
       }
       this.options.log.info(`subscribed to ${filters.join(', ')}`);
       this.setSubscribed(client.connected);
-      this.probes = [];
-      clearInterval(this.probeTimer);
-      this.probeTimer = setInterval(() => this.sendProbe(client), PROBE_SPACING_MS);
-      this.sendProbe(client);
+      this.probe.start(client);
     });
-  }
-
-  /**
-   * A probe queues at the broker behind every gateway message sent to this session before it. Several are in flight
-   * while messages wait, so the proof of how long they waited is never more than PROBE_SPACING_MS stale.
-   */
-  private sendProbe(client: MqttClient): void {
-    if (!client.connected || this.stopped || this.probes.length >= MAX_PROBES) return;
-    const probe = `${Date.now()}:${++this.probeSeq}`;
-    this.probes.push(probe);
-    this.send(client, this.probeTopic, probe, NOT_RETAINED);
-  }
-
-  private probeReturned(payload: Buffer): void {
-    const text = payload.toString('utf8');
-    const index = this.probes.indexOf(text);
-    if (index < 0) return; // an earlier connection's probe, or someone else's message
-    this.probes.splice(0, index + 1);
-    this.arrivedAfter = Number(text.slice(0, text.indexOf(':')));
   }
 
   private setSubscribed(subscribed: boolean): void {
@@ -348,8 +218,8 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
   private onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
     const client = this.client;
     if (!client) return;
-    if (topic === this.probeTopic) {
-      this.probeReturned(payload);
+    if (topic === this.probe.topic) {
+      this.probe.returned(payload);
       return;
     }
     const now = Date.now();
@@ -371,55 +241,12 @@ export class TranslateService extends EventEmitter<{ ready: [ready: boolean] }> 
 
   private publishOutputs(client: MqttClient, outputs: readonly GatewayOutput[]): void {
     for (const output of outputs) {
-      if (output.ok) this.translate(client, output.message, output.device);
+      if (output.ok) this.outputs.publish(client, output.message, output.device);
       else this.counters.errors++;
     }
   }
 
-  private translate(client: MqttClient, message: ObisMessage, device: string): void {
-    const nowMs = Date.now();
-    const receivedAt = nowMs / 1000;
-    const meterId = message.meterId ?? device;
-    const topics = this.topics.meter(meterId);
-    const readings = harmonize(message, this.ledger.get(topics.id)?.tariffs);
-    const state = statePayload(readings, message.timestamp, receivedAt);
-    const delayed = nowMs - this.arrivedAfter > this.options.maxDelayMs;
-    if (delayed || !this.ledger.accepts(topics.id, state.timestamp)) {
-      // Kept, but off the live topics, which only move forward (Home Assistant books a lower total as a reset).
-      this.counters[delayed ? 'delayed' : 'late']++;
-      this.ledger.heard(topics.id, nowMs); // not live, but the meter spoke: never reported offline for it
-      this.send(client, `${this.topics.base}/${topics.id}/late`, JSON.stringify(state), NOT_RETAINED);
-      return;
-    }
-    const entry = this.ledger.published(topics.id, state.timestamp, Object.keys(state.readings), nowMs);
-    const info = meterInfoPayload({ ...message, meterId }, { source: `mqtt:${device.split('/')[0]}` });
-    const infoJson = JSON.stringify(info);
-    if (infoJson !== entry.infoJson) {
-      entry.infoJson = infoJson;
-      this.send(client, topics.info, infoJson, PUBLISH_OPTIONS.info);
-    }
-    const discovery = this.announcer?.announce(info, readings);
-    if (discovery) this.send(client, discovery.topic, discovery.payload, PUBLISH_OPTIONS.discovery);
-    if (!entry.online) {
-      entry.online = true;
-      this.send(client, topics.status, 'online', PUBLISH_OPTIONS.status);
-    }
-    for (const r of readings) {
-      this.send(client, topics.value(r.topic), JSON.stringify(valuePayload(r, receivedAt)), PUBLISH_OPTIONS.value);
-    }
-    // A one-value reading would replace the meter's whole state bundle with a part of it.
-    if (!device.startsWith('datacollector/'))
-      this.send(client, topics.state, JSON.stringify(state), PUBLISH_OPTIONS.state);
-    if (this.options.rlDsp) {
-      const rl = rlDspMessage(topics.id, readings, message.timestamp, receivedAt, this.options.rlDsp);
-      // `ts` alone: none of the readings is an RL-DSP register.
-      if (Object.keys(rl.payload.meter).length > 1)
-        this.send(client, rl.topic, JSON.stringify(rl.payload), PUBLISH_OPTIONS.rlDsp);
-    }
-    this.counters.translated++;
-  }
-
-  private send(client: MqttClient, topic: string, payload: string, options: { qos: 0 | 1; retain: boolean }): void {
+  private send(client: MqttClient, topic: string, payload: string, options: PublishFlags): void {
     client.publish(topic, payload, { ...options, properties: origin }, (error) => {
       if (error) this.counters.publishFailures++;
     });
