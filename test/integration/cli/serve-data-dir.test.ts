@@ -5,10 +5,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../electron/cli/io.ts';
-import { runCli } from '../../../electron/cli/main.ts';
+import { runCliForErrors } from '../../helpers/cli-in-process.ts';
 
 /** A path below a plain file: no folder can be made there, on any system. */
 const file = join(mkdtempSync(join(tmpdir(), 'smb-datadir-')), 'a-file');
@@ -20,16 +18,7 @@ afterEach(() => {
   process.env = { ...saved };
 });
 
-async function serve(args: string[]): Promise<{ code: number; err: string }> {
-  let err = '';
-  const io: CliIo = {
-    open: () => (async function* () {})(),
-    out: () => {},
-    err: (line) => (err += `${line}\n`),
-    stdout: new PassThrough(),
-  };
-  return { code: await runCli(['serve', ...args], io), err };
-}
+const serve = (args: string[]) => runCliForErrors(['serve', ...args]);
 
 describe('serve: an unusable data folder', () => {
   it('given with --data-dir: exit 2 naming --data-dir', async () => {

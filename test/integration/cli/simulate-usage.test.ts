@@ -3,22 +3,10 @@
  * opens or is announced. Before, a TCP port above 65535 gave Node's own RangeError with exit 1, and a bad --interval
  * or --speed came after "simulating ... on ..." with the port already listening.
  */
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../electron/cli/io.ts';
-import { runCli } from '../../../electron/cli/main.ts';
+import { runCliForErrors } from '../../helpers/cli-in-process.ts';
 
-async function simulate(args: string[]): Promise<{ code: number; err: string }> {
-  let err = '';
-  const io: CliIo = {
-    open: () => (async function* () {})(),
-    out: () => {},
-    err: (line) => (err += `${line}\n`),
-    stdout: new PassThrough(),
-  };
-  const code = await runCli(['simulate', ...args], io);
-  return { code, err };
-}
+const simulate = (args: string[]) => runCliForErrors(['simulate', ...args]);
 
 describe('simulate: usage errors come before the meter starts', () => {
   it.each([
