@@ -1,20 +1,9 @@
 /** The diagnostics' frame ring: the last frames of a source, as hex with their decode tree, made only when asked. */
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { FRAME_RING, WireSource } from '../../../electron/core/service/wire-source.ts';
-import type { ByteSource, ByteSourceEvents, SourceState } from '../../../electron/core/transports/byte-source.ts';
+import { FedBytes } from '../../helpers/fed-bytes.ts';
 import { toHex } from '../../../shared/protocols/hex.ts';
 import { dsmr5Telegram, METER_ID } from '../../helpers/dsmr-telegram.ts';
-
-/** Below the seam: bytes handed in by the test, as a serial port or TCP socket would. */
-class FedBytes extends EventEmitter<ByteSourceEvents> implements ByteSource {
-  state: SourceState = { state: 'open' };
-  start(): void {}
-  async stop(): Promise<void> {}
-  feed(bytes: Uint8Array): void {
-    this.emit('data', bytes);
-  }
-}
 
 function source() {
   const bytes = new FedBytes();

@@ -2,23 +2,12 @@
  * A source's locked meters: every meter whose frames fail to decrypt is counted by its ID (a stick hears several, the
  * neighbours' too), bounded, and leaves the list once a frame of it decodes; the UI asks for these meters' keys.
  */
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { WireSource } from '../../../electron/core/service/wire-source.ts';
-import type { ByteSource, ByteSourceEvents, SourceState } from '../../../electron/core/transports/byte-source.ts';
+import { FedBytes } from '../../helpers/fed-bytes.ts';
 import type { DecoderOptions } from '../../../shared/protocols/types.ts';
 import { heatFrame, KEY, OTHER_KEY, waterFrame } from '../wmbus/fixtures.ts';
 import { encodeWmbusFrame } from '../../../shared/protocols/wmbus/encode.ts';
-
-/** Below the seam: bytes handed in by the test, as a stick's serial port would. */
-class FedBytes extends EventEmitter<ByteSourceEvents> implements ByteSource {
-  state: SourceState = { state: 'open' };
-  start(): void {}
-  async stop(): Promise<void> {}
-  feed(bytes: Uint8Array): void {
-    this.emit('data', bytes);
-  }
-}
 
 function stick(keys: Record<string, Uint8Array> = {}) {
   const bytes = new FedBytes();
