@@ -13,6 +13,7 @@ import {
   type WmbusStick,
 } from '../../../shared/protocols/wmbus/sticks/names.ts';
 import { useStore } from '../store/use-bridge.ts';
+import { ChoiceField } from './ChoiceField.tsx';
 import { CodeField } from './CodeField.tsx';
 
 const PROTOCOLS = ['auto', 'dsmr', 'dlms', 'mbus', 'sml', 'iec62056-21', 'wmbus'] as const;
@@ -24,8 +25,6 @@ export function SourceForm() {
   const { t } = useTranslation();
   const { transport } = useStore();
   const titleId = useId();
-  const stickHintId = useId();
-  const linkModeHintId = useId();
   const [port, setPort] = useState('');
   const [protocol, setProtocol] = useState<Protocol>('auto');
   const [stick, setStick] = useState<WmbusStick>('im871a');
@@ -64,57 +63,35 @@ export function SourceForm() {
           placeholder="/dev/ttyUSB0, COM3"
           required
         />
-        <label>
-          {t('sourceForm.protocol')}
-          <select name="protocol" value={protocol} onChange={(e) => setProtocol(e.target.value as Protocol)}>
-            {PROTOCOLS.map((p) => (
-              <option key={p} value={p}>
-                {t(`sourceForm.protocol_${p}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceField
+          label={t('sourceForm.protocol')}
+          name="protocol"
+          value={protocol}
+          choices={PROTOCOLS}
+          choiceLabel={(p) => t(`sourceForm.protocol_${p}`)}
+          onChange={setProtocol}
+        />
         {wmbus && (
           <>
-            <label>
-              {t('sourceForm.stick')}
-              <select
-                name="stick"
-                aria-describedby={stickHintId}
-                value={stick}
-                onChange={(e) => setStick(e.target.value as WmbusStick)}
-              >
-                {WMBUS_STICKS.map((s) => (
-                  <option key={s} value={s}>
-                    {t(`sourceForm.stick_${s}`)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <p className="hint" id={stickHintId}>
-              {t('sourceForm.stickHint')}
-            </p>
+            <ChoiceField
+              label={t('sourceForm.stick')}
+              name="stick"
+              value={stick}
+              choices={WMBUS_STICKS}
+              choiceLabel={(s) => t(`sourceForm.stick_${s}`)}
+              onChange={setStick}
+              hint={t('sourceForm.stickHint')}
+            />
             {setsUp && (
-              <>
-                <label>
-                  {t('sourceForm.linkMode')}
-                  <select
-                    name="linkMode"
-                    aria-describedby={linkModeHintId}
-                    value={linkMode}
-                    onChange={(e) => setLinkMode(e.target.value as WmbusLinkMode)}
-                  >
-                    {WMBUS_LINK_MODES.map((m) => (
-                      <option key={m} value={m}>
-                        {m}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <p className="hint" id={linkModeHintId}>
-                  {t('sourceForm.linkModeHint')}
-                </p>
-              </>
+              <ChoiceField
+                label={t('sourceForm.linkMode')}
+                name="linkMode"
+                value={linkMode}
+                choices={WMBUS_LINK_MODES}
+                choiceLabel={(m) => m}
+                onChange={setLinkMode}
+                hint={t('sourceForm.linkModeHint')}
+              />
             )}
             <p className="hint">{t('sourceForm.wmbusKeys')}</p>
           </>
