@@ -7,16 +7,17 @@
  * French, light and dark, with a screenshot of each step. Then, once, Add makes it a source of the running bridge
  * and its live values show on the meters page.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { terminate } from '../helpers/process.ts';
-import { createPtyPair, type PtyPair } from '../helpers/pty-pair.ts';
+import type { PtyPair } from '../helpers/pty-pair.ts';
 import {
   openPage,
+  openPtyPair,
   SCREENSHOTS,
   seriousViolations,
+  simulateToSerial,
   startBridge,
   startBrowser,
   stopsAfterAll,
@@ -25,7 +26,6 @@ import {
 
 const KEY = '5AD84121D9D20B364B7A11F3C1B5827F';
 const WRONG_KEY = 'A5D8 4121 D9D2 0B36 4B7A 11F3 C1B5 827F';
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'smartmeter-bridge.js');
 
 let browser: Browser;
 let bridge: Bridge;
@@ -37,18 +37,11 @@ const defer = stopsAfterAll();
 
 beforeAll(async () => {
   browser = await startBrowser(defer);
-  const pair = await createPtyPair();
-  defer(() => pair.dispose());
+  const pair = await openPtyPair(defer);
   port = pair.device;
-  hotplug = await createPtyPair();
-  defer(() => hotplug.dispose());
+  hotplug = await openPtyPair(defer);
   await hotplug.unplug();
-  simulator = spawn(
-    process.execPath,
-    [BIN, 'simulate', '--meter', 'lg-e450', '--key', KEY, '--interval', '1', '--to', `serial:${pair.meter}`],
-    { stdio: 'ignore' },
-  );
-  defer(() => terminate(simulator));
+  simulator = simulateToSerial(defer, pair.meter, ['--meter', 'lg-e450', '--key', KEY, '--interval', '1']);
   bridge = await startBridge([], {}, { serial: { extraPorts: [port, hotplug.device] } });
   defer(() => bridge.stop());
 }, 120_000);

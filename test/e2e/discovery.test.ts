@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto } from '../helpers/mosquitto.ts';
 import { GPLUG_SENSOR, startFakeTasmota, type FakeTasmota } from '../integration/discovery/fake-tasmota.ts';
 import {
   openPage,
@@ -16,7 +15,7 @@ import {
   SCREENSHOTS,
   seriousViolations,
   startBridge,
-  startBrowser,
+  startBrowserAndBroker,
   stopsAfterAll,
   type Bridge,
 } from './ui-kit.ts';
@@ -28,9 +27,9 @@ const defer = stopsAfterAll();
 const retained = { qos: 1, retain: true } as const;
 
 beforeAll(async () => {
-  browser = await startBrowser(defer);
-  const broker = await startMosquitto();
-  defer(() => broker.dispose());
+  const started = await startBrowserAndBroker(defer);
+  browser = started.browser;
+  const { broker } = started;
   const gateway = await mqtt.connectAsync(broker.url);
   await gateway.publishAsync(
     'tasmota/discovery/A0B765123456/config',

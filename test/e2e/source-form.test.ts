@@ -5,26 +5,23 @@
  * config's reason, and once the real simulator plays an encrypted heat meter into the socat pty the Meters page asks
  * for its key. Screenshots of the form in every language and theme; axe on the page.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto } from '../helpers/mosquitto.ts';
-import { terminate } from '../helpers/process.ts';
-import { createPtyPair, type PtyPair } from '../helpers/pty-pair.ts';
+import type { PtyPair } from '../helpers/pty-pair.ts';
 import { connectApi } from '../integration/server/api-client.ts';
 import {
   openPage,
+  openPtyPair,
   saveScreenshots,
   SCREENSHOTS,
   seriousViolations,
+  simulateToSerial,
   startBridge,
-  startBrowser,
+  startBrowserAndBroker,
   stopsAfterAll,
   type Bridge,
 } from './ui-kit.ts';
-
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'smartmeter-bridge.js');
 
 let browser: Browser;
 let bridge: Bridge;
@@ -32,11 +29,10 @@ let pair: PtyPair;
 const defer = stopsAfterAll();
 
 beforeAll(async () => {
-  browser = await startBrowser(defer);
-  const broker = await startMosquitto();
-  defer(() => broker.dispose());
-  pair = await createPtyPair();
-  defer(() => pair.dispose());
+  const started = await startBrowserAndBroker(defer);
+  browser = started.browser;
+  const { broker } = started;
+  pair = await openPtyPair(defer);
   bridge = await startBridge([], {}, { broker: { url: broker.url } });
   defer(() => bridge.stop());
 }, 120_000);
@@ -61,9 +57,8 @@ describe('adding a wireless M-Bus stick by hand', () => {
       await fill(page, 'im871a');
       expect(await linkMode.inputValue()).toBe('T1');
       // The help is the select's description, read out with it.
-      const help = await linkMode.evaluate(
-        (el) => document.getElementById(el.getAttribute('aria-describedby')!)?.textContent,
-      );
+      const helpId = await linkMode.getAttribute('aria-describedby');
+      const help = await page.locator(`[id="${helpId}"]`).textContent();
       expect(help).toContain('T1: most water, heat and gas meters');
       expect(await seriousViolations(page)).toEqual([]);
       await page.locator('select[name="stick"]').selectOption('raw');
@@ -96,21 +91,7 @@ describe('adding a wireless M-Bus stick by hand', () => {
       await refused.waitFor();
       expect(await refused.textContent()).toContain(pair.device);
 
-      const simulator = spawn(
-        process.execPath,
-        [
-          BIN,
-          'simulate',
-          '--meter',
-          'wmbus-heat',
-          '--key',
-          '0F1E2D3C4B5A69788796A5B4C3D2E1F0',
-          '--to',
-          `serial:${pair.meter}`,
-        ],
-        { stdio: 'ignore' },
-      );
-      defer(() => terminate(simulator));
+      simulateToSerial(defer, pair.meter, ['--meter', 'wmbus-heat', '--key', '0F1E2D3C4B5A69788796A5B4C3D2E1F0']);
       await page.goto(bridge.url);
       await page
         .getByRole('heading', { name: 'Meter 76543210 sends encrypted data: enter its key' })

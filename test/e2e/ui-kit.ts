@@ -12,8 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll } from 'vitest';
 import { stringify } from 'yaml';
-import { freePort } from '../helpers/mosquitto.ts';
+import { freePort, startMosquitto, type Mosquitto } from '../helpers/mosquitto.ts';
 import { terminate } from '../helpers/process.ts';
+import { createPtyPair, type PtyPair } from '../helpers/pty-pair.ts';
 import { untilDefined } from '../helpers/wait.ts';
 import { attachIpcDouble } from './ipc-transport-double.ts';
 
@@ -127,6 +128,28 @@ export async function startBrowser(defer: Defer): Promise<Browser> {
   const browser = await launchChromium();
   defer(() => browser.close());
   return browser;
+}
+
+/** Chromium and a real Mosquitto for the bridge (and the test) to use. */
+export async function startBrowserAndBroker(defer: Defer): Promise<{ browser: Browser; broker: Mosquitto }> {
+  const browser = await startBrowser(defer);
+  const broker = await startMosquitto();
+  defer(() => broker.dispose());
+  return { browser, broker };
+}
+
+/** A socat pty pair: the bridge opens `device`, a simulated meter writes to `meter`. */
+export async function openPtyPair(defer: Defer): Promise<PtyPair> {
+  const pair = await createPtyPair();
+  defer(() => pair.dispose());
+  return pair;
+}
+
+/** The real simulator (`simulate <args>`) writing to a serial port, such as a pty pair's meter side. */
+export function simulateToSerial(defer: Defer, port: string, args: string[]): ChildProcess {
+  const simulator = spawn(process.execPath, [BIN, 'simulate', ...args, '--to', `serial:${port}`], { stdio: 'ignore' });
+  defer(() => terminate(simulator));
+  return simulator;
 }
 
 type MeterSource = Record<string, unknown>;

@@ -5,22 +5,20 @@
  * Meters page and Meter settings ask for its key; a wrong key keeps the prompt and says so while the errors go on;
  * the right key brings its values, in the UI and on the broker.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto } from '../helpers/mosquitto.ts';
-import { terminate } from '../helpers/process.ts';
-import { createPtyPair } from '../helpers/pty-pair.ts';
 import { until } from '../helpers/wait.ts';
 import {
   openPage,
+  openPtyPair,
   saveScreenshots,
   SCREENSHOTS,
   seriousViolations,
+  simulateToSerial,
   startBridge,
-  startBrowser,
+  startBrowserAndBroker,
   stopsAfterAll,
   type Bridge,
 } from './ui-kit.ts';
@@ -28,7 +26,6 @@ import {
 const KEY = '0F1E2D3C4B5A69788796A5B4C3D2E1F0';
 const WRONG_KEY = '0f1e 2d3c 4b5a 6978 8796 a5b4 c3d2 e1f1';
 const METER_ID = '76543210'; // the simulated wmbus-heat meter
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'smartmeter-bridge.js');
 const PROMPT = `Meter ${METER_ID} sends encrypted data: enter its key`;
 
 let browser: Browser;
@@ -38,24 +35,18 @@ const published: string[] = [];
 const defer = stopsAfterAll();
 
 beforeAll(async () => {
-  browser = await startBrowser(defer);
-  const broker = await startMosquitto();
-  defer(() => broker.dispose());
+  const started = await startBrowserAndBroker(defer);
+  browser = started.browser;
+  const { broker } = started;
   const consumer = await mqtt.connectAsync(broker.url);
   defer(() => consumer.endAsync());
   consumer.on('message', (topic) => published.push(topic));
   await consumer.subscribeAsync(`smartmeter/${METER_ID}/#`);
-  const pair = await createPtyPair();
-  defer(() => pair.dispose());
+  const pair = await openPtyPair(defer);
   const stick = { type: 'serial', id: 'stick', port: pair.device, protocol: 'wmbus', stick: 'raw' };
   bridge = await startBridge([stick], {}, { broker: { url: broker.url } });
   defer(() => bridge.stop());
-  const simulator = spawn(
-    process.execPath,
-    [BIN, 'simulate', '--meter', 'wmbus-heat', '--key', KEY, '--interval', '0.5', '--to', `serial:${pair.meter}`],
-    { stdio: 'ignore' },
-  );
-  defer(() => terminate(simulator));
+  simulateToSerial(defer, pair.meter, ['--meter', 'wmbus-heat', '--key', KEY, '--interval', '0.5']);
 }, 120_000);
 
 const prompt = (page: Page) => page.getByRole('heading', { name: PROMPT });
