@@ -16,6 +16,8 @@ export interface SubscriberOptions {
   /** Delay between reconnect attempts, ms. */
   reconnectPeriodMs: number;
   connectTimeoutMs?: number;
+  /** Seconds between pings when nothing else proves the connection alive; mqtt.js's 60 by default. */
+  keepaliveSeconds?: number;
   /**
    * Absent: a clean session. Set: clean start off; on MQTT 5 the broker keeps the session this many seconds after a
    * disconnect (3.1.1 has no expiry of its own: the broker's setting decides, e.g. Mosquitto's
@@ -41,6 +43,7 @@ export function subscriberClientOptions(options: SubscriberOptions): IClientOpti
     clean: !persistent,
     reconnectPeriod: options.reconnectPeriodMs,
     connectTimeout: options.connectTimeoutMs ?? 10_000,
+    ...(options.keepaliveSeconds !== undefined && { keepalive: options.keepaliveSeconds }),
     // A refused CONNACK (broker starting up, credentials being fixed) is retried like a lost connection.
     reconnectOnConnackError: true,
     // Each user subscribes on every connect itself (a broker that lost the session serves it again), so the client's

@@ -22,6 +22,7 @@ import {
   type LoopGuardOptions,
 } from '../../../shared/sources/index.ts';
 import { subscriberClientOptions } from '../mqtt/client-options.ts';
+import { PingAwareHolds } from './ping-aware-holds.ts';
 
 export interface MqttSourceOptions {
   /** mqtt://, mqtts://, ws:// or wss:// broker URL. */
@@ -41,6 +42,8 @@ export interface MqttSourceOptions {
   /** Delay between reconnect attempts; 5000 ms by default (tests use less). */
   reconnectPeriodMs?: number;
   connectTimeoutMs?: number;
+  /** Seconds between pings while the broker sends nothing; 60 by default (tests use less). */
+  keepaliveSeconds?: number;
   gateways: readonly GatewayConfig[];
   /** What the bridge publishes itself, so it is never read back in. */
   guard: LoopGuardOptions;
@@ -94,11 +97,12 @@ const MAX_DEVICES = 256;
 /** MQTT 5: the broker must not send us packets larger than this (gateway messages are far smaller). */
 const MAX_PACKET_BYTES = 256 * 1024;
 /**
- * A message is held at most this long: the client's own keep-alive answer queues behind it, and a dropped connection
- * would cost a clean session its queue at the broker. Past it the message is acknowledged anyway, so a crash in the
- * next moment could lose its readings if they were not yet acknowledged (only on an output stalled that long).
+ * A message is held at most this long: a dropped connection would cost a clean session its queue at the broker.
+ * Past it the message is acknowledged anyway, so a crash in the next moment could lose its readings if they were not
+ * yet acknowledged (only on an output stalled that long).
  */
 const MAX_HOLD_MS = 10_000;
+const DEFAULT_KEEPALIVE_SECONDS = 60;
 
 export class MqttSource extends EventEmitter<MqttSourceEvents> {
   private readonly reader: GatewayReader;
@@ -126,6 +130,7 @@ export class MqttSource extends EventEmitter<MqttSourceEvents> {
   start(): void {
     if (this.client) return;
     const version = this.options.protocolVersion ?? 5;
+    const keepaliveSeconds = this.options.keepaliveSeconds ?? DEFAULT_KEEPALIVE_SECONDS;
     const clientOptions = subscriberClientOptions({
       protocolVersion: version,
       clientId: this.options.clientId ?? `smartmeter-bridge-source-${randomUUID().slice(0, 8)}`,
@@ -133,6 +138,7 @@ export class MqttSource extends EventEmitter<MqttSourceEvents> {
       password: this.options.password,
       reconnectPeriodMs: this.options.reconnectPeriodMs ?? 5000,
       connectTimeoutMs: this.options.connectTimeoutMs,
+      keepaliveSeconds,
       sessionExpirySeconds: this.options.sessionExpirySeconds,
       properties: { maximumPacketSize: MAX_PACKET_BYTES },
     });
@@ -145,13 +151,18 @@ export class MqttSource extends EventEmitter<MqttSourceEvents> {
     }
     this.client = client;
     const room = this.options.room;
+    // mqtt.js gives up on a ping unanswered half a keep-alive later; holds may keep its answer unread half of that.
+    const holds = new PingAwareHolds(MAX_HOLD_MS, (keepaliveSeconds * 1000) / 4);
     // mqtt.js acknowledges a QoS 1 message once `done` is called. A stopped source acknowledges nothing more: what it
     // could no longer pass on stays unacknowledged, and a persistent session has the broker send it again.
     const acknowledge = (done: () => void) => () => void (this.client === client && done());
-    client.handleMessage = (_packet, done) => (room ? holdFor(room(), acknowledge(done)) : acknowledge(done)());
+    client.handleMessage = (_packet, done) => holds.hold(room?.(), acknowledge(done));
+    client.on('packetsend', (packet) => packet.cmd === 'pingreq' && holds.pingSent());
+    client.on('packetreceive', (packet) => packet.cmd === 'pingresp' && holds.pingAnswered());
     client.on('connect', () => this.subscribe(client));
     client.on('message', (topic, payload, packet) => this.handle(topic, payload, packet));
     client.on('error', (error) => this.setConnection(this.connection.connected && client.connected, error.message));
+    client.on('close', () => holds.pingAnswered());
     client.on('close', () => this.setConnection(false, this.connection.reason ?? 'the broker closed the connection'));
   }
 
@@ -282,20 +293,6 @@ export class MqttSource extends EventEmitter<MqttSourceEvents> {
     this.connection = { connected, ...(reason !== undefined ? { reason } : {}) };
     this.safeEmit(() => this.emit('connection', { ...this.connection }));
   }
-}
-
-/** Calls `done` once `wait` resolves (at once without one), or after MAX_HOLD_MS at the latest. */
-function holdFor(wait: Promise<void> | undefined, done: () => void): void {
-  if (!wait) return done();
-  let held = true;
-  const release = (): void => {
-    if (!held) return;
-    held = false;
-    clearTimeout(timer);
-    done();
-  };
-  const timer = setTimeout(release, MAX_HOLD_MS).unref(); // a held message never keeps a stopping process alive
-  void wait.then(release);
 }
 
 function asText(payload: Buffer): string {
