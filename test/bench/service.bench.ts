@@ -3,7 +3,9 @@
  * (about 22 profile messages per telegram) and publishing to a real Mosquitto on loopback, default config, for a
  * fixed time. Reports the bridge's RSS and CPU (from the operating system), the rate it published at, and readings
  * lost (every value topic of every telegram checked after the input stopped). `--quick` runs it shorter.
+ * It runs `serve` with the node flags of `npm start` (package.json), the configuration users run (docs/service.md).
  */
+import { readFileSync } from 'node:fs';
 import { DSMR_GAS_TOPIC, dsmrFleet } from '../helpers/dsmr-fleet.ts';
 import { bigBacklogMosquitto, serveConfig, settle } from '../helpers/load-kit.ts';
 import { fleetVerdict, profileConsumer, stateVerdict } from '../helpers/profile-consumer.ts';
@@ -14,6 +16,14 @@ const METERS = 100;
 const SECONDS = quick ? 6 : 60;
 /** Value topics of one DSMR 5 telegram from the simulator (the gas sub-meter has a clock of its own). */
 const TOPICS_PER_READING = 21;
+/** The V8 flags between `node` and `bin/` in `npm start`; they reach the child through NODE_OPTIONS. */
+const startScript = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    scripts: { start: string };
+  }
+).scripts.start;
+const nodeFlags = /^node((?: --\S+)*) bin\//.exec(startScript)?.[1]?.trim() ?? '';
+process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, nodeFlags].filter(Boolean).join(' ');
 
 const broker = await bigBacklogMosquitto();
 const dir = scratchDir('smb-bench-service-');
@@ -46,7 +56,8 @@ try {
   const rss = Math.max(...samples.map((s) => s.rssMb));
   const stopped = await stopBridge(bridge);
   console.log(
-    `${METERS} DSMR 5 meters at 1 Hz for ${SECONDS} s (${readings} telegrams, default config):\n` +
+    `${METERS} DSMR 5 meters at 1 Hz for ${SECONDS} s (${readings} telegrams, default config, ` +
+      `node flags of npm start: ${nodeFlags || 'none'}):\n` +
       `  bridge RSS ${startUsage.rssMb.toFixed(0)} → ${end.rssMb.toFixed(0)} MB (max ${rss.toFixed(0)}, target < 120); ` +
       `CPU ${cpu.toFixed(1)} % of one core (target < 10)\n` +
       `  published ${Math.round(published / wall)} msgs/s while meters sent; readings lost ${lostReadings} of ${readings} ` +
